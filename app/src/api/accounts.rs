@@ -1,0 +1,32 @@
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// One account of the establishment, as the director sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub login: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    /// Whether the person can log in (has chosen a password and is not disabled).
+    pub active: bool,
+}
+
+/// The accounts of the current establishment (directeur only).
+#[server(endpoint = "establishment-accounts")]
+pub async fn establishment_accounts() -> Result<Vec<AccountRow>, AppError> {
+    use crate::{
+        auth,
+        services::{access::Actor, accounts},
+    };
+    auth::reply(
+        async {
+            let user = auth::acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            accounts::list_for_establishment(&auth::db()?, &Actor::User(user), establishment_id)
+                .await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,7 @@
+//! Server functions, grouped by subject, and the wire types they exchange with the pages.
+//! Each one authenticates, authorizes through a service, and maps the result: nothing more.
+
+/// Accounts of an establishment (Paramétrage).
+pub mod accounts;
+/// Login, logout, the current session and the establishment switch.
+pub mod session;

@@ -1,0 +1,143 @@
+use crate::domain::Role;
+use crate::error::AppError;
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// An establishment the person works in, with their roles there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstablishmentChoice {
+    pub id: i32,
+    pub uai: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+    pub school_year: Option<SchoolYearView>,
+}
+
+/// The current school year of an establishment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchoolYearView {
+    /// `2026/2027`
+    pub label: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Who is logged in and where they are working: what every page's frame shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub display_name: String,
+    pub is_administrator: bool,
+    pub establishments: Vec<EstablishmentChoice>,
+    pub current: Option<EstablishmentChoice>,
+}
+
+impl SessionView {
+    /// Whether the person holds `role` in the establishment they are working in.
+    pub fn has_current_role(&self, role: Role) -> bool {
+        self.current
+            .as_ref()
+            .is_some_and(|current| current.roles.contains(&role))
+    }
+}
+
+/// Only local paths are followed after login, so the login form cannot send people elsewhere.
+pub fn safe_next_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local && !next.starts_with("/connexion") {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// Checks the login and password and opens a session, then goes to `next` (a local path).
+#[server(endpoint = "login")]
+pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
+    use crate::{auth, services::accounts};
+    auth::reply(
+        async {
+            let db = auth::db()?;
+            let now = chrono::Utc::now();
+            let user_id =
+                accounts::authenticate(&db, &login, &password, &auth::client_address(), now)
+                    .await?;
+            auth::start_session(user_id).await?;
+            leptos_axum::redirect(safe_next_path(&next));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Ends the session and goes back to the login page.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::auth;
+    auth::reply(
+        async {
+            auth::end_session().await?;
+            leptos_axum::redirect("/connexion");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The logged-in person and the establishments they work in.
+#[server(endpoint = "session")]
+pub async fn current_session() -> Result<SessionView, AppError> {
+    use crate::{auth, services::establishments};
+    auth::reply(
+        async {
+            let user = auth::acting_user().await?;
+            let today = crate::time::today_in_paris();
+            let establishments = establishments::choices_for(&auth::db()?, &user, today).await?;
+            let current = establishments
+                .iter()
+                .find(|e| Some(e.id) == user.current_establishment)
+                .cloned();
+            Ok(SessionView {
+                display_name: user.display_name.clone(),
+                is_administrator: user.is_administrator(),
+                establishments,
+                current,
+            })
+        }
+        .await,
+    )
+}
+
+/// « Changer d'établissement »: works in another of the person's establishments.
+#[server(endpoint = "switch-establishment")]
+pub async fn switch_establishment(establishment_id: i32) -> Result<(), AppError> {
+    use crate::{auth, services::establishments};
+    auth::reply(
+        async {
+            let user = auth::acting_user().await?;
+            establishments::require_member(&user, establishment_id)?;
+            auth::set_current_establishment(establishment_id).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(
+            safe_next_path("/parametrage/comptes"),
+            "/parametrage/comptes"
+        );
+        assert_eq!(safe_next_path(""), "/");
+        assert_eq!(safe_next_path("https://example.org/"), "/");
+        assert_eq!(safe_next_path("//example.org/"), "/");
+        assert_eq!(safe_next_path("/\\example.org"), "/");
+        assert_eq!(safe_next_path("/connexion"), "/");
+    }
+}

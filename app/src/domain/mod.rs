@@ -1,0 +1,24 @@
+//! Domain types that parse user and registry input into values that are valid by construction.
+
+/// Account identity: login, password, names, civility.
+pub mod account;
+/// INE, the national pupil identifier.
+pub mod ine;
+/// Class levels (niveaux) and cycles.
+pub mod level;
+/// Roles a person holds in an establishment.
+pub mod role;
+/// School years and their millésime.
+pub mod school_year;
+/// Positionnement types and periodicities chosen by the director.
+pub mod settings;
+/// Codes UAI of establishments.
+pub mod uai;
+
+pub use account::{Civility, Login, Password, PersonName};
+pub use ine::Ine;
+pub use level::{Cycle, Level};
+pub use role::Role;
+pub use school_year::SchoolYear;
+pub use settings::{Periodicity, PositionnementType};
+pub use uai::Uai;

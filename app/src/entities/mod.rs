@@ -1,0 +1,28 @@
+//! Database entities (sea-orm models). Server-only; pages never see them.
+
+/// Audit trail.
+pub mod audit_event;
+/// Levels of a class.
+pub mod class_level;
+/// Établissements (schools), by UAI.
+pub mod establishment;
+/// Failed-login counters for rate limiting.
+pub mod login_throttle;
+/// Periods of a school year.
+pub mod period;
+/// Classes following a period.
+pub mod period_class;
+/// Roles of accounts in establishments.
+pub mod role_grant;
+/// Classes of a school year.
+pub mod school_class;
+/// School years of an establishment.
+pub mod school_year;
+/// Server-side login sessions.
+pub mod session;
+/// Pupils.
+pub mod student;
+/// Teachers assigned to classes.
+pub mod teacher_assignment;
+/// Accounts.
+pub mod user;

@@ -1,0 +1,25 @@
+//! Livret's application crate: what the server and the browser share (domain types, pages,
+//! server functions) and, under `ssr`, the entities, services and request context behind them.
+
+/// Server functions and the wire types they exchange with the pages.
+pub mod api;
+/// Domain types that parse input into valid values.
+pub mod domain;
+/// The application's one error type.
+pub mod error;
+/// Pages and the frame around them.
+mod pages;
+/// Dates in Europe/Paris, written the French way.
+pub mod time;
+
+/// Acting user, session and database of the current request.
+#[cfg(feature = "ssr")]
+pub mod auth;
+/// Database entities.
+#[cfg(feature = "ssr")]
+pub mod entities;
+/// Queries and rules.
+#[cfg(feature = "ssr")]
+pub mod services;
+
+pub use pages::{App, shell};

@@ -1,0 +1,58 @@
+use crate::api::accounts::establishment_accounts;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// « Comptes de l'établissement »: who can log in here, with which role (directeur only; the
+/// server refuses the data to anyone else).
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let accounts = Resource::new(|| (), |_| establishment_accounts());
+    view! {
+        <Title text="Comptes de l'établissement — Livret" />
+        <h1>"Comptes de l'établissement"</h1>
+        <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(rows) => view! {
+                        <div class="tableau-defilant">
+                            <table class="tableau">
+                                <caption>{format!("{} compte(s)", rows.len())}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Nom"</th>
+                                        <th scope="col">"Identifiant"</th>
+                                        <th scope="col">"Rôle"</th>
+                                        <th scope="col">"État"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {rows
+                                        .into_iter()
+                                        .map(|row| {
+                                            let roles = row
+                                                .roles
+                                                .iter()
+                                                .map(|role| role.label())
+                                                .collect::<Vec<_>>()
+                                                .join(", ");
+                                            view! {
+                                                <tr>
+                                                    <td>{row.display_name}</td>
+                                                    <td>{row.login}</td>
+                                                    <td>{roles}</td>
+                                                    <td>{if row.active { "Actif" } else { "En attente d'activation" }}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                        .into_any(),
+                    Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,258 @@
+use crate::api::accounts::AccountRow;
+use crate::domain::{Civility, Login, Password, PersonName, Role};
+use crate::entities::{role_grant, user};
+use crate::error::{AppError, Result};
+use crate::services::access::{ActingUser, Actor, Grant};
+use crate::services::login_throttle::{self, ThrottleKey};
+use crate::services::{audit, passwords};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// A person to give an account to.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub login: Login,
+    pub civility: Option<Civility>,
+    pub last_name: PersonName,
+    pub first_name: Option<PersonName>,
+    /// `None` leaves the account to be activated later by its owner.
+    pub password: Option<Password>,
+}
+
+/// What `grant_account` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountOutcome {
+    Created,
+    RoleAdded,
+    AlreadyHadRole,
+}
+
+/// Gives a person a role: creates their account when the login is new, otherwise adds the role
+/// to the existing account (its password is left untouched).
+pub async fn grant_account(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    new: NewAccount,
+    role: Role,
+    establishment_id: Option<i32>,
+) -> Result<(user::Model, AccountOutcome)> {
+    if role.is_per_establishment() != establishment_id.is_some() {
+        return Err(AppError::invalid(
+            "uai",
+            if role.is_per_establishment() {
+                "ce rôle s'exerce dans un établissement : précisez son UAI"
+            } else {
+                "le rôle administrateur ne dépend d'aucun établissement : ne précisez pas d'UAI"
+            },
+        ));
+    }
+    actor.require_may_grant(role, establishment_id)?;
+    let password_hash = match &new.password {
+        Some(password) => Some(passwords::hash(password).await?.0),
+        None => None,
+    };
+
+    let txn = db.begin().await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Login.eq(new.login.as_str()))
+        .one(&txn)
+        .await?;
+    let (account, created) = match existing {
+        Some(account) => (account, false),
+        None => {
+            let account = user::ActiveModel {
+                login: Set(new.login.to_string()),
+                civility: Set(new.civility.map(|c| c.code().to_owned())),
+                last_name: Set(new.last_name.as_str().to_owned()),
+                first_name: Set(new
+                    .first_name
+                    .map(|name| name.as_str().to_owned())
+                    .unwrap_or_default()),
+                password_hash: Set(password_hash),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
+            (account, true)
+        }
+    };
+    let already = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(account.id))
+        .filter(role_grant::Column::Role.eq(role.code()))
+        .filter(match establishment_id {
+            Some(id) => role_grant::Column::EstablishmentId.eq(id),
+            None => role_grant::Column::EstablishmentId.is_null(),
+        })
+        .one(&txn)
+        .await?
+        .is_some();
+    if !already {
+        role_grant::ActiveModel {
+            user_id: Set(account.id),
+            establishment_id: Set(establishment_id),
+            role: Set(role.code().to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            establishment_id,
+            "rôle attribué",
+            &account.login,
+            json!({ "rôle": role.code(), "compte créé": created }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    let outcome = match (created, already) {
+        (true, _) => AccountOutcome::Created,
+        (false, false) => AccountOutcome::RoleAdded,
+        (false, true) => AccountOutcome::AlreadyHadRole,
+    };
+    Ok((account, outcome))
+}
+
+pub async fn find_by_login(
+    db: &impl ConnectionTrait,
+    login: &Login,
+) -> Result<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Login.eq(login.as_str()))
+        .one(db)
+        .await?)
+}
+
+/// Checks a login and password, under the per-account and per-address rate limits.
+/// Returns the account's id.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    login: &str,
+    password: &str,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<i32> {
+    let keys = [
+        ThrottleKey::account(login),
+        ThrottleKey::address(client_address),
+    ];
+    login_throttle::ensure_allowed(db, &keys, now).await?;
+    let account = match Login::parse(login) {
+        Ok(login) => {
+            user::Entity::find()
+                .filter(user::Column::Login.eq(login.as_str()))
+                .filter(user::Column::DisabledAt.is_null())
+                .one(db)
+                .await?
+        }
+        Err(_) => None,
+    };
+    let stored = account
+        .as_ref()
+        .and_then(|a| a.password_hash.clone())
+        .map(passwords::StoredHash);
+    if passwords::verify(password, stored.as_ref()).await? {
+        let account = account.expect("a password only verifies against an existing account");
+        login_throttle::forget(db, &keys[0]).await?;
+        Ok(account.id)
+    } else {
+        login_throttle::record_failure(db, &keys, now).await?;
+        Err(AppError::InvalidCredentials)
+    }
+}
+
+/// Loads the person behind a session with their current grants. The preferred establishment
+/// (from the session) is kept when the person still works there; otherwise the first one.
+pub async fn acting_user(
+    db: &impl ConnectionTrait,
+    user_id: i32,
+    preferred_establishment: Option<i32>,
+) -> Result<ActingUser> {
+    let account = user::Entity::find_by_id(user_id)
+        .filter(user::Column::DisabledAt.is_null())
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let rows = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .order_by_asc(role_grant::Column::EstablishmentId)
+        .all(db)
+        .await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for row in rows {
+        let role = Role::parse(&row.role).map_err(|e| AppError::internal("stored role", e))?;
+        grants.push(Grant {
+            establishment_id: row.establishment_id,
+            role,
+        });
+    }
+    let member_of = |id: i32| grants.iter().any(|g| g.establishment_id == Some(id));
+    let current_establishment = preferred_establishment
+        .filter(|id| member_of(*id))
+        .or_else(|| grants.iter().find_map(|g| g.establishment_id));
+    Ok(ActingUser {
+        id: account.id,
+        display_name: display_name(&account),
+        login: account.login,
+        grants,
+        current_establishment,
+    })
+}
+
+/// « Mme Claire Martin », or the login when no name is known.
+pub fn display_name(account: &user::Model) -> String {
+    let civility = account
+        .civility
+        .as_deref()
+        .and_then(|c| Civility::parse(c).ok())
+        .map(|c| format!("{} ", c.abbreviation()))
+        .unwrap_or_default();
+    let names = [account.first_name.as_str(), account.last_name.as_str()];
+    let names: Vec<&str> = names.into_iter().filter(|n| !n.is_empty()).collect();
+    format!("{civility}{}", names.join(" "))
+}
+
+/// The accounts of an establishment with their roles there (directeur only).
+pub async fn list_for_establishment(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+) -> Result<Vec<AccountRow>> {
+    actor.require_director_of(establishment_id)?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .all(db)
+        .await?;
+    let mut roles_by_user: BTreeMap<i32, Vec<Role>> = BTreeMap::new();
+    for grant in grants {
+        let role = Role::parse(&grant.role).map_err(|e| AppError::internal("stored role", e))?;
+        roles_by_user.entry(grant.user_id).or_default().push(role);
+    }
+    let accounts = user::Entity::find()
+        .filter(user::Column::Id.is_in(roles_by_user.keys().copied()))
+        .order_by_asc(user::Column::LastName)
+        .order_by_asc(user::Column::FirstName)
+        .all(db)
+        .await?;
+    Ok(accounts
+        .into_iter()
+        .map(|account| {
+            let mut roles = roles_by_user.remove(&account.id).unwrap_or_default();
+            roles.sort();
+            AccountRow {
+                display_name: display_name(&account),
+                active: account.password_hash.is_some() && account.disabled_at.is_none(),
+                login: account.login,
+                roles,
+            }
+        })
+        .collect())
+}

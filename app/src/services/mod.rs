@@ -1,0 +1,14 @@
+//! Services: every query and every rule, each taking a connection and the acting user.
+
+/// Who is acting (a person with grants, or the system itself) and what they may do.
+pub mod access;
+/// Accounts: creation, role grants, authentication, listing.
+pub mod accounts;
+/// Audit trail of writes.
+pub mod audit;
+/// Establishments and their school years.
+pub mod establishments;
+/// Rate limiting of failed logins, per account and per address.
+pub mod login_throttle;
+/// Argon2id password hashing.
+pub mod passwords;

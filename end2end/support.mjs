@@ -1,0 +1,147 @@
+// What every browser test needs: a Livret server of its own on a free port with a fresh demo
+// database, Debian's Chromium, and a page that fails the test on any console error, failed
+// request, hydration warning or accessibility violation.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const axeSource = require.resolve('axe-core/axe.min.js');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `livret serve --demo` on a fresh SQLite database; resolves once it answers. */
+export async function startServer() {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'livret-e2e-'));
+  const binary = process.env.LIVRET_BIN || path.join(targetDir, 'debug', 'livret');
+  const child = spawn(binary, ['serve', '--demo'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${path.join(dir, 'livret.db')}?mode=rwc`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      LEPTOS_OUTPUT_NAME: 'livret',
+      RUST_LOG: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`livret exited with ${child.exitCode}`);
+    try {
+      const response = await fetch(`${url}/connexion`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('livret did not answer within 30 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * A page that records every problem: console errors and warnings (Leptos reports hydration
+ * mismatches there), uncaught exceptions, failed requests and HTTP errors. `allow` lists
+ * statuses a test expects (a refused login answers 401).
+ */
+export async function watchedPage(context, { allow = [] } = {}) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    const type = message.type();
+    const text = message.text();
+    const expected = allow.some((status) => text.includes(`status of ${status}`));
+    if ((type === 'error' || type === 'warning') && !expected) problems.push(`console ${type}: ${text}`);
+    if (/hydrat/i.test(text)) problems.push(`hydration: ${text}`);
+  });
+  page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !allow.includes(response.status())) {
+      problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    }
+  });
+  page.problems = problems;
+  return page;
+}
+
+/**
+ * Runs axe-core on the page as it is now; fails on any violation. A page opened with
+ * JavaScript off cannot run axe itself: its markup (scripts removed) is checked in a scratch
+ * page of a JavaScript-enabled context, against the same stylesheet.
+ */
+export async function assertAccessible(page, assert) {
+  let target = page;
+  let scratch = null;
+  if (page.context().javaScriptDisabled) {
+    const html = (await page.content()).replace(/<script[\s\S]*?<\/script>/g, '');
+    scratch = await page.context().browser().newContext();
+    target = await scratch.newPage();
+    await target.setContent(html.replace('<head>', `<head><base href="${page.url()}">`), { waitUntil: 'load' });
+  }
+  await target.addScriptTag({ path: axeSource });
+  const violations = await target.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  if (scratch) await scratch.close();
+  assert.deepEqual(violations, [], `accessibility violations on ${page.url()}`);
+}
+
+/** A browser context with JavaScript off: the server-rendered pages must work alone. */
+export async function contextWithoutJavaScript(browser, options = {}) {
+  const context = await browser.newContext({ ...options, javaScriptEnabled: false });
+  context.javaScriptDisabled = true;
+  return context;
+}
+
+export function assertClean(page, assert) {
+  assert.deepEqual(page.problems, [], `problems on ${page.url()}`);
+}
+
+export const screenshotDir = path.join(root, 'end2end', 'screenshots');

@@ -1,0 +1,16 @@
+//! Database migrations of Livret. A migration is frozen once it has been released: later
+//! changes are new migrations. Nothing here knows the application's entities.
+
+pub use sea_orm_migration::prelude::*;
+
+/// The core schema: schools, accounts, school years, classes, pupils, periods, sessions, audit.
+mod m20261128_000001_core_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_core_schema::Migration)]
+    }
+}

@@ -1,0 +1,236 @@
+//! The `livret` command line: serve the app, add schools and accounts.
+
+use crate::config::Config;
+use crate::router::{self, AppState};
+use crate::{db, demo, sessions::DatabaseSessionStore};
+use anyhow::{Context, bail};
+use app::domain::{Civility, Login, Password, PersonName, Role, Uai};
+use app::services::access::Actor;
+use app::services::accounts::{self, AccountOutcome, NewAccount};
+use app::services::establishments::{self, NewEstablishment};
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use tower_sessions::ExpiredDeletion;
+
+/// Livret: the Livret Scolaire Unique, self-hosted.
+///
+/// Configuration comes from the environment: DATABASE_URL (default sqlite://livret.db?mode=rwc),
+/// LEPTOS_SITE_ADDR (default 127.0.0.1:3000), LEPTOS_SITE_ROOT (default target/site),
+/// LIVRET_PUBLIC_URL (an https address makes the session cookie Secure).
+#[derive(Debug, Parser)]
+#[command(name = "livret", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the web application (migrates the database first).
+    Serve {
+        /// Also creates, once, the demo school « École élémentaire Victor Hugo » and its accounts.
+        #[arg(long, env = "LIVRET_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
+        demo: bool,
+    },
+    /// Manages establishments.
+    School {
+        #[command(subcommand)]
+        command: SchoolCommand,
+    },
+    /// Manages accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SchoolCommand {
+    /// Adds an establishment.
+    Add {
+        /// Its code UAI (seven digits and a letter), e.g. 0251234A.
+        #[arg(long)]
+        uai: String,
+        /// Its name, e.g. "École élémentaire Jules Ferry".
+        #[arg(long)]
+        nom: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Gives a person a role, creating their account when the login is new. The password of a
+    /// new account is read from standard input (asked for when it is a terminal), never from
+    /// the command line.
+    Add {
+        /// Login, e.g. m.durand.
+        #[arg(long)]
+        login: String,
+        /// directeur, enseignant, responsable or administrateur.
+        #[arg(long)]
+        role: String,
+        /// The establishment's UAI (every role but administrateur).
+        #[arg(long)]
+        uai: Option<String>,
+        /// Last name (defaults to the login).
+        #[arg(long)]
+        nom: Option<String>,
+        /// First name.
+        #[arg(long)]
+        prenom: Option<String>,
+        /// M or Mme.
+        #[arg(long)]
+        civilite: Option<String>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo).await,
+        Command::School {
+            command: SchoolCommand::Add { uai, nom },
+        } => {
+            let uai = Uai::parse(&uai).map_err(anyhow::Error::msg)?;
+            let db = db::connect(&config.database_url).await?;
+            let school =
+                establishments::create(&db, &Actor::System, NewEstablishment { uai, name: nom })
+                    .await?;
+            println!("Établissement créé : {} ({})", school.name, school.uai);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    login,
+                    role,
+                    uai,
+                    nom,
+                    prenom,
+                    civilite,
+                },
+        } => {
+            let login = Login::parse(&login).map_err(anyhow::Error::msg)?;
+            let role = Role::parse(&role).map_err(anyhow::Error::msg)?;
+            let civility = civilite
+                .map(|c| Civility::parse(&c))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let last_name = PersonName::parse(nom.as_deref().unwrap_or(login.as_str()))
+                .map_err(anyhow::Error::msg)?;
+            let first_name = prenom
+                .map(|p| PersonName::parse(&p))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let uai = uai
+                .map(|u| Uai::parse(&u))
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            let db = db::connect(&config.database_url).await?;
+            let establishment_id = match &uai {
+                Some(uai) => Some(
+                    establishments::find_by_uai(&db, uai)
+                        .await?
+                        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let password = if accounts::find_by_login(&db, &login).await?.is_some() {
+                None
+            } else {
+                Some(read_password()?)
+            };
+            let new = NewAccount {
+                login,
+                civility,
+                last_name,
+                first_name,
+                password,
+            };
+            let (account, outcome) =
+                accounts::grant_account(&db, &Actor::System, new, role, establishment_id).await?;
+            let place = uai.map(|u| format!(" dans {u}")).unwrap_or_default();
+            match outcome {
+                AccountOutcome::Created => println!(
+                    "Compte « {} » créé, rôle {}{place}.",
+                    account.login,
+                    role.code()
+                ),
+                AccountOutcome::RoleAdded => println!(
+                    "Le compte « {} » existait : rôle {}{place} ajouté, mot de passe inchangé.",
+                    account.login,
+                    role.code()
+                ),
+                AccountOutcome::AlreadyHadRole => println!(
+                    "Le compte « {} » a déjà le rôle {}{place} : rien à faire.",
+                    account.login,
+                    role.code()
+                ),
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads a new password: asked twice on a terminal, else the first line of standard input.
+fn read_password() -> anyhow::Result<Password> {
+    let text = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Mot de passe : ")?;
+        let again = rpassword::prompt_password("Mot de passe (encore) : ")?;
+        if first != again {
+            bail!("les deux mots de passe diffèrent");
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("lecture du mot de passe sur l'entrée standard")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Password::parse(&text).map_err(anyhow::Error::msg)
+}
+
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = db::connect(&config.database_url).await?;
+    let address: SocketAddr = config.leptos.site_addr;
+    if with_demo {
+        if demo::seed(&db).await? {
+            println!("École de démonstration créée.");
+        }
+        print!("{}", demo::banner(&address.to_string()));
+    }
+    let store = DatabaseSessionStore::new(db.clone());
+    tokio::spawn(async move {
+        let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            hourly.tick().await;
+            if let Err(error) = store.delete_expired().await {
+                tracing::warn!("deleting expired sessions: {error}");
+            }
+        }
+    });
+
+    let app = router::build(AppState {
+        db,
+        leptos: config.leptos.clone(),
+        secure_cookies: config.secure_cookies,
+    });
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("écoute sur {address}"))?;
+    tracing::info!("Livret écoute sur http://{address}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        // Ctrl-C stops accepting requests and lets the running ones finish.
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("serveur HTTP")
+}

@@ -1,0 +1,100 @@
+//! The demo school, seeded once through the project's services (`livret serve --demo`).
+
+use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
+use app::services::access::Actor;
+use app::services::accounts::{self, NewAccount};
+use app::services::establishments::{self, NewEstablishment};
+use sea_orm::DatabaseConnection;
+
+pub const UAI: &str = "0259999X";
+pub const NAME: &str = "École élémentaire Victor Hugo";
+pub const MILLESIME: i32 = 2026;
+
+/// A demo account: login, password, role, civility, last and first name.
+pub struct DemoAccount {
+    pub login: &'static str,
+    pub password: &'static str,
+    pub role: Role,
+    civility: Civility,
+    last_name: &'static str,
+    first_name: &'static str,
+}
+
+pub const ACCOUNTS: [DemoAccount; 3] = [
+    DemoAccount {
+        login: "direction",
+        password: "demo-direction",
+        role: Role::Directeur,
+        civility: Civility::Madame,
+        last_name: "Lefèvre",
+        first_name: "Hélène",
+    },
+    DemoAccount {
+        login: "enseignant",
+        password: "demo-enseignant",
+        role: Role::Enseignant,
+        civility: Civility::Monsieur,
+        last_name: "Durand",
+        first_name: "Marc",
+    },
+    DemoAccount {
+        login: "parent",
+        password: "demo-parent",
+        role: Role::Responsable,
+        civility: Civility::Madame,
+        last_name: "Bazin",
+        first_name: "Sophie",
+    },
+];
+
+/// Creates the demo school, its year and its accounts, unless the school already exists.
+/// Returns whether anything was created.
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    let uai = Uai::parse(UAI).map_err(anyhow::Error::msg)?;
+    if establishments::find_by_uai(db, &uai).await?.is_some() {
+        return Ok(false);
+    }
+    let actor = Actor::System;
+    let school = establishments::create(
+        db,
+        &actor,
+        NewEstablishment {
+            uai,
+            name: NAME.to_owned(),
+        },
+    )
+    .await?;
+    establishments::ensure_school_year(
+        db,
+        &actor,
+        school.id,
+        SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?,
+    )
+    .await?;
+    for account in &ACCOUNTS {
+        let new = NewAccount {
+            login: Login::parse(account.login).map_err(anyhow::Error::msg)?,
+            civility: Some(account.civility),
+            last_name: PersonName::parse(account.last_name).map_err(anyhow::Error::msg)?,
+            first_name: Some(PersonName::parse(account.first_name).map_err(anyhow::Error::msg)?),
+            password: Some(Password::parse(account.password).map_err(anyhow::Error::msg)?),
+        };
+        accounts::grant_account(db, &actor, new, account.role, Some(school.id)).await?;
+    }
+    Ok(true)
+}
+
+/// What `livret serve --demo` prints so that a newcomer can log in at once.
+pub fn banner(address: &str) -> String {
+    let mut text =
+        format!("Démo « {NAME} » (UAI {UAI}) sur http://{address}\nComptes de démonstration :\n");
+    for account in &ACCOUNTS {
+        text.push_str(&format!(
+            "  {:<11} / {:<16} ({})\n",
+            account.login,
+            account.password,
+            account.role.code()
+        ));
+    }
+    text
+}

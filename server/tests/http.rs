@@ -1,0 +1,252 @@
+//! HTTP tests through the real router, served on a free port: login, wrong password, rate
+//! limit, unauthenticated and forbidden calls, cross-site refusal, cookie attributes.
+
+mod support;
+
+use app::api::session::SessionView;
+use app::error::AppError;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use support::TestApp;
+
+async fn login(
+    app: &TestApp,
+    client: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/login"))
+        .form(&[("login", login), ("password", password), ("next", "")])
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+async fn error_of(response: reqwest::Response) -> AppError {
+    serde_json::from_str(&response.text().await.unwrap()).expect("errors are AppError JSON")
+}
+
+#[tokio::test]
+async fn pages_send_visitors_to_the_login_page() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let home = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::SEE_OTHER);
+    assert_eq!(home.headers()[LOCATION], "/connexion");
+    let deep = client
+        .get(app.url("/parametrage/comptes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        deep.headers()[LOCATION],
+        "/connexion?suivant=%2Fparametrage%2Fcomptes"
+    );
+
+    let page = client.get(app.url("/connexion")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\""));
+    assert!(html.contains("Se connecter"));
+}
+
+#[tokio::test]
+async fn a_teacher_logs_in_and_gets_a_safe_session_cookie() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let response = login(&app, &client, "enseignant", "demo-enseignant").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("livret_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP here: {cookie}");
+
+    let session = client.post(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(session.status(), StatusCode::OK);
+    let session: SessionView = session.json().await.unwrap();
+    assert_eq!(session.display_name, "M. Marc Durand");
+    assert_eq!(session.current.unwrap().uai, "0259999X");
+
+    let home = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+    assert!(
+        home.text()
+            .await
+            .unwrap()
+            .contains("École élémentaire Victor Hugo")
+    );
+
+    let logout = client.post(app.url("/api/logout")).send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::OK);
+    let after = client.post(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_a_401_in_french() {
+    let app = TestApp::spawn().await;
+    let response = login(&app, &app.client(), "enseignant", "pas-le-bon").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.headers().get(SET_COOKIE).is_none());
+    let error = error_of(response).await;
+    assert_eq!(error, AppError::InvalidCredentials);
+    assert_eq!(error.to_string(), "Identifiant ou mot de passe incorrect.");
+}
+
+#[tokio::test]
+async fn repeated_failures_are_rate_limited() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for _ in 0..5 {
+        let response = login(&app, &client, "direction", "devine").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let blocked = login(&app, &client, "direction", "demo-direction").await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(matches!(
+        error_of(blocked).await,
+        AppError::TooManyAttempts { .. }
+    ));
+    // Another account is not blocked by this one's failures.
+    let other = login(&app, &client, "enseignant", "demo-enseignant").await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn unauthenticated_calls_get_401_and_no_data() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    for endpoint in [
+        "/api/session",
+        "/api/establishment-accounts",
+        "/api/switch-establishment",
+    ] {
+        let response = client
+            .post(app.url(endpoint))
+            .form(&[("establishment_id", "1")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        assert_eq!(
+            error_of(response).await,
+            AppError::Unauthenticated,
+            "{endpoint}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn forbidden_calls_get_403_and_no_data() {
+    let app = TestApp::spawn().await;
+    for (account, password) in [("enseignant", "demo-enseignant"), ("parent", "demo-parent")] {
+        let client = app.client();
+        assert_eq!(
+            login(&app, &client, account, password).await.status(),
+            StatusCode::OK
+        );
+        let accounts = client
+            .post(app.url("/api/establishment-accounts"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accounts.status(), StatusCode::FORBIDDEN, "{account}");
+        assert_eq!(error_of(accounts).await, AppError::Forbidden);
+        let elsewhere = client
+            .post(app.url("/api/switch-establishment"))
+            .form(&[("establishment_id", "424242")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(elsewhere.status(), StatusCode::FORBIDDEN, "{account}");
+    }
+
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let accounts = director
+        .post(app.url("/api/establishment-accounts"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accounts.status(), StatusCode::OK);
+    let rows: Vec<app::api::accounts::AccountRow> = accounts.json().await.unwrap();
+    assert_eq!(rows.len(), 3);
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let forged = client
+        .post(app.url("/api/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("login", "direction"),
+            ("password", "demo-direction"),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_of(forged).await, AppError::CrossSite);
+
+    let other_origin = client
+        .post(app.url("/api/session"))
+        .header(ORIGIN, "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_origin.status(), StatusCode::FORBIDDEN);
+
+    let same_origin = client
+        .post(app.url("/api/login"))
+        .header(ORIGIN, format!("http://{}", app.address))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("login", "direction"),
+            ("password", "demo-direction"),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_plain_html_form_logs_in_without_javascript() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let response = client
+        .post(app.url("/api/login"))
+        .header(ACCEPT, "text/html")
+        .header(
+            REFERER,
+            app.url("/connexion?suivant=%2Fparametrage%2Fcomptes"),
+        )
+        .form(&[
+            ("login", "direction"),
+            ("password", "demo-direction"),
+            ("next", "/parametrage/comptes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[LOCATION], "/parametrage/comptes");
+    let page = client
+        .get(app.url("/parametrage/comptes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Comptes de l&#x27;établissement")
+            || html.contains("Comptes de l'établissement")
+    );
+    assert!(html.contains("enseignant"));
+}

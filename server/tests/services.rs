@@ -1,0 +1,382 @@
+//! Service tests: the rules of accounts, access, rate limiting, establishments and sessions,
+//! on a real migrated database (SQLite, or PostgreSQL with LIVRET_TEST_POSTGRES_URL).
+
+mod support;
+
+use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
+use app::entities::{audit_event, user};
+use app::error::AppError;
+use app::services::access::{ActingUser, Actor};
+use app::services::accounts::{self, AccountOutcome, NewAccount};
+use app::services::establishments::{self, NewEstablishment};
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use support::test_db;
+
+fn account(login: &str, password: Option<&str>) -> NewAccount {
+    NewAccount {
+        login: Login::parse(login).unwrap(),
+        civility: Some(Civility::Madame),
+        last_name: PersonName::parse("Martin").unwrap(),
+        first_name: Some(PersonName::parse("Claire").unwrap()),
+        password: password.map(|p| Password::parse(p).unwrap()),
+    }
+}
+
+async fn school(db: &DatabaseConnection, uai: &str) -> i32 {
+    establishments::create(
+        db,
+        &Actor::System,
+        NewEstablishment {
+            uai: Uai::parse(uai).unwrap(),
+            name: format!("École {uai}"),
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+async fn person(db: &DatabaseConnection, login: &str, role: Role, school: i32) -> ActingUser {
+    let (created, _) = accounts::grant_account(
+        db,
+        &Actor::System,
+        account(login, Some("mot-de-passe")),
+        role,
+        Some(school),
+    )
+    .await
+    .unwrap();
+    accounts::acting_user(db, created.id, None).await.unwrap()
+}
+
+#[tokio::test]
+async fn an_establishment_is_created_once_per_uai() {
+    let t = test_db().await;
+    school(&t.db, "0251234A").await;
+    let again = establishments::create(
+        &t.db,
+        &Actor::System,
+        NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "Autre".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        again.field_message("uai"),
+        Some("l'établissement 0251234A existe déjà")
+    );
+    let blank = establishments::create(
+        &t.db,
+        &Actor::System,
+        NewEstablishment {
+            uai: Uai::parse("0251235B").unwrap(),
+            name: "   ".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(blank.field_message("nom").is_some());
+}
+
+#[tokio::test]
+async fn only_administrators_create_establishments() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let director = person(&t.db, "direction", Role::Directeur, here).await;
+    let refused = establishments::create(
+        &t.db,
+        &Actor::User(director),
+        NewEstablishment {
+            uai: Uai::parse("0259998A").unwrap(),
+            name: "Nouvelle école".into(),
+        },
+    )
+    .await;
+    assert_eq!(refused.unwrap_err(), AppError::Forbidden);
+}
+
+#[tokio::test]
+async fn granting_creates_then_adds_roles() {
+    let t = test_db().await;
+    let first = school(&t.db, "0251234A").await;
+    let second = school(&t.db, "0251235B").await;
+    let grant = |role, school| {
+        accounts::grant_account(
+            &t.db,
+            &Actor::System,
+            account("c.martin", Some("mot-de-passe")),
+            role,
+            Some(school),
+        )
+    };
+    assert_eq!(
+        grant(Role::Enseignant, first).await.unwrap().1,
+        AccountOutcome::Created
+    );
+    assert_eq!(
+        grant(Role::Directeur, second).await.unwrap().1,
+        AccountOutcome::RoleAdded
+    );
+    assert_eq!(
+        grant(Role::Directeur, second).await.unwrap().1,
+        AccountOutcome::AlreadyHadRole
+    );
+    assert_eq!(user::Entity::find().count(&t.db).await.unwrap(), 1);
+
+    let stored = user::Entity::find().one(&t.db).await.unwrap().unwrap();
+    assert!(stored.password_hash.unwrap().starts_with("$argon2id$"));
+    let acting = accounts::acting_user(&t.db, stored.id, Some(second))
+        .await
+        .unwrap();
+    assert_eq!(acting.roles_in(first), vec![Role::Enseignant]);
+    assert_eq!(acting.roles_in(second), vec![Role::Directeur]);
+    assert_eq!(acting.current_establishment, Some(second));
+    assert_eq!(acting.display_name, "Mme Claire Martin");
+
+    // Each grant is in the audit trail, with who (the system) and what.
+    let events = audit_event::Entity::find().all(&t.db).await.unwrap();
+    let grants: Vec<_> = events
+        .iter()
+        .filter(|e| e.action == "rôle attribué")
+        .collect();
+    assert_eq!(grants.len(), 2);
+    assert!(
+        grants
+            .iter()
+            .all(|e| e.subject == "c.martin" && e.user_id.is_none())
+    );
+}
+
+#[tokio::test]
+async fn roles_need_the_right_kind_of_scope() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let admin_in_school = accounts::grant_account(
+        &t.db,
+        &Actor::System,
+        account("admin", Some("mot-de-passe")),
+        Role::Administrateur,
+        Some(here),
+    )
+    .await
+    .unwrap_err();
+    assert!(admin_in_school.field_message("uai").is_some());
+    let teacher_nowhere = accounts::grant_account(
+        &t.db,
+        &Actor::System,
+        account("prof", Some("mot-de-passe")),
+        Role::Enseignant,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert!(teacher_nowhere.field_message("uai").is_some());
+}
+
+#[tokio::test]
+async fn a_director_adds_teachers_to_their_school_only() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let elsewhere = school(&t.db, "0251235B").await;
+    let director = Actor::User(person(&t.db, "direction", Role::Directeur, here).await);
+    let teacher = Actor::User(person(&t.db, "prof", Role::Enseignant, here).await);
+
+    let added = accounts::grant_account(
+        &t.db,
+        &director,
+        account("nouveau", None),
+        Role::Enseignant,
+        Some(here),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.1, AccountOutcome::Created);
+    assert_eq!(
+        added.0.password_hash, None,
+        "the new teacher activates the account later"
+    );
+
+    for (actor, role, school) in [
+        (&director, Role::Enseignant, elsewhere),
+        (&director, Role::Directeur, here),
+        (&teacher, Role::Enseignant, here),
+        (&teacher, Role::Responsable, here),
+    ] {
+        let refused =
+            accounts::grant_account(&t.db, actor, account("intrus", None), role, Some(school))
+                .await;
+        assert_eq!(
+            refused.unwrap_err(),
+            AppError::Forbidden,
+            "{role:?} in {school}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn authentication_checks_the_password_and_throttles_guessing() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let me = person(&t.db, "c.martin", Role::Enseignant, here).await;
+    let now = Utc::now();
+    let login = |login: &'static str, password: &'static str, at| {
+        accounts::authenticate(&t.db, login, password, "192.0.2.1", at)
+    };
+
+    assert_eq!(login("c.martin", "mot-de-passe", now).await, Ok(me.id));
+    assert_eq!(
+        login("C.Martin ", "mot-de-passe", now).await,
+        Ok(me.id),
+        "logins ignore case"
+    );
+    assert_eq!(
+        login("c.martin", "Mot-de-passe", now).await,
+        Err(AppError::InvalidCredentials)
+    );
+    assert_eq!(
+        login("personne", "mot-de-passe", now).await,
+        Err(AppError::InvalidCredentials)
+    );
+
+    for _ in 0..4 {
+        assert_eq!(
+            login("c.martin", "devine", now).await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    // Five failures: even the right password is refused until the window has passed.
+    assert_eq!(
+        login("c.martin", "mot-de-passe", now).await,
+        Err(AppError::TooManyAttempts { minutes: 15 })
+    );
+    let later = now + Duration::minutes(16);
+    assert_eq!(login("c.martin", "mot-de-passe", later).await, Ok(me.id));
+}
+
+#[tokio::test]
+async fn one_address_cannot_spray_passwords_over_many_accounts() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    person(&t.db, "c.martin", Role::Enseignant, here).await;
+    let now = Utc::now();
+    for i in 0..30 {
+        let attempt =
+            accounts::authenticate(&t.db, &format!("compte{i}"), "devine", "198.51.100.7", now)
+                .await;
+        assert_eq!(attempt, Err(AppError::InvalidCredentials));
+    }
+    let blocked =
+        accounts::authenticate(&t.db, "c.martin", "mot-de-passe", "198.51.100.7", now).await;
+    assert!(matches!(blocked, Err(AppError::TooManyAttempts { .. })));
+    let other_address =
+        accounts::authenticate(&t.db, "c.martin", "mot-de-passe", "198.51.100.8", now).await;
+    assert!(other_address.is_ok());
+}
+
+#[tokio::test]
+async fn the_current_establishment_must_be_one_of_the_persons() {
+    let t = test_db().await;
+    let first = school(&t.db, "0251234A").await;
+    let second = school(&t.db, "0251235B").await;
+    let me = person(&t.db, "c.martin", Role::Enseignant, first).await;
+    let moved = accounts::acting_user(&t.db, me.id, Some(second))
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.current_establishment,
+        Some(first),
+        "no grant in the second school"
+    );
+    assert_eq!(
+        establishments::require_member(&moved, second),
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(establishments::require_member(&moved, first), Ok(()));
+    assert_eq!(
+        accounts::acting_user(&t.db, 999_999, None).await,
+        Err(AppError::Unauthenticated)
+    );
+}
+
+#[tokio::test]
+async fn the_account_list_is_for_the_director_of_the_school() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let elsewhere = school(&t.db, "0251235B").await;
+    let director = Actor::User(person(&t.db, "direction", Role::Directeur, here).await);
+    let teacher = Actor::User(person(&t.db, "prof", Role::Enseignant, here).await);
+    let other_director = Actor::User(person(&t.db, "autre", Role::Directeur, elsewhere).await);
+
+    let rows = accounts::list_for_establishment(&t.db, &director, here)
+        .await
+        .unwrap();
+    let logins: Vec<_> = rows
+        .iter()
+        .map(|r| (r.login.as_str(), r.roles.clone()))
+        .collect();
+    assert_eq!(
+        logins,
+        vec![
+            ("direction", vec![Role::Directeur]),
+            ("prof", vec![Role::Enseignant])
+        ]
+    );
+    assert!(rows.iter().all(|r| r.active));
+    for outsider in [&teacher, &other_director] {
+        assert_eq!(
+            accounts::list_for_establishment(&t.db, outsider, here).await,
+            Err(AppError::Forbidden)
+        );
+    }
+}
+
+#[tokio::test]
+async fn school_years_open_once_and_the_current_one_is_found() {
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let year = SchoolYear::new(2026).unwrap();
+    let opened = establishments::ensure_school_year(&t.db, &Actor::System, here, year)
+        .await
+        .unwrap();
+    let again = establishments::ensure_school_year(&t.db, &Actor::System, here, year)
+        .await
+        .unwrap();
+    assert_eq!(opened.id, again.id);
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let director = person(&t.db, "direction", Role::Directeur, here).await;
+    let choices = establishments::choices_for(&t.db, &director, today)
+        .await
+        .unwrap();
+    assert_eq!(choices.len(), 1);
+    let shown = choices[0].school_year.as_ref().unwrap();
+    assert_eq!(shown.label, "2026/2027");
+    assert_eq!(
+        shown.starts_on,
+        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+    );
+
+    let teacher = Actor::User(person(&t.db, "prof", Role::Enseignant, here).await);
+    let refused =
+        establishments::ensure_school_year(&t.db, &teacher, here, SchoolYear::new(2027).unwrap())
+            .await;
+    assert_eq!(refused.unwrap_err(), AppError::Forbidden);
+}
+
+#[tokio::test]
+async fn the_demo_school_is_seeded_once() {
+    let t = test_db().await;
+    assert!(server::demo::seed(&t.db).await.unwrap());
+    assert!(!server::demo::seed(&t.db).await.unwrap());
+    assert_eq!(user::Entity::find().count(&t.db).await.unwrap(), 3);
+    for demo in &server::demo::ACCOUNTS {
+        let id = accounts::authenticate(&t.db, demo.login, demo.password, "127.0.0.1", Utc::now())
+            .await
+            .unwrap();
+        let acting = accounts::acting_user(&t.db, id, None).await.unwrap();
+        let school = acting.current_establishment.unwrap();
+        assert_eq!(acting.roles_in(school), vec![demo.role]);
+    }
+}
