@@ -7,7 +7,62 @@ use app::api::session::SessionView;
 use app::error::AppError;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
-use support::TestApp;
+use std::net::SocketAddr;
+use support::{TestDb, test_db};
+
+/// A Livret server on a free port of the loopback, with the demo school.
+struct TestApp {
+    address: SocketAddr,
+    _database: TestDb,
+}
+
+impl TestApp {
+    async fn spawn() -> Self {
+        let database = test_db().await;
+        server::demo::seed(&database.db)
+            .await
+            .expect("demo seeding");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let address = listener.local_addr().expect("a bound address");
+        let mut leptos = leptos::config::LeptosOptions::builder()
+            .output_name("livret")
+            .build();
+        leptos.site_addr = address;
+        let router = server::router::build(server::router::AppState {
+            db: database.db.clone(),
+            leptos,
+            secure_cookies: false,
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("the test server runs");
+        });
+        TestApp {
+            address,
+            _database: database,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    /// A client that keeps cookies, like a browser tab, and does not follow redirects (they
+    /// are checked by hand).
+    fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client")
+    }
+}
 
 async fn login(
     app: &TestApp,
