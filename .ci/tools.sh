@@ -56,9 +56,6 @@ ensure_test_tools() {
   fi
 }
 
-# cargo-leptos passes these to the server build: the tests use the same, so that `cargo test`
-# reuses what `cargo leptos build` compiled instead of rebuilding the whole tree.
-export LEPTOS_OUTPUT_NAME="livret"
 
 # A PostgreSQL server on the loopback (Debian's package), with a role that may create the
 # per-test databases. Prints the URL the database tests use.

@@ -59,11 +59,13 @@ pub fn build(state: AppState) -> Router {
             "/api/{*fn_name}",
             axum::routing::post(server_fns.clone()).get(server_fns),
         )
-        .leptos_routes_with_context(&leptos, routes, provide_db, {
+        .leptos_routes_with_context(&leptos, routes, provide_db.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            provide_db, shell,
+        ))
         .layer(middleware::from_fn(require_login))
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(sessions)
