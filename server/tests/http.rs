@@ -13,7 +13,7 @@ use support::{TestDb, test_db};
 /// A Livret server on a free port of the loopback, with the demo school.
 struct TestApp {
     address: SocketAddr,
-    _database: TestDb,
+    database: TestDb,
 }
 
 impl TestApp {
@@ -43,10 +43,7 @@ impl TestApp {
             .await
             .expect("the test server runs");
         });
-        TestApp {
-            address,
-            _database: database,
-        }
+        TestApp { address, database }
     }
 
     fn url(&self, path: &str) -> String {
@@ -304,4 +301,78 @@ async fn the_plain_html_form_logs_in_without_javascript() {
             || html.contains("Comptes de l'établissement")
     );
     assert!(html.contains("enseignant"));
+}
+
+#[tokio::test]
+async fn a_person_in_two_schools_switches_between_them() {
+    use app::domain::{Login, PersonName, Role, Uai};
+    use app::services::{access::Actor, accounts, establishments};
+
+    let app = TestApp::spawn().await;
+    let db = &app.database.db;
+    let second = establishments::create(
+        db,
+        &Actor::System,
+        establishments::NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "École Jules Ferry".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let new = accounts::NewAccount {
+        login: Login::parse("direction").unwrap(),
+        civility: None,
+        last_name: PersonName::parse("Lefèvre").unwrap(),
+        first_name: None,
+        password: None,
+    };
+    accounts::grant_account(db, &Actor::System, new, Role::Directeur, Some(second.id))
+        .await
+        .unwrap();
+
+    let client = app.client();
+    login(&app, &client, "direction", "demo-direction").await;
+    let session: SessionView = client
+        .post(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session.establishments.len(), 2);
+    assert_eq!(session.current.unwrap().uai, "0259999X");
+
+    let switched = client
+        .post(app.url("/api/switch-establishment"))
+        .form(&[("establishment_id", second.id.to_string())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(switched.status(), StatusCode::OK);
+    let session: SessionView = client
+        .post(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let current = session.current.unwrap();
+    assert_eq!(current.name, "École Jules Ferry");
+    assert_eq!(current.school_year, None);
+
+    let home = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        home.contains("Changer d&#x27;établissement") || home.contains("Changer d'établissement")
+    );
+    assert!(home.contains("Aucune année scolaire ouverte"));
 }

@@ -1,0 +1,259 @@
+//! The `livret` command line, run as a user would: exit codes and French messages.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+struct Cli {
+    dir: tempfile::TempDir,
+}
+
+impl Cli {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    fn database_url(&self) -> String {
+        format!(
+            "sqlite://{}?mode=rwc",
+            self.dir.path().join("livret.db").display()
+        )
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_livret"))
+            .args(args)
+            .env("DATABASE_URL", self.database_url())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("livret starts");
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(stdin.as_bytes())
+            .expect("stdin accepts the password");
+        child.wait_with_output().expect("livret finishes")
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn help_documents_every_command() {
+    let cli = Cli::new();
+    let help = cli.run(&["--help"], "");
+    assert!(help.status.success());
+    for command in ["serve", "school", "user"] {
+        assert!(stdout(&help).contains(command), "{}", stdout(&help));
+    }
+    let serve = cli.run(&["serve", "--help"], "");
+    assert!(stdout(&serve).contains("--demo"));
+    let user = cli.run(&["user", "add", "--help"], "");
+    assert!(stdout(&user).contains("standard input"));
+}
+
+#[test]
+fn schools_and_accounts_are_added_and_can_log_in() {
+    let cli = Cli::new();
+    let school = cli.run(
+        &[
+            "school",
+            "add",
+            "--uai",
+            "0251234a",
+            "--nom",
+            "École Jules Ferry",
+        ],
+        "",
+    );
+    assert!(school.status.success(), "{}", stderr(&school));
+    assert_eq!(
+        stdout(&school),
+        "Établissement créé : École Jules Ferry (0251234A)\n"
+    );
+
+    let args = [
+        "user",
+        "add",
+        "--login",
+        "c.martin",
+        "--role",
+        "directeur",
+        "--uai",
+        "0251234A",
+        "--nom",
+        "Martin",
+        "--prenom",
+        "Claire",
+        "--civilite",
+        "Mme",
+    ];
+    let user = cli.run(&args, "un-mot-de-passe\n");
+    assert!(user.status.success(), "{}", stderr(&user));
+    assert_eq!(
+        stdout(&user),
+        "Compte « c.martin » créé, rôle directeur dans 0251234A.\n"
+    );
+    let teacher_too = cli.run(
+        &[
+            "user",
+            "add",
+            "--login",
+            "c.martin",
+            "--role",
+            "enseignant",
+            "--uai",
+            "0251234A",
+        ],
+        "",
+    );
+    assert!(teacher_too.status.success(), "{}", stderr(&teacher_too));
+    assert!(
+        stdout(&teacher_too)
+            .contains("rôle enseignant dans 0251234A ajouté, mot de passe inchangé")
+    );
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = server::db::connect(&cli.database_url()).await.unwrap();
+        let id = app::services::accounts::authenticate(
+            &db,
+            "c.martin",
+            "un-mot-de-passe",
+            "127.0.0.1",
+            chrono::Utc::now(),
+        )
+        .await
+        .expect("the password read from stdin works");
+        let person = app::services::accounts::acting_user(&db, id, None)
+            .await
+            .unwrap();
+        assert_eq!(person.display_name, "Mme Claire Martin");
+        assert_eq!(person.grants.len(), 2);
+    });
+}
+
+#[test]
+fn bad_input_gets_a_french_message_and_a_failure_exit() {
+    let cli = Cli::new();
+    assert!(
+        cli.run(
+            &["school", "add", "--uai", "0251234A", "--nom", "Jules Ferry"],
+            ""
+        )
+        .status
+        .success()
+    );
+    let cases: [(&[&str], &str, &str); 7] = [
+        (
+            &["school", "add", "--uai", "12", "--nom", "X"],
+            "",
+            "code UAI invalide « 12 »",
+        ),
+        (
+            &["school", "add", "--uai", "0251234A", "--nom", "Y"],
+            "",
+            "l'établissement 0251234A existe déjà",
+        ),
+        (
+            &[
+                "user", "add", "--login", "a.b", "--role", "chef", "--uai", "0251234A",
+            ],
+            "x\n",
+            "rôle inconnu « chef »",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--login",
+                "a.b",
+                "--role",
+                "enseignant",
+                "--uai",
+                "0251234A",
+            ],
+            "court\n",
+            "au moins 8 caractères",
+        ),
+        (
+            &["user", "add", "--login", "a.b", "--role", "enseignant"],
+            "un-mot-de-passe\n",
+            "précisez son UAI",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--login",
+                "a.b",
+                "--role",
+                "enseignant",
+                "--uai",
+                "0259998B",
+            ],
+            "un-mot-de-passe\n",
+            "aucun établissement n'a l'UAI 0259998B",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--login",
+                "é",
+                "--role",
+                "enseignant",
+                "--uai",
+                "0251234A",
+            ],
+            "un-mot-de-passe\n",
+            "l'identifiant doit compter de 3 à 64 caractères",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let output = cli.run(args, stdin);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn a_password_is_never_taken_from_the_command_line() {
+    let cli = Cli::new();
+    let output = cli.run(
+        &[
+            "user",
+            "add",
+            "--login",
+            "a.b",
+            "--role",
+            "administrateur",
+            "--password",
+            "secret123",
+        ],
+        "",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "clap refuses unknown arguments"
+    );
+    let missing = cli.run(&["school", "add", "--uai", "0251234A"], "");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("--nom"));
+}
