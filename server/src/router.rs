@@ -79,12 +79,15 @@ pub fn build(state: AppState) -> Router {
 /// static files are public.
 async fn require_login(session: Session, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    let public = path == "/connexion" || path.starts_with("/api/") || path.starts_with("/pkg/");
-    if public {
+    if path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
+    let login_page = path == "/connexion";
     match app::auth::session_user_id(&session).await {
+        // Someone already logged in has nothing to do on the login page.
+        Ok(Some(_)) if login_page => Redirect::to("/").into_response(),
         Ok(Some(_)) => next.run(request).await,
+        Ok(None) if login_page => next.run(request).await,
         Ok(None) => {
             let wanted = request
                 .uri()

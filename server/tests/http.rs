@@ -130,6 +130,14 @@ async fn a_teacher_logs_in_and_gets_a_safe_session_cookie() {
             .contains("École élémentaire Victor Hugo")
     );
 
+    let login_page = client.get(app.url("/connexion")).send().await.unwrap();
+    assert_eq!(login_page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        login_page.headers()[LOCATION],
+        "/",
+        "no login page when logged in"
+    );
+
     let logout = client.post(app.url("/api/logout")).send().await.unwrap();
     assert_eq!(logout.status(), StatusCode::OK);
     let after = client.post(app.url("/api/session")).send().await.unwrap();

@@ -61,6 +61,16 @@ fn Welcome(session: SessionView) -> impl IntoView {
                 }
                     .into_any()
             }
+            None if session.is_administrator => {
+                view! {
+                    <p class="carte">
+                        "Vous êtes administrateur : vous n'avez pas accès aux données des élèves. "
+                        "Les établissements et leurs directeurs se créent pour l'instant en ligne "
+                        "de commande (livret school add, livret user add)."
+                    </p>
+                }
+                    .into_any()
+            }
             None => {
                 view! {
                     <p class="carte">
