@@ -98,7 +98,21 @@ async fn pages_send_visitors_to_the_login_page() {
 
     let page = client.get(app.url("/connexion")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     let html = page.text().await.unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("the policy names this response's nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the loader carries it"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"));
     assert!(html.contains("<html lang=\"fr\""));
     assert!(html.contains("Se connecter"));
 }

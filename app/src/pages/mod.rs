@@ -22,6 +22,8 @@ const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/s
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="fr">
@@ -38,6 +40,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Only Livret's own code runs on its pages: the inline hydration loader carries this
+/// response's nonce, scripts and the WASM come from `/pkg`, and no other site may frame a page
+/// or receive a form. A comment that slipped markup in could not run it.
+#[cfg(feature = "ssr")]
+fn send_content_security_policy() {
+    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    let value = HeaderValue::from_str(&policy).expect("a nonce is URL-safe base64");
+    response.insert_header(CONTENT_SECURITY_POLICY, value);
 }
 
 /// The whole application: its routes. Pages wait for their data on the server (`SsrMode::Async`)
