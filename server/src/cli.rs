@@ -13,11 +13,12 @@ use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
 use tower_sessions::ExpiredDeletion;
 
-/// Livret: the Livret Scolaire Unique, self-hosted.
+/// Livret : le livret scolaire unique, auto-hébergé.
 ///
-/// Configuration comes from the environment: DATABASE_URL (default sqlite://livret.db?mode=rwc),
-/// LEPTOS_SITE_ADDR (default 127.0.0.1:3000), LEPTOS_SITE_ROOT (default target/site),
-/// LIVRET_PUBLIC_URL (an https address makes the session cookie Secure).
+/// La configuration vient de l'environnement : DATABASE_URL (par défaut
+/// sqlite://livret.db?mode=rwc), LEPTOS_SITE_ADDR (par défaut 127.0.0.1:3000), LEPTOS_SITE_ROOT
+/// (par défaut target/site), LIVRET_PUBLIC_URL (une adresse https rend le cookie de session
+/// Secure). Sans commande, livret lance le serveur (livret serve).
 #[derive(Debug, Parser)]
 #[command(name = "livret", version)]
 pub struct Cli {
@@ -27,18 +28,19 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Runs the web application (migrates the database first).
+    /// Lance l'application web (après avoir mis la base de données à jour).
     Serve {
-        /// Also creates, once, the demo school « École élémentaire Victor Hugo » and its accounts.
+        /// Crée aussi, une seule fois, l'école de démonstration « École élémentaire Victor Hugo »
+        /// et ses comptes.
         #[arg(long, env = "LIVRET_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
         demo: bool,
     },
-    /// Manages establishments.
+    /// Gère les établissements.
     School {
         #[command(subcommand)]
         command: SchoolCommand,
     },
-    /// Manages accounts.
+    /// Gère les comptes.
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -47,12 +49,12 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum SchoolCommand {
-    /// Adds an establishment.
+    /// Ajoute un établissement.
     Add {
-        /// Its code UAI (seven digits and a letter), e.g. 0251234A.
+        /// Son code UAI (sept chiffres et une lettre), par exemple 0251234A.
         #[arg(long)]
         uai: String,
-        /// Its name, e.g. "École élémentaire Jules Ferry".
+        /// Son nom, par exemple « École élémentaire Jules Ferry ».
         #[arg(long)]
         nom: String,
     },
@@ -60,26 +62,26 @@ enum SchoolCommand {
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
-    /// Gives a person a role, creating their account when the login is new. The password of a
-    /// new account is read from standard input (asked for when it is a terminal), never from
-    /// the command line.
+    /// Donne un rôle à une personne, en créant son compte si l'identifiant est nouveau. Le mot
+    /// de passe d'un nouveau compte est lu sur l'entrée standard (demandé si c'est un terminal),
+    /// jamais sur la ligne de commande.
     Add {
-        /// Login, e.g. m.durand.
+        /// Identifiant, par exemple m.durand.
         #[arg(long)]
         login: String,
-        /// directeur, enseignant, responsable or administrateur.
+        /// directeur, enseignant, responsable ou administrateur.
         #[arg(long)]
         role: String,
-        /// The establishment's UAI (every role but administrateur).
+        /// UAI de l'établissement (pour tout rôle sauf administrateur).
         #[arg(long)]
         uai: Option<String>,
-        /// Last name (defaults to the login).
+        /// Nom (par défaut l'identifiant).
         #[arg(long)]
         nom: Option<String>,
-        /// First name.
+        /// Prénom.
         #[arg(long)]
         prenom: Option<String>,
-        /// M or Mme.
+        /// M ou Mme.
         #[arg(long)]
         civilite: Option<String>,
     },

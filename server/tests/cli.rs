@@ -60,7 +60,7 @@ fn help_documents_every_command() {
     let serve = cli.run(&["serve", "--help"], "");
     assert!(stdout(&serve).contains("--demo"));
     let user = cli.run(&["user", "add", "--help"], "");
-    assert!(stdout(&user).contains("standard input"));
+    assert!(stdout(&user).contains("entrée standard"));
 }
 
 #[test]

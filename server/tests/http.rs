@@ -75,6 +75,12 @@ async fn login(
         .expect("the server answers")
 }
 
+async fn session_of(app: &TestApp, client: &reqwest::Client) -> SessionView {
+    let response = client.post(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("a session view")
+}
+
 async fn error_of(response: reqwest::Response) -> AppError {
     serde_json::from_str(&response.text().await.unwrap()).expect("errors are AppError JSON")
 }
@@ -129,9 +135,7 @@ async fn a_teacher_logs_in_and_gets_a_safe_session_cookie() {
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain HTTP here: {cookie}");
 
-    let session = client.post(app.url("/api/session")).send().await.unwrap();
-    assert_eq!(session.status(), StatusCode::OK);
-    let session: SessionView = session.json().await.unwrap();
+    let session = session_of(&app, &client).await;
     assert_eq!(session.display_name, "M. Marc Durand");
     assert_eq!(session.current.unwrap().uai, "0259999X");
 
@@ -355,14 +359,7 @@ async fn a_person_in_two_schools_switches_between_them() {
 
     let client = app.client();
     login(&app, &client, "direction", "demo-direction").await;
-    let session: SessionView = client
-        .post(app.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = session_of(&app, &client).await;
     assert_eq!(session.establishments.len(), 2);
     assert_eq!(session.current.unwrap().uai, "0259999X");
 
@@ -373,14 +370,7 @@ async fn a_person_in_two_schools_switches_between_them() {
         .await
         .unwrap();
     assert_eq!(switched.status(), StatusCode::OK);
-    let session: SessionView = client
-        .post(app.url("/api/session"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = session_of(&app, &client).await;
     let current = session.current.unwrap();
     assert_eq!(current.name, "École Jules Ferry");
     assert_eq!(current.school_year, None);
