@@ -138,3 +138,20 @@ test('the director on a tablet: Paramétrage, accounts, no horizontal scroll, la
   assertClean(page, assert);
   await context.close();
 });
+
+test('a parent on a phone: login and home fit 360 px', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true, isMobile: true });
+  const page = await watchedPage(context);
+  await page.goto(`${server.url}/`);
+  await page.waitForLoadState('networkidle');
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok((await overflow()) <= 0, 'the login page fits a phone');
+  await fillLogin(page, 'parent', 'demo-parent');
+  await page.getByRole('heading', { name: 'Bonjour, Mme Sophie Bazin' }).waitFor();
+  assert.ok((await overflow()) <= 0, 'the home page fits a phone');
+  assert.match(await page.textContent('main'), /Responsable légal/);
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'accueil-telephone.png'), fullPage: true });
+  assertClean(page, assert);
+  await context.close();
+});

@@ -380,3 +380,52 @@ async fn the_demo_school_is_seeded_once() {
         assert_eq!(acting.roles_in(school), vec![demo.role]);
     }
 }
+
+#[tokio::test]
+async fn sessions_are_stored_shared_and_expire() {
+    use server::sessions::DatabaseSessionStore;
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::{ExpiredDeletion, SessionStore};
+
+    let t = test_db().await;
+    let here = school(&t.db, "0251234A").await;
+    let me = person(&t.db, "c.martin", Role::Enseignant, here).await;
+    let store = DatabaseSessionStore::new(t.db.clone());
+    let record = |minutes: i64| Record {
+        id: Id::default(),
+        data: [(app::auth::USER_KEY.to_owned(), serde_json::json!(me.id))].into(),
+        expiry_date: time::OffsetDateTime::now_utc() + time::Duration::minutes(minutes),
+    };
+
+    let mut live = record(30);
+    store.create(&mut live).await.unwrap();
+    // Another process on the same database sees the same session.
+    let other_process = DatabaseSessionStore::new(t.db.clone());
+    let loaded = other_process
+        .load(&live.id)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!(loaded.data, live.data);
+
+    let mut expired = record(-1);
+    store.create(&mut expired).await.unwrap();
+    assert!(
+        store.load(&expired.id).await.unwrap().is_none(),
+        "an expired session is gone"
+    );
+    store.delete_expired().await.unwrap();
+    assert_eq!(
+        app::entities::session::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        1
+    );
+
+    store.delete(&live.id).await.unwrap();
+    assert!(
+        store.load(&live.id).await.unwrap().is_none(),
+        "logout deletes it"
+    );
+}
