@@ -8,6 +8,9 @@ use app::domain::{Civility, Login, Password, PersonName, Role, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
+use app::services::onde_file;
+use app::services::pupil_import::{self, Mode};
+use app::time::today_in_paris;
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -44,6 +47,28 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Importe des données du registre.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Met les classes et les élèves de l'établissement en accord avec une extraction ONDE
+    /// (CSV) : ajoute, met à jour, marque comme partis les élèves absents du fichier. Un fichier
+    /// incorrect est refusé en entier, sans rien modifier.
+    Onde {
+        /// Le fichier CSV téléchargé depuis ONDE (« Extraction des élèves »).
+        file: std::path::PathBuf,
+        /// UAI de l'établissement.
+        #[arg(long)]
+        uai: String,
+        /// Montre ce que l'import changerait, sans rien modifier.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -102,6 +127,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Établissement créé : {} ({})", school.name, school.uai);
             Ok(())
         }
+        Command::Import {
+            command: ImportCommand::Onde { file, uai, dry_run },
+        } => import_onde(&config, &file, &uai, dry_run).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -174,6 +202,51 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn import_onde(
+    config: &Config,
+    file: &std::path::Path,
+    uai: &str,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let uai = Uai::parse(uai).map_err(anyhow::Error::msg)?;
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("lecture de {}", file.display()))?
+        .len();
+    if size > onde_file::MAX_BYTES as u64 {
+        bail!(
+            "{} : le fichier dépasse {} Mo",
+            file.display(),
+            onde_file::MAX_BYTES / (1024 * 1024)
+        );
+    }
+    let bytes = std::fs::read(file).with_context(|| format!("lecture de {}", file.display()))?;
+    let rows = onde_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
+    let db = db::connect(&config.database_url).await?;
+    let school = establishments::find_by_uai(&db, &uai)
+        .await?
+        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+    let mode = if dry_run { Mode::Preview } else { Mode::Apply };
+    let summary = pupil_import::import_pupils(
+        &db,
+        &Actor::System,
+        school.id,
+        &rows,
+        mode,
+        today_in_paris(),
+    )
+    .await?;
+    if dry_run {
+        println!(
+            "Aperçu de l'import de {} élève(s) (rien n'a été modifié) :",
+            rows.len()
+        );
+    } else {
+        println!("Import de {} élève(s) dans {} :", rows.len(), school.name);
+    }
+    print!("{summary}");
+    Ok(())
 }
 
 /// Reads a new password: asked twice on a terminal, else the first line of standard input.

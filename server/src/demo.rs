@@ -4,11 +4,15 @@ use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
+use app::services::onde_file;
+use app::services::pupil_import::{self, Mode};
 use sea_orm::DatabaseConnection;
 
 pub const UAI: &str = "0259999X";
 pub const NAME: &str = "École élémentaire Victor Hugo";
 pub const MILLESIME: i32 = 2026;
+/// The demo school's pupils, as ONDE exports them (fictional, Windows-1252).
+const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
 
 /// A demo account: login, password, role, civility, last and first name.
 pub struct DemoAccount {
@@ -47,7 +51,8 @@ pub const ACCOUNTS: [DemoAccount; 3] = [
     },
 ];
 
-/// Creates the demo school, its year and its accounts, unless the school already exists.
+/// Creates the demo school, its year, its classes and pupils (through the ONDE import) and its
+/// accounts, unless the school already exists.
 /// Returns whether anything was created.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let uai = Uai::parse(UAI).map_err(anyhow::Error::msg)?;
@@ -69,6 +74,18 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         &actor,
         school.id,
         SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?,
+    )
+    .await?;
+    let rows = onde_file::parse(PUPILS).map_err(anyhow::Error::msg)?;
+    pupil_import::import_pupils(
+        db,
+        &actor,
+        school.id,
+        &rows,
+        Mode::Apply,
+        SchoolYear::new(MILLESIME)
+            .map_err(anyhow::Error::msg)?
+            .default_start(),
     )
     .await?;
     for account in &ACCOUNTS {

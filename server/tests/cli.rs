@@ -257,3 +257,89 @@ fn a_password_is_never_taken_from_the_command_line() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("--nom"));
 }
+
+#[test]
+fn the_onde_extraction_is_previewed_then_imported_once() {
+    let cli = Cli::new();
+    assert!(
+        cli.run(
+            &["school", "add", "--uai", "0251234A", "--nom", "Jules Ferry"],
+            ""
+        )
+        .status
+        .success()
+    );
+    let sample = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/demo/onde-extraction-eleves.csv"
+    );
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "onde", sample, "--uai", "0251234A"];
+        args.extend_from_slice(extra);
+        cli.run(&args, "")
+    };
+    // No school year yet: refused, nothing written.
+    let no_year = import(&[]);
+    assert_eq!(no_year.status.code(), Some(1));
+    assert!(stderr(&no_year).contains("aucune année scolaire"));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let db = server::db::connect(&cli.database_url()).await.unwrap();
+        let uai = app::domain::Uai::parse("0251234A").unwrap();
+        let school = app::services::establishments::find_by_uai(&db, &uai)
+            .await
+            .unwrap()
+            .unwrap();
+        let year = app::time::today_in_paris();
+        app::services::establishments::ensure_school_year(
+            &db,
+            &app::services::access::Actor::System,
+            school.id,
+            app::domain::SchoolYear::containing(year),
+        )
+        .await
+        .unwrap();
+    });
+
+    let preview = import(&["--dry-run"]);
+    assert!(preview.status.success(), "{}", stderr(&preview));
+    assert!(stdout(&preview).contains("rien n'a été modifié"));
+    assert!(stdout(&preview).contains("Élèves ajoutés (12)"));
+    let applied = import(&[]);
+    assert!(applied.status.success(), "{}", stderr(&applied));
+    assert!(stdout(&applied).contains("Classes ajoutées (2) : CP-CE1 Mme Martin, CM2 M. Durand"));
+    let again = import(&[]);
+    assert!(
+        stdout(&again).contains("Aucun changement"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn a_bad_extraction_is_refused_with_its_line() {
+    let cli = Cli::new();
+    cli.run(
+        &["school", "add", "--uai", "0251234A", "--nom", "Jules Ferry"],
+        "",
+    );
+    let bad = cli.dir.path().join("eleves.csv");
+    std::fs::write(
+        &bad,
+        "Nom élève;Prénom élève;Date naissance;Niveau;Libellé classe;Identifiant classe\n\
+         A;B;01/02/2016;CP;CP;1\nC;D;31/02/2016;CP;CP;1\n",
+    )
+    .unwrap();
+    let output = cli.run(
+        &["import", "onde", bad.to_str().unwrap(), "--uai", "0251234A"],
+        "",
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output)
+            .contains("ligne 3, colonne « Date naissance » : date invalide « 31/02/2016 »"),
+        "{}",
+        stderr(&output)
+    );
+}

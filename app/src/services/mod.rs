@@ -10,5 +10,9 @@ pub mod audit;
 pub mod establishments;
 /// Rate limiting of failed logins, per account and per address.
 pub mod login_throttle;
+/// Reading an ONDE pupil extraction (CSV) into checked rows.
+pub mod onde_file;
 /// Argon2id password hashing.
 pub mod passwords;
+/// Bringing classes and pupils in line with an ONDE extraction.
+pub mod pupil_import;

@@ -1,0 +1,224 @@
+//! The ONDE import on a real database: creation, repeatability, preview, updates, departures,
+//! access.
+
+mod support;
+
+use app::domain::{Role, SchoolYear, Uai};
+use app::entities::{class_level, school_class, student};
+use app::error::AppError;
+use app::services::access::Actor;
+use app::services::onde_file::{self, OndeRow};
+use app::services::pupil_import::{Mode, import_pupils};
+use app::services::{accounts, establishments};
+use chrono::NaiveDate;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use support::test_db;
+
+const SAMPLE: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
+
+fn sample() -> Vec<OndeRow> {
+    onde_file::parse(SAMPLE).unwrap()
+}
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
+}
+
+async fn school_with_year(db: &DatabaseConnection) -> i32 {
+    let school = establishments::create(
+        db,
+        &Actor::System,
+        establishments::NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "École".into(),
+        },
+    )
+    .await
+    .unwrap();
+    establishments::ensure_school_year(
+        db,
+        &Actor::System,
+        school.id,
+        SchoolYear::new(2026).unwrap(),
+    )
+    .await
+    .unwrap();
+    school.id
+}
+
+#[tokio::test]
+async fn the_sample_creates_classes_and_pupils_once() {
+    let t = test_db().await;
+    let school = school_with_year(&t.db).await;
+    let first = import_pupils(
+        &t.db,
+        &Actor::System,
+        school,
+        &sample(),
+        Mode::Apply,
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        first.classes_added,
+        vec!["CP-CE1 Mme Martin", "CM2 M. Durand"]
+    );
+    assert_eq!(first.pupils_added.len(), 12);
+    assert!(first.pupils_added.contains(&"BAZIN Violetta".to_owned()));
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 12);
+    let mut levels: Vec<String> = class_level::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| l.level)
+        .collect();
+    levels.sort();
+    assert_eq!(
+        levels,
+        vec!["CE1", "CM2", "CP"],
+        "a multi-level class is one class"
+    );
+
+    let again = import_pupils(
+        &t.db,
+        &Actor::System,
+        school,
+        &sample(),
+        Mode::Apply,
+        today(),
+    )
+    .await
+    .unwrap();
+    assert!(again.changes_nothing(), "{again}");
+    assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 2);
+}
+
+#[tokio::test]
+async fn a_preview_writes_nothing() {
+    let t = test_db().await;
+    let school = school_with_year(&t.db).await;
+    let preview = import_pupils(
+        &t.db,
+        &Actor::System,
+        school,
+        &sample(),
+        Mode::Preview,
+        today(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(preview.pupils_added.len(), 12);
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 0);
+    assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn changes_and_departures_are_reported_and_applied() {
+    let t = test_db().await;
+    let school = school_with_year(&t.db).await;
+    import_pupils(
+        &t.db,
+        &Actor::System,
+        school,
+        &sample(),
+        Mode::Apply,
+        today(),
+    )
+    .await
+    .unwrap();
+
+    let mut rows = sample();
+    let gone = rows.remove(0);
+    let renamed = rows.iter_mut().find(|r| r.last_name == "BAZIN").unwrap();
+    renamed.first_names = "Violetta Marie".into();
+    for row in rows.iter_mut().filter(|r| r.class_onde_id == 1234502) {
+        row.class_label = "CM2 M. Durand et Mme Roy".into();
+    }
+    let mut newcomer = rows[0].clone();
+    newcomer.last_name = "NOUVEAU".into();
+    newcomer.ine = None;
+    rows.push(newcomer);
+
+    let later = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
+    let summary = import_pupils(&t.db, &Actor::System, school, &rows, Mode::Apply, later)
+        .await
+        .unwrap();
+    assert_eq!(summary.classes_updated, vec!["CM2 M. Durand et Mme Roy"]);
+    assert_eq!(
+        summary.pupils_added,
+        vec![format!("NOUVEAU {}", rows[0].first_names)]
+    );
+    assert_eq!(
+        summary.pupils_left,
+        vec![format!("{} {}", gone.last_name, gone.first_names)]
+    );
+    let (name, changes) = &summary.pupils_updated[0];
+    assert_eq!(name, "BAZIN Violetta Marie");
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].field, "prénom");
+    assert_eq!(changes[0].before, "Violetta");
+
+    let left = student::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.last_name == gone.last_name)
+        .expect("a pupil who left keeps their data");
+    assert_eq!(left.left_on, Some(later));
+
+    // Coming back in a later file: the same pupil, no longer marked as left.
+    let mut back = rows.clone();
+    back.push(gone);
+    let summary = import_pupils(&t.db, &Actor::System, school, &back, Mode::Apply, later)
+        .await
+        .unwrap();
+    assert_eq!(summary.pupils_updated.len(), 1);
+    assert_eq!(summary.pupils_updated[0].1[0].field, "statut");
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 13);
+}
+
+#[tokio::test]
+async fn only_the_director_imports_and_the_file_must_make_sense() {
+    let t = test_db().await;
+    let school = school_with_year(&t.db).await;
+    let (teacher, _) = accounts::grant_account(
+        &t.db,
+        &Actor::System,
+        accounts::NewAccount {
+            login: app::domain::Login::parse("prof").unwrap(),
+            civility: None,
+            last_name: app::domain::PersonName::parse("Prof").unwrap(),
+            first_name: None,
+            password: None,
+        },
+        Role::Enseignant,
+        Some(school),
+    )
+    .await
+    .unwrap();
+    let teacher = Actor::User(
+        accounts::acting_user(&t.db, teacher.id, None)
+            .await
+            .unwrap(),
+    );
+    let refused = import_pupils(&t.db, &teacher, school, &sample(), Mode::Preview, today()).await;
+    assert_eq!(refused.unwrap_err(), AppError::Forbidden);
+
+    let mut doubled = sample();
+    doubled.push(doubled[3].clone());
+    let error = import_pupils(
+        &t.db,
+        &Actor::System,
+        school,
+        &doubled,
+        Mode::Apply,
+        today(),
+    )
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("figure deux fois"), "{error}");
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 0);
+}
