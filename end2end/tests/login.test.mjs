@@ -155,3 +155,57 @@ test('a parent on a phone: login and home fit 360 px', async () => {
   assertClean(page, assert);
   await context.close();
 });
+
+test('the director sets a class to « Échelle de 1 à 4 », and it stays so', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await watchedPage(context);
+  await page.goto(`${server.url}/connexion`);
+  await page.waitForLoadState('networkidle');
+  await fillLogin(page, 'direction', 'demo-direction');
+  await page.getByRole('heading', { name: 'Bonjour, Mme Hélène Lefèvre' }).waitFor();
+  await page.getByRole('link', { name: 'Paramétrage' }).click();
+  await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
+  const cm2 = page.getByRole('row', { name: /CM2 M\. Durand/ });
+  assert.match(await cm2.textContent(), /CM2.*6.*M\. Marc Durand/);
+  await assertAccessible(page, assert);
+
+  const select = page.getByLabel('Type de positionnement de la classe CM2 M. Durand');
+  await select.selectOption({ label: 'Échelle de 1 à 4' });
+  const saved = page.waitForResponse((r) => r.url().endsWith('/api/set-positionnement'));
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/school-classes'));
+  await cm2.getByRole('button', { name: 'Enregistrer' }).click();
+  assert.equal((await saved).status(), 200);
+  await refreshed;
+  await page.reload();
+  await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
+  assert.equal(await page.getByLabel('Type de positionnement de la classe CM2 M. Durand').inputValue(), 'echelle');
+  assert.equal(await page.getByLabel('Type de positionnement de la classe CP-CE1 Mme Martin').inputValue(), 'objectifs');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 768 px (overflow ${overflow} px)`);
+  await page.screenshot({ path: path.join(screenshotDir, 'parametrage-classes-tablette.png'), fullPage: true });
+  assertClean(page, assert);
+  await context.close();
+});
+
+test('every page of the frame hydrates cleanly when loaded from the server', async () => {
+  const context = await browser.newContext();
+  const page = await watchedPage(context);
+  await page.goto(`${server.url}/connexion`);
+  await page.waitForLoadState('networkidle');
+  await fillLogin(page, 'direction', 'demo-direction');
+  await page.getByRole('heading', { name: 'Bonjour, Mme Hélène Lefèvre' }).waitFor();
+  for (const [path, heading] of [
+    ['/', 'Bonjour, Mme Hélène Lefèvre'],
+    ['/parametrage/classes', 'Classes et type de positionnement'],
+    ['/parametrage/comptes', "Comptes de l'établissement"],
+  ]) {
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole('heading', { name: heading }).waitFor();
+    await page.waitForLoadState('networkidle');
+    // Hydrated: client-side navigation now works without a page load.
+    await page.getByRole('link', { name: 'Accueil' }).click();
+    await page.getByRole('heading', { name: 'Bonjour, Mme Hélène Lefèvre' }).waitFor();
+    assertClean(page, assert);
+  }
+  await context.close();
+});

@@ -1,8 +1,10 @@
 //! The demo school, seeded once through the project's services (`livret serve --demo`).
 
+use anyhow::Context;
 use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, NewAccount};
+use app::services::classes;
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::pupil_import::{self, Mode};
@@ -77,17 +79,11 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     )
     .await?;
     let rows = onde_file::parse(PUPILS).map_err(anyhow::Error::msg)?;
-    pupil_import::import_pupils(
-        db,
-        &actor,
-        school.id,
-        &rows,
-        Mode::Apply,
-        SchoolYear::new(MILLESIME)
-            .map_err(anyhow::Error::msg)?
-            .default_start(),
-    )
-    .await?;
+    let start = SchoolYear::new(MILLESIME)
+        .map_err(anyhow::Error::msg)?
+        .default_start();
+    pupil_import::import_pupils(db, &actor, school.id, &rows, Mode::Apply, start).await?;
+    let mut teacher_id = None;
     for account in &ACCOUNTS {
         let new = NewAccount {
             login: Login::parse(account.login).map_err(anyhow::Error::msg)?,
@@ -96,8 +92,20 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
             first_name: Some(PersonName::parse(account.first_name).map_err(anyhow::Error::msg)?),
             password: Some(Password::parse(account.password).map_err(anyhow::Error::msg)?),
         };
-        accounts::grant_account(db, &actor, new, account.role, Some(school.id)).await?;
+        let (person, _) =
+            accounts::grant_account(db, &actor, new, account.role, Some(school.id)).await?;
+        if account.role == Role::Enseignant {
+            teacher_id = Some(person.id);
+        }
     }
+    // The `enseignant` account teaches the CM2.
+    let cm2 = classes::list(db, &actor, school.id, start)
+        .await?
+        .into_iter()
+        .find(|class| class.label == "CM2 M. Durand")
+        .context("the ONDE sample has the CM2")?;
+    let teacher_id = teacher_id.context("the demo accounts include a teacher")?;
+    classes::assign_teacher(db, &actor, cm2.id, teacher_id).await?;
     Ok(true)
 }
 

@@ -200,10 +200,16 @@ async fn unauthenticated_calls_get_401_and_no_data() {
         "/api/session",
         "/api/establishment-accounts",
         "/api/switch-establishment",
+        "/api/school-classes",
+        "/api/set-positionnement",
     ] {
         let response = client
             .post(app.url(endpoint))
-            .form(&[("establishment_id", "1")])
+            .form(&[
+                ("establishment_id", "1"),
+                ("class_id", "1"),
+                ("positionnement", "notes"),
+            ])
             .send()
             .await
             .unwrap();
@@ -232,6 +238,13 @@ async fn forbidden_calls_get_403_and_no_data() {
             .unwrap();
         assert_eq!(accounts.status(), StatusCode::FORBIDDEN, "{account}");
         assert_eq!(error_of(accounts).await, AppError::Forbidden);
+        let positionnement = client
+            .post(app.url("/api/set-positionnement"))
+            .form(&[("class_id", "1"), ("positionnement", "notes")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(positionnement.status(), StatusCode::FORBIDDEN, "{account}");
         let elsewhere = client
             .post(app.url("/api/switch-establishment"))
             .form(&[("establishment_id", "424242")])

@@ -17,14 +17,15 @@ pub struct AccountRow {
 #[server(endpoint = "establishment-accounts")]
 pub async fn establishment_accounts() -> Result<Vec<AccountRow>, AppError> {
     use crate::{
-        auth,
+        auth::RequestContext,
         services::{access::Actor, accounts},
     };
-    auth::reply(
+    let request = RequestContext::current()?;
+    request.reply(
         async {
-            let user = auth::acting_user().await?;
+            let user = request.acting_user().await?;
             let establishment_id = user.require_current(&[Role::Directeur])?;
-            accounts::list_for_establishment(&auth::db()?, &Actor::User(user), establishment_id)
+            accounts::list_for_establishment(&request.db, &Actor::User(user), establishment_id)
                 .await
         }
         .await,

@@ -3,5 +3,7 @@
 
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
+/// Classes of the school year and their positionnement type (Paramétrage).
+pub mod classes;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;

@@ -54,15 +54,15 @@ pub fn safe_next_path(next: &str) -> &str {
 /// Checks the login and password and opens a session, then goes to `next` (a local path).
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
-    use crate::{auth, services::accounts};
-    auth::reply(
+    use crate::{auth::RequestContext, services::accounts};
+    let request = RequestContext::current()?;
+    request.reply(
         async {
-            let db = auth::db()?;
             let now = chrono::Utc::now();
+            let address = request.client_address();
             let user_id =
-                accounts::authenticate(&db, &login, &password, &auth::client_address(), now)
-                    .await?;
-            auth::start_session(user_id).await?;
+                accounts::authenticate(&request.db, &login, &password, &address, now).await?;
+            request.start_session(user_id).await?;
             leptos_axum::redirect(safe_next_path(&next));
             Ok(())
         }
@@ -73,10 +73,11 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
 /// Ends the session and goes back to the login page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
-    use crate::auth;
-    auth::reply(
+    use crate::auth::RequestContext;
+    let request = RequestContext::current()?;
+    request.reply(
         async {
-            auth::end_session().await?;
+            request.end_session().await?;
             leptos_axum::redirect("/connexion");
             Ok(())
         }
@@ -87,12 +88,13 @@ pub async fn logout() -> Result<(), AppError> {
 /// The logged-in person and the establishments they work in.
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionView, AppError> {
-    use crate::{auth, services::establishments};
-    auth::reply(
+    use crate::{auth::RequestContext, services::establishments};
+    let request = RequestContext::current()?;
+    request.reply(
         async {
-            let user = auth::acting_user().await?;
+            let user = request.acting_user().await?;
             let today = crate::time::today_in_paris();
-            let establishments = establishments::choices_for(&auth::db()?, &user, today).await?;
+            let establishments = establishments::choices_for(&request.db, &user, today).await?;
             let current = establishments
                 .iter()
                 .find(|e| Some(e.id) == user.current_establishment)
@@ -111,12 +113,13 @@ pub async fn current_session() -> Result<SessionView, AppError> {
 /// « Changer d'établissement »: works in another of the person's establishments.
 #[server(endpoint = "switch-establishment")]
 pub async fn switch_establishment(establishment_id: i32) -> Result<(), AppError> {
-    use crate::{auth, services::establishments};
-    auth::reply(
+    use crate::{auth::RequestContext, services::establishments};
+    let request = RequestContext::current()?;
+    request.reply(
         async {
-            let user = auth::acting_user().await?;
+            let user = request.acting_user().await?;
             establishments::require_member(&user, establishment_id)?;
-            auth::set_current_establishment(establishment_id).await?;
+            request.set_current_establishment(establishment_id).await?;
             leptos_axum::redirect("/");
             Ok(())
         }

@@ -1,3 +1,4 @@
+use super::parametrage::ParametrageNav;
 use crate::api::accounts::establishment_accounts;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,6 +11,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Title text="Comptes de l'établissement — Livret" />
         <h1>"Comptes de l'établissement"</h1>
+        <ParametrageNav />
         <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {

@@ -75,7 +75,7 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     </li>
                     {is_director.then(|| view! {
                         <li>
-                            <A href="/parametrage/comptes">"Paramétrage"</A>
+                            <A href="/parametrage/classes">"Paramétrage"</A>
                         </li>
                     })}
                 </ul>

@@ -88,6 +88,9 @@ fn Welcome(session: SessionView) -> impl IntoView {
                         <h2 id="parametrage-titre">"Paramétrage"</h2>
                         <ul class="liens">
                             <li>
+                                <a href="/parametrage/classes">"Classes et type de positionnement"</a>
+                            </li>
+                            <li>
                                 <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
                             </li>
                         </ul>

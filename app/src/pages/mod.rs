@@ -8,6 +8,8 @@ use leptos_router::{
 
 /// Page « Comptes de l'établissement » (Paramétrage).
 mod accounts;
+/// Page « Classes et type de positionnement » (Paramétrage).
+mod classes;
 /// The frame of every page after login: menu bar, establishment, logout.
 mod frame;
 /// Home page after login.
@@ -16,6 +18,8 @@ mod home;
 mod login;
 /// The page for addresses that lead nowhere.
 mod not_found;
+/// What the Paramétrage pages share.
+mod parametrage;
 
 /// A small blue notebook, inline so that no page makes a request for a favicon.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='2' y='1' width='12' height='14' rx='2' fill='%23000091'/%3E%3Crect x='5' y='4' width='6' height='1.5' fill='white'/%3E%3C/svg%3E";
@@ -75,6 +79,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/connexion") view=login::LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/parametrage/classes")
+                        view=classes::ClassesPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("/parametrage/comptes")
                         view=accounts::AccountsPage

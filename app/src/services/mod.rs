@@ -6,6 +6,8 @@ pub mod access;
 pub mod accounts;
 /// Audit trail of writes.
 pub mod audit;
+/// Classes: their set-up by the director, teacher assignments.
+pub mod classes;
 /// Establishments and their school years.
 pub mod establishments;
 /// Rate limiting of failed logins, per account and per address.

@@ -1,0 +1,13 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The sub-menu shared by the Paramétrage pages.
+#[component]
+pub fn ParametrageNav() -> impl IntoView {
+    view! {
+        <nav class="sous-menu" aria-label="Paramétrage">
+            <A href="/parametrage/classes">"Classes"</A>
+            <A href="/parametrage/comptes">"Comptes"</A>
+        </nav>
+    }
+}

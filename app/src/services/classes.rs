@@ -1,0 +1,176 @@
+use crate::api::classes::ClassRow;
+use crate::domain::{Level, PositionnementType, Role};
+use crate::entities::{
+    class_level, role_grant, school_class, school_year, student, teacher_assignment, user,
+};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{accounts, audit, establishments};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+/// The classes of the establishment's current school year, with their levels, pupils still
+/// enrolled, teachers and positionnement type (directeur only).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+    today: NaiveDate,
+) -> Result<Vec<ClassRow>> {
+    actor.require_director_of(establishment_id)?;
+    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+        return Ok(Vec::new());
+    };
+    let classes = school_class::Entity::find()
+        .filter(school_class::Column::SchoolYearId.eq(year.id))
+        .order_by_asc(school_class::Column::Label)
+        .all(db)
+        .await?;
+    let mut rows = Vec::with_capacity(classes.len());
+    for class in classes {
+        let mut levels: Vec<Level> = class_level::Entity::find()
+            .filter(class_level::Column::ClassId.eq(class.id))
+            .all(db)
+            .await?
+            .iter()
+            .filter_map(|l| Level::parse(&l.level).ok())
+            .collect();
+        levels.sort();
+        let pupils = student::Entity::find()
+            .filter(student::Column::ClassId.eq(class.id))
+            .filter(student::Column::LeftOn.is_null())
+            .count(db)
+            .await?;
+        let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
+            .filter(teacher_assignment::Column::ClassId.eq(class.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|a| a.user_id)
+            .collect();
+        let teachers = user::Entity::find()
+            .filter(user::Column::Id.is_in(teacher_ids))
+            .order_by_asc(user::Column::LastName)
+            .all(db)
+            .await?
+            .iter()
+            .map(accounts::display_name)
+            .collect();
+        let positionnement =
+            PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
+                AppError::internal("stored positionnement type", &class.positionnement_type)
+            })?;
+        rows.push(ClassRow {
+            id: class.id,
+            label: class.label,
+            levels,
+            pupils,
+            teachers,
+            positionnement,
+        });
+    }
+    Ok(rows)
+}
+
+/// The class and the establishment it belongs to, for a check of the director's grant.
+async fn class_in_establishment(
+    db: &impl ConnectionTrait,
+    class_id: i32,
+) -> Result<(school_class::Model, i32)> {
+    let class = school_class::Entity::find_by_id(class_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Classe"))?;
+    let year = school_year::Entity::find_by_id(class.school_year_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("class without school year", class_id))?;
+    Ok((class, year.establishment_id))
+}
+
+/// « Paramétrage du type de positionnement » of one class (directeur of its school only).
+pub async fn set_positionnement_type(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    code: &str,
+) -> Result<()> {
+    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
+        // Someone else's class is refused like a missing one: its existence is no one's business.
+        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
+        other => other?,
+    };
+    actor.require_director_of(establishment_id)?;
+    let kind = PositionnementType::from_code(code).ok_or_else(|| {
+        AppError::invalid(
+            "positionnement",
+            format!("type de positionnement inconnu « {code} »"),
+        )
+    })?;
+    if class.positionnement_type == kind.code() {
+        return Ok(());
+    }
+    let label = class.label.clone();
+    let mut class: school_class::ActiveModel = class.into();
+    class.positionnement_type = Set(kind.code().to_owned());
+    class.update(db).await?;
+    audit::record(
+        db,
+        actor,
+        Some(establishment_id),
+        "type de positionnement",
+        &label,
+        json!({ "type": kind.code() }),
+    )
+    .await
+}
+
+/// Assigns a teacher of the school to a class (directeur only); assigning twice is harmless.
+pub async fn assign_teacher(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    user_id: i32,
+) -> Result<()> {
+    let (class, establishment_id) = class_in_establishment(db, class_id).await?;
+    actor.require_director_of(establishment_id)?;
+    let teaches_here = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(user_id))
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .filter(role_grant::Column::Role.eq(Role::Enseignant.code()))
+        .one(db)
+        .await?
+        .is_some();
+    if !teaches_here {
+        return Err(AppError::invalid(
+            "enseignant",
+            "cette personne n'est pas enseignante dans l'établissement",
+        ));
+    }
+    let already = teacher_assignment::Entity::find_by_id((class_id, user_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !already {
+        teacher_assignment::ActiveModel {
+            class_id: Set(class_id),
+            user_id: Set(user_id),
+        }
+        .insert(db)
+        .await?;
+        audit::record(
+            db,
+            actor,
+            Some(establishment_id),
+            "enseignant affecté",
+            &class.label,
+            json!({ "compte": user_id }),
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! Class set-up by the director: the list of the year's classes, the positionnement type,
+//! teacher assignments, and who may do it.
+
+mod support;
+
+use app::domain::{Login, PersonName, PositionnementType, Role, Uai};
+use app::error::AppError;
+use app::services::access::Actor;
+use app::services::{accounts, classes, establishments};
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+use support::test_db;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
+async fn demo_school(db: &DatabaseConnection) -> i32 {
+    server::demo::seed(db).await.unwrap();
+    establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
+    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
+}
+
+#[tokio::test]
+async fn the_director_sees_the_demo_classes_with_levels_pupils_and_teachers() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    let summary: Vec<_> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.label.as_str(),
+                r.levels.iter().map(|l| l.code()).collect::<Vec<_>>(),
+                r.pupils,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("CM2 M. Durand", vec!["CM2"], 6),
+            ("CP-CE1 Mme Martin", vec!["CP", "CE1"], 6)
+        ]
+    );
+    assert_eq!(rows[0].teachers, vec!["M. Marc Durand"]);
+    assert!(rows[1].teachers.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.positionnement == PositionnementType::ObjectifsApprentissage)
+    );
+}
+
+#[tokio::test]
+async fn the_director_chooses_the_positionnement_type() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let cm2 = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap()[0]
+        .id;
+    classes::set_positionnement_type(&t.db, &director, cm2, "echelle")
+        .await
+        .unwrap();
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    assert_eq!(rows[0].positionnement, PositionnementType::Echelle1a4);
+    assert_eq!(
+        rows[1].positionnement,
+        PositionnementType::ObjectifsApprentissage
+    );
+
+    let unknown = classes::set_positionnement_type(&t.db, &director, cm2, "lettres").await;
+    assert!(
+        unknown
+            .unwrap_err()
+            .field_message("positionnement")
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn nobody_else_sets_up_the_classes() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let cm2 = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap()[0]
+        .id;
+
+    let other = establishments::create(
+        &t.db,
+        &Actor::System,
+        establishments::NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "Autre école".into(),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::grant_account(
+        &t.db,
+        &Actor::System,
+        accounts::NewAccount {
+            login: Login::parse("autre").unwrap(),
+            civility: None,
+            last_name: PersonName::parse("Autre").unwrap(),
+            first_name: None,
+            password: None,
+        },
+        Role::Directeur,
+        Some(other.id),
+    )
+    .await
+    .unwrap();
+
+    for login in ["enseignant", "parent", "autre"] {
+        let outsider = actor(&t.db, login).await;
+        assert_eq!(
+            classes::list(&t.db, &outsider, school, today()).await,
+            Err(AppError::Forbidden),
+            "{login}"
+        );
+        assert_eq!(
+            classes::set_positionnement_type(&t.db, &outsider, cm2, "notes").await,
+            Err(AppError::Forbidden),
+            "{login}"
+        );
+    }
+    assert_eq!(
+        classes::set_positionnement_type(&t.db, &director, 999_999, "notes").await,
+        Err(AppError::Forbidden),
+        "a class that does not exist is refused like someone else's"
+    );
+}
+
+#[tokio::test]
+async fn only_teachers_of_the_school_are_assigned() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let cp = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap()[1]
+        .id;
+    let parent = accounts::find_by_login(&t.db, &Login::parse("parent").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let refused = classes::assign_teacher(&t.db, &director, cp, parent.id).await;
+    assert!(refused.unwrap_err().field_message("enseignant").is_some());
+    let teacher = actor(&t.db, "enseignant").await;
+    assert_eq!(
+        classes::assign_teacher(&t.db, &teacher, cp, parent.id).await,
+        Err(AppError::Forbidden)
+    );
+}
