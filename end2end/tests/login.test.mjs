@@ -156,7 +156,7 @@ test('a parent on a phone: login and home fit 360 px', async () => {
   await context.close();
 });
 
-test('the director sets a class to « Échelle de 1 à 4 », and it stays so', async () => {
+test('the director sets a class to « Échelle de 1 à 4 » and assigns teachers; it stays so', async () => {
   const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const page = await watchedPage(context);
   await page.goto(`${server.url}/connexion`);
@@ -180,9 +180,24 @@ test('the director sets a class to « Échelle de 1 à 4 », and it stays so', a
   await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
   assert.equal(await page.getByLabel('Type de positionnement de la classe CM2 M. Durand').inputValue(), 'echelle');
   assert.equal(await page.getByLabel('Type de positionnement de la classe CP-CE1 Mme Martin').inputValue(), 'objectifs');
+
+  // Assign the CM2 teacher to the CP-CE1 too, then remove him again.
+  const cp = page.getByRole('row', { name: /CP-CE1 Mme Martin/ });
+  assert.match(await cp.textContent(), /Aucun|Affecter/);
+  await page.getByLabel('Enseignant à affecter à la classe CP-CE1 Mme Martin').selectOption({ label: 'M. Marc Durand' });
+  await cp.getByRole('button', { name: 'Affecter' }).click();
+  const remove = page.getByRole('button', { name: 'Retirer M. Marc Durand de la classe CP-CE1 Mme Martin' });
+  await remove.waitFor();
+  await assertAccessible(page, assert);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scroll at 768 px (overflow ${overflow} px)`);
   await page.screenshot({ path: path.join(screenshotDir, 'parametrage-classes-tablette.png'), fullPage: true });
+  await remove.click();
+  await remove.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: /Retirer M\. Marc Durand de la classe CP-CE1/ }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: /Retirer M\. Marc Durand de la classe CM2/ }).count(), 1);
   assertClean(page, assert);
   await context.close();
 });

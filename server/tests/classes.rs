@@ -58,7 +58,8 @@ async fn the_director_sees_the_demo_classes_with_levels_pupils_and_teachers() {
             ("CP-CE1 Mme Martin", vec!["CP", "CE1"], 6)
         ]
     );
-    assert_eq!(rows[0].teachers, vec!["M. Marc Durand"]);
+    let names: Vec<_> = rows[0].teachers.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, vec!["M. Marc Durand"]);
     assert!(rows[1].teachers.is_empty());
     assert!(
         rows.iter()
@@ -172,4 +173,50 @@ async fn only_teachers_of_the_school_are_assigned() {
         classes::assign_teacher(&t.db, &teacher, cp, parent.id).await,
         Err(AppError::Forbidden)
     );
+}
+
+#[tokio::test]
+async fn the_director_assigns_and_removes_teachers() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let teachers = classes::teachers_of(&t.db, &director, school)
+        .await
+        .unwrap();
+    assert_eq!(teachers.len(), 1);
+    let cp = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap()[1]
+        .id;
+    classes::assign_teacher(&t.db, &director, cp, teachers[0].id)
+        .await
+        .unwrap();
+    classes::assign_teacher(&t.db, &director, cp, teachers[0].id)
+        .await
+        .unwrap();
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    assert_eq!(
+        rows[1].teachers, teachers,
+        "assigned once, even when asked twice"
+    );
+
+    let teacher = actor(&t.db, "enseignant").await;
+    assert_eq!(
+        classes::unassign_teacher(&t.db, &teacher, cp, teachers[0].id).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        classes::teachers_of(&t.db, &teacher, school).await,
+        Err(AppError::Forbidden)
+    );
+    classes::unassign_teacher(&t.db, &director, cp, teachers[0].id)
+        .await
+        .unwrap();
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    assert!(rows[1].teachers.is_empty());
+    assert_eq!(rows[0].teachers.len(), 1, "the CM2 keeps its teacher");
 }

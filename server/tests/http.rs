@@ -202,6 +202,8 @@ async fn unauthenticated_calls_get_401_and_no_data() {
         "/api/switch-establishment",
         "/api/school-classes",
         "/api/set-positionnement",
+        "/api/assign-teacher",
+        "/api/unassign-teacher",
     ] {
         let response = client
             .post(app.url(endpoint))
@@ -209,6 +211,7 @@ async fn unauthenticated_calls_get_401_and_no_data() {
                 ("establishment_id", "1"),
                 ("class_id", "1"),
                 ("positionnement", "notes"),
+                ("teacher_id", "2"),
             ])
             .send()
             .await
@@ -245,6 +248,13 @@ async fn forbidden_calls_get_403_and_no_data() {
             .await
             .unwrap();
         assert_eq!(positionnement.status(), StatusCode::FORBIDDEN, "{account}");
+        let assignment = client
+            .post(app.url("/api/assign-teacher"))
+            .form(&[("class_id", "1"), ("teacher_id", "2")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(assignment.status(), StatusCode::FORBIDDEN, "{account}");
         let elsewhere = client
             .post(app.url("/api/switch-establishment"))
             .form(&[("establishment_id", "424242")])

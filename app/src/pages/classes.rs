@@ -1,59 +1,101 @@
 use super::parametrage::ParametrageNav;
-use crate::api::classes::{ClassRow, SetPositionnement, school_classes};
+use crate::api::classes::{
+    AssignTeacher, ClassRow, SetPositionnement, Teacher, UnassignTeacher, school_classes,
+};
 use crate::domain::PositionnementType;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// The three things the director does on this page, each a form that also works without
+/// JavaScript.
+#[derive(Clone, Copy)]
+struct ClassActions {
+    positionnement: ServerAction<SetPositionnement>,
+    assign: ServerAction<AssignTeacher>,
+    unassign: ServerAction<UnassignTeacher>,
+}
+
+impl ClassActions {
+    fn last_error(self) -> Option<AppError> {
+        [
+            self.positionnement.value().get().and_then(Result::err),
+            self.assign.value().get().and_then(Result::err),
+            self.unassign.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+    }
+}
+
 /// « Classes et type de positionnement »: the classes of the year with their levels, pupils and
-/// teachers; the director picks each class's positionnement type (a form per class, which also
-/// works without JavaScript).
+/// teachers; the director assigns teachers and picks each class's positionnement type.
 #[component]
 pub fn ClassesPage() -> impl IntoView {
-    let save = ServerAction::<SetPositionnement>::new();
-    let classes = Resource::new(move || save.version().get(), |_| school_classes());
+    let actions = ClassActions {
+        positionnement: ServerAction::new(),
+        assign: ServerAction::new(),
+        unassign: ServerAction::new(),
+    };
+    let classes = Resource::new(
+        move || {
+            (
+                actions.positionnement.version().get(),
+                actions.assign.version().get(),
+                actions.unassign.version().get(),
+            )
+        },
+        |_| school_classes(),
+    );
     view! {
         <Title text="Classes — Livret" />
         <h1>"Classes et type de positionnement"</h1>
         <ParametrageNav />
         {move || {
-            save.value()
-                .get()
-                .and_then(Result::err)
+            actions
+                .last_error()
                 .map(|error| view! { <p class="alerte" role="alert">{error.to_string()}</p> })
         }}
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match classes.await {
-                    Ok(rows) if rows.is_empty() => view! {
+                    Ok(view) if view.classes.is_empty() => view! {
                         <p class="carte">
                             "Aucune classe pour l'année en cours : importez les élèves depuis ONDE "
                             "(livret import onde)."
                         </p>
                     }
                         .into_any(),
-                    Ok(rows) => view! {
-                        <div class="tableau-defilant">
-                            <table class="tableau">
-                                <caption>{format!("{} classe(s)", rows.len())}</caption>
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Classe"</th>
-                                        <th scope="col">"Niveaux"</th>
-                                        <th scope="col">"Élèves"</th>
-                                        <th scope="col">"Enseignants"</th>
-                                        <th scope="col">"Type de positionnement"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {rows
-                                        .into_iter()
-                                        .map(|row| view! { <ClassLine row save /> })
-                                        .collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
+                    Ok(view) => {
+                        let teachers = view.teachers;
+                        view! {
+                            <div class="tableau-defilant">
+                                <table class="tableau">
+                                    <caption>{format!("{} classe(s)", view.classes.len())}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Classe"</th>
+                                            <th scope="col">"Niveaux"</th>
+                                            <th scope="col">"Élèves"</th>
+                                            <th scope="col">"Enseignants"</th>
+                                            <th scope="col">"Type de positionnement"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {view
+                                            .classes
+                                            .into_iter()
+                                            .map(|row| {
+                                                view! { <ClassLine row teachers=teachers.clone() actions /> }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
                     }
-                        .into_any(),
                     Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -62,28 +104,69 @@ pub fn ClassesPage() -> impl IntoView {
 }
 
 #[component]
-fn ClassLine(row: ClassRow, save: ServerAction<SetPositionnement>) -> impl IntoView {
+fn ClassLine(row: ClassRow, teachers: Vec<Teacher>, actions: ClassActions) -> impl IntoView {
     let levels = row
         .levels
         .iter()
         .map(|l| l.code())
         .collect::<Vec<_>>()
         .join(", ");
-    let teachers = if row.teachers.is_empty() {
-        "Aucun".to_owned()
-    } else {
-        row.teachers.join(", ")
-    };
+    let available: Vec<Teacher> = teachers
+        .into_iter()
+        .filter(|teacher| !row.teachers.contains(teacher))
+        .collect();
     let select_id = format!("positionnement-{}", row.id);
+    let teacher_select_id = format!("enseignant-{}", row.id);
+    let class_id = row.id;
+    let label = row.label.clone();
+    let assigned = row
+        .teachers
+        .clone()
+        .into_iter()
+        .map(|teacher| {
+            let remove_label = format!("Retirer {} de la classe {}", teacher.name, label);
+            view! {
+                <li>
+                    <span>{teacher.name}</span>
+                    <ActionForm action=actions.unassign>
+                        <input type="hidden" name="class_id" value=class_id />
+                        <input type="hidden" name="teacher_id" value=teacher.id />
+                        <button type="submit" class="secondaire" aria-label=remove_label>
+                            "Retirer"
+                        </button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
         <tr>
             <th scope="row">{row.label.clone()}</th>
             <td>{if levels.is_empty() { "—".to_owned() } else { levels }}</td>
             <td>{row.pupils}</td>
-            <td>{teachers}</td>
             <td>
-                <ActionForm action=save attr:class="choix-positionnement">
-                    <input type="hidden" name="class_id" value=row.id />
+                <ul class="enseignants">
+                    {assigned}
+                </ul>
+                {(!available.is_empty()).then(|| view! {
+                    <ActionForm action=actions.assign attr:class="choix-enseignant">
+                        <input type="hidden" name="class_id" value=class_id />
+                        <label class="visuellement-cache" for=teacher_select_id.clone()>
+                            {format!("Enseignant à affecter à la classe {label}")}
+                        </label>
+                        <select id=teacher_select_id name="teacher_id">
+                            {available
+                                .into_iter()
+                                .map(|teacher| view! { <option value=teacher.id>{teacher.name}</option> })
+                                .collect_view()}
+                        </select>
+                        <button type="submit" class="secondaire">"Affecter"</button>
+                    </ActionForm>
+                })}
+            </td>
+            <td>
+                <ActionForm action=actions.positionnement attr:class="choix-positionnement">
+                    <input type="hidden" name="class_id" value=class_id />
                     <label class="visuellement-cache" for=select_id.clone()>
                         {format!("Type de positionnement de la classe {}", row.label)}
                     </label>
@@ -104,4 +187,7 @@ fn ClassLine(row: ClassRow, save: ServerAction<SetPositionnement>) -> impl IntoV
             </td>
         </tr>
     }
+    // A row's view type is deep enough to exceed the compiler's limits once nested in the
+    // page: erased here.
+    .into_any()
 }

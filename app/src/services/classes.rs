@@ -1,4 +1,4 @@
-use crate::api::classes::ClassRow;
+use crate::api::classes::{ClassRow, Teacher};
 use crate::domain::{Level, PositionnementType, Role};
 use crate::entities::{
     class_level, role_grant, school_class, school_year, student, teacher_assignment, user,
@@ -58,7 +58,10 @@ pub async fn list(
             .all(db)
             .await?
             .iter()
-            .map(accounts::display_name)
+            .map(|account| Teacher {
+                id: account.id,
+                name: accounts::display_name(account),
+            })
             .collect();
         let positionnement =
             PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
@@ -74,6 +77,35 @@ pub async fn list(
         });
     }
     Ok(rows)
+}
+
+/// The teachers of an establishment, by name (directeur only).
+pub async fn teachers_of(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+) -> Result<Vec<Teacher>> {
+    actor.require_director_of(establishment_id)?;
+    let ids: Vec<i32> = role_grant::Entity::find()
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .filter(role_grant::Column::Role.eq(Role::Enseignant.code()))
+        .all(db)
+        .await?
+        .iter()
+        .map(|grant| grant.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .order_by_asc(user::Column::LastName)
+        .order_by_asc(user::Column::FirstName)
+        .all(db)
+        .await?
+        .iter()
+        .map(|account| Teacher {
+            id: account.id,
+            name: accounts::display_name(account),
+        })
+        .collect())
 }
 
 /// The class and the establishment it belongs to, for a check of the director's grant.
@@ -99,12 +131,7 @@ pub async fn set_positionnement_type(
     class_id: i32,
     code: &str,
 ) -> Result<()> {
-    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
-        // Someone else's class is refused like a missing one: its existence is no one's business.
-        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
-        other => other?,
-    };
-    actor.require_director_of(establishment_id)?;
+    let (class, establishment_id) = class_run_by(db, actor, class_id).await?;
     let kind = PositionnementType::from_code(code).ok_or_else(|| {
         AppError::invalid(
             "positionnement",
@@ -129,6 +156,21 @@ pub async fn set_positionnement_type(
     .await
 }
 
+/// The class, once the actor is known to run its school. A class that does not exist is
+/// refused like someone else's: its existence is no one else's business.
+async fn class_run_by(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+) -> Result<(school_class::Model, i32)> {
+    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
+        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
+        other => other?,
+    };
+    actor.require_director_of(establishment_id)?;
+    Ok((class, establishment_id))
+}
+
 /// Assigns a teacher of the school to a class (directeur only); assigning twice is harmless.
 pub async fn assign_teacher(
     db: &impl ConnectionTrait,
@@ -136,8 +178,7 @@ pub async fn assign_teacher(
     class_id: i32,
     user_id: i32,
 ) -> Result<()> {
-    let (class, establishment_id) = class_in_establishment(db, class_id).await?;
-    actor.require_director_of(establishment_id)?;
+    let (class, establishment_id) = class_run_by(db, actor, class_id).await?;
     let teaches_here = role_grant::Entity::find()
         .filter(role_grant::Column::UserId.eq(user_id))
         .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
@@ -167,6 +208,31 @@ pub async fn assign_teacher(
             actor,
             Some(establishment_id),
             "enseignant affecté",
+            &class.label,
+            json!({ "compte": user_id }),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Removes a teacher from a class (directeur only); removing an absent one is harmless.
+pub async fn unassign_teacher(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    user_id: i32,
+) -> Result<()> {
+    let (class, establishment_id) = class_run_by(db, actor, class_id).await?;
+    let removed = teacher_assignment::Entity::delete_by_id((class_id, user_id))
+        .exec(db)
+        .await?;
+    if removed.rows_affected > 0 {
+        audit::record(
+            db,
+            actor,
+            Some(establishment_id),
+            "enseignant retiré",
             &class.label,
             json!({ "compte": user_id }),
         )
