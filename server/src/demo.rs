@@ -1,13 +1,15 @@
 //! The demo school, seeded once through the project's services (`livret serve --demo`).
 
 use anyhow::Context;
-use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
+use app::domain::{
+    Civility, Login, Password, PeriodPlan, Periodicity, PersonName, Role, SchoolYear, Uai,
+};
 use app::services::access::Actor;
 use app::services::accounts::{self, NewAccount};
-use app::services::classes;
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::pupil_import::{self, Mode};
+use app::services::{classes, periods};
 use sea_orm::DatabaseConnection;
 
 pub const UAI: &str = "0259999X";
@@ -106,6 +108,23 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .context("the ONDE sample has the CM2")?;
     let teacher_id = teacher_id.context("the demo accounts include a teacher")?;
     classes::assign_teacher(db, &actor, cm2.id, teacher_id).await?;
+    // Both classes follow trimestres, with the usual dates.
+    let year = SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?;
+    let class_ids: Vec<i32> = classes::list(db, &actor, school.id, start)
+        .await?
+        .iter()
+        .map(|class| class.id)
+        .collect();
+    periods::follow_periods(
+        db,
+        &actor,
+        school.id,
+        Periodicity::Trimestre,
+        PeriodPlan::default_dates(Periodicity::Trimestre, year),
+        &class_ids,
+        start,
+    )
+    .await?;
     Ok(true)
 }
 

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::services::access::Actor;
 use app::services::{accounts, classes, establishments};
 use chrono::NaiveDate;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use support::test_db;
 
 fn today() -> NaiveDate {
@@ -219,4 +219,92 @@ async fn the_director_assigns_and_removes_teachers() {
         .unwrap();
     assert!(rows[1].teachers.is_empty());
     assert_eq!(rows[0].teachers.len(), 1, "the CM2 keeps its teacher");
+}
+
+#[tokio::test]
+async fn classes_follow_one_periodicity_with_checked_dates() {
+    use app::domain::{PeriodPlan, Periodicity, SchoolYear};
+    use app::services::periods;
+
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.periodicity == Some(Periodicity::Trimestre))
+    );
+    let (cm2, cp) = (rows[0].id, rows[1].id);
+
+    let year = SchoolYear::new(2026).unwrap();
+    let semestres = PeriodPlan::default_dates(Periodicity::Semestre, year);
+    periods::follow_periods(
+        &t.db,
+        &director,
+        school,
+        Periodicity::Semestre,
+        semestres.clone(),
+        &[cp],
+        today(),
+    )
+    .await
+    .unwrap();
+    let rows = classes::list(&t.db, &director, school, today())
+        .await
+        .unwrap();
+    assert_eq!(rows[0].periodicity, Some(Periodicity::Trimestre));
+    assert_eq!(rows[1].periodicity, Some(Periodicity::Semestre));
+    assert_eq!(
+        app::entities::period::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        5
+    );
+
+    let mut overlapping = semestres.clone();
+    overlapping[1].starts_on = overlapping[0].ends_on;
+    let refused = periods::follow_periods(
+        &t.db,
+        &director,
+        school,
+        Periodicity::Semestre,
+        overlapping,
+        &[cp],
+        today(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused
+            .field_message("periode-2")
+            .is_some_and(|m| m.starts_with("période 2 : la période doit commencer après")),
+        "{refused:?}"
+    );
+
+    let teacher = actor(&t.db, "enseignant").await;
+    let forbidden = periods::follow_periods(
+        &t.db,
+        &teacher,
+        school,
+        Periodicity::Semestre,
+        semestres.clone(),
+        &[cm2],
+        today(),
+    )
+    .await;
+    assert_eq!(forbidden, Err(AppError::Forbidden));
+    let unknown_class = periods::follow_periods(
+        &t.db,
+        &director,
+        school,
+        Periodicity::Semestre,
+        semestres,
+        &[999_999],
+        today(),
+    )
+    .await;
+    assert_eq!(unknown_class, Err(AppError::Forbidden));
 }

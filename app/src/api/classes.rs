@@ -1,4 +1,4 @@
-use crate::domain::{Level, PositionnementType};
+use crate::domain::{Level, Periodicity, PositionnementType};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,6 +13,8 @@ pub struct ClassRow {
     pub pupils: u64,
     pub teachers: Vec<Teacher>,
     pub positionnement: PositionnementType,
+    /// `None` while the class follows no periods (« Non définie »).
+    pub periodicity: Option<Periodicity>,
 }
 
 /// A teacher of the establishment.

@@ -6,6 +6,8 @@ pub mod account;
 pub mod ine;
 /// Class levels (niveaux) and cycles.
 pub mod level;
+/// The periods of a school year and their rules.
+pub mod period;
 /// Roles a person holds in an establishment.
 pub mod role;
 /// School years and their millésime.
@@ -18,6 +20,7 @@ pub mod uai;
 pub use account::{Civility, Login, Password, PersonName};
 pub use ine::Ine;
 pub use level::{Cycle, Level};
+pub use period::{PeriodDates, PeriodError, PeriodPlan};
 pub use role::Role;
 pub use school_year::SchoolYear;
 pub use settings::{Periodicity, PositionnementType};

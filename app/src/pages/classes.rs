@@ -78,6 +78,7 @@ pub fn ClassesPage() -> impl IntoView {
                                             <th scope="col">"Classe"</th>
                                             <th scope="col">"Niveaux"</th>
                                             <th scope="col">"Élèves"</th>
+                                            <th scope="col">"Périodicité"</th>
                                             <th scope="col">"Enseignants"</th>
                                             <th scope="col">"Type de positionnement"</th>
                                         </tr>
@@ -144,6 +145,7 @@ fn ClassLine(row: ClassRow, teachers: Vec<Teacher>, actions: ClassActions) -> im
             <th scope="row">{row.label.clone()}</th>
             <td>{if levels.is_empty() { "—".to_owned() } else { levels }}</td>
             <td>{row.pupils}</td>
+            <td>{row.periodicity.map_or("Non définie", |p| p.label())}</td>
             <td>
                 <ul class="enseignants">
                     {assigned}

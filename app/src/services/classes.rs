@@ -5,7 +5,7 @@ use crate::entities::{
 };
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{accounts, audit, establishments};
+use crate::services::{accounts, audit, establishments, periods};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -67,7 +67,9 @@ pub async fn list(
             PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
                 AppError::internal("stored positionnement type", &class.positionnement_type)
             })?;
+        let periodicity = periods::class_periodicity(db, class.id).await?;
         rows.push(ClassRow {
+            periodicity,
             id: class.id,
             label: class.label,
             levels,

@@ -16,5 +16,7 @@ pub mod login_throttle;
 pub mod onde_file;
 /// Argon2id password hashing.
 pub mod passwords;
+/// The periods of the school year and the classes that follow them.
+pub mod periods;
 /// Bringing classes and pupils in line with an ONDE extraction.
 pub mod pupil_import;

@@ -1,0 +1,148 @@
+use crate::domain::{PeriodDates, PeriodPlan, Periodicity};
+use crate::entities::{period, period_class, school_class};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{audit, establishments};
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+
+/// Sets the periods of one periodicity for the current school year and makes the given classes
+/// follow them (a class follows one periodicity: its other links are replaced). One
+/// transaction; directeur only. Dates are checked against the year (`PeriodPlan`).
+pub async fn follow_periods(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    periodicity: Periodicity,
+    dates: Vec<PeriodDates>,
+    class_ids: &[i32],
+    today: NaiveDate,
+) -> Result<()> {
+    actor.require_director_of(establishment_id)?;
+    let txn = db.begin().await?;
+    let year = establishments::current_school_year(&txn, establishment_id, today)
+        .await?
+        .ok_or_else(|| AppError::invalid("periodes", "aucune année scolaire n'est ouverte"))?;
+    let plan =
+        PeriodPlan::parse(periodicity, year.starts_on, year.ends_on, dates).map_err(|error| {
+            let field = format!("periode-{}", error.position);
+            let message = match error.position {
+                0 => error.message,
+                n => format!("période {n} : {}", error.message),
+            };
+            AppError::invalid(&field, message)
+        })?;
+    let classes = school_class::Entity::find()
+        .filter(school_class::Column::SchoolYearId.eq(year.id))
+        .filter(school_class::Column::Id.is_in(class_ids.iter().copied()))
+        .all(&txn)
+        .await?;
+    if classes.len() != class_ids.len() {
+        return Err(AppError::Forbidden);
+    }
+
+    let existing = period::Entity::find()
+        .filter(period::Column::SchoolYearId.eq(year.id))
+        .all(&txn)
+        .await?;
+    let count = i16::try_from(plan.periods().len())
+        .map_err(|_| AppError::invalid("periodes", "trop de périodes"))?;
+    let mut ids = Vec::with_capacity(plan.periods().len());
+    for (index, dates) in plan.periods().iter().enumerate() {
+        let position = index as i16 + 1;
+        let found = existing
+            .iter()
+            .find(|p| p.periodicity == periodicity.code() && p.position == position);
+        let saved = match found {
+            Some(found) => {
+                let mut row: period::ActiveModel = found.clone().into();
+                row.count = Set(count);
+                row.starts_on = Set(dates.starts_on);
+                row.ends_on = Set(dates.ends_on);
+                row.update(&txn).await?
+            }
+            None => {
+                period::ActiveModel {
+                    school_year_id: Set(year.id),
+                    periodicity: Set(periodicity.code().to_owned()),
+                    position: Set(position),
+                    count: Set(count),
+                    starts_on: Set(dates.starts_on),
+                    ends_on: Set(dates.ends_on),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?
+            }
+        };
+        ids.push(saved.id);
+    }
+    // Periods beyond the new count (a shorter personalised plan) go, with their links.
+    let extra: Vec<i32> = existing
+        .iter()
+        .filter(|p| p.periodicity == periodicity.code() && p.position > count)
+        .map(|p| p.id)
+        .collect();
+    period::Entity::delete_many()
+        .filter(period::Column::Id.is_in(extra))
+        .exec(&txn)
+        .await?;
+
+    let year_periods: Vec<i32> = existing
+        .iter()
+        .map(|p| p.id)
+        .chain(ids.iter().copied())
+        .collect();
+    for class in &classes {
+        period_class::Entity::delete_many()
+            .filter(period_class::Column::ClassId.eq(class.id))
+            .filter(period_class::Column::PeriodId.is_in(year_periods.iter().copied()))
+            .exec(&txn)
+            .await?;
+        for period_id in &ids {
+            period_class::ActiveModel {
+                period_id: Set(*period_id),
+                class_id: Set(class.id),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        Some(establishment_id),
+        "périodes",
+        periodicity.code(),
+        json!({
+            "périodes": plan.periods().len(),
+            "classes": classes.iter().map(|c| c.label.as_str()).collect::<Vec<_>>(),
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The periodicity a class follows, if its periods are set.
+pub async fn class_periodicity(
+    db: &impl ConnectionTrait,
+    class_id: i32,
+) -> Result<Option<Periodicity>> {
+    let Some(link) = period_class::Entity::find()
+        .filter(period_class::Column::ClassId.eq(class_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let period = period::Entity::find_by_id(link.period_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("period link without period", link.period_id))?;
+    Ok(Periodicity::from_code(&period.periodicity))
+}
