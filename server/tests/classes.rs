@@ -3,6 +3,7 @@
 
 mod support;
 
+use app::api::classes::ClassRow;
 use app::domain::{Login, PersonName, PositionnementType, Role, Uai};
 use app::error::AppError;
 use app::services::access::Actor;
@@ -24,6 +25,11 @@ async fn demo_school(db: &DatabaseConnection) -> i32 {
         .id
 }
 
+/// The classes as the actor sees them today (the call must succeed).
+async fn class_rows(db: &DatabaseConnection, actor: &Actor, school: i32) -> Vec<ClassRow> {
+    classes::list(db, actor, school, today()).await.unwrap()
+}
+
 async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
     let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
         .await
@@ -38,9 +44,7 @@ async fn the_director_sees_the_demo_classes_with_levels_pupils_and_teachers() {
     let t = test_db().await;
     let school = demo_school(&t.db).await;
     let director = actor(&t.db, "direction").await;
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     let summary: Vec<_> = rows
         .iter()
         .map(|r| {
@@ -72,16 +76,11 @@ async fn the_director_chooses_the_positionnement_type() {
     let t = test_db().await;
     let school = demo_school(&t.db).await;
     let director = actor(&t.db, "direction").await;
-    let cm2 = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap()[0]
-        .id;
+    let cm2 = class_rows(&t.db, &director, school).await[0].id;
     classes::set_positionnement_type(&t.db, &director, cm2, "echelle")
         .await
         .unwrap();
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     assert_eq!(rows[0].positionnement, PositionnementType::Echelle1a4);
     assert_eq!(
         rows[1].positionnement,
@@ -102,10 +101,7 @@ async fn nobody_else_sets_up_the_classes() {
     let t = test_db().await;
     let school = demo_school(&t.db).await;
     let director = actor(&t.db, "direction").await;
-    let cm2 = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap()[0]
-        .id;
+    let cm2 = class_rows(&t.db, &director, school).await[0].id;
 
     let other = establishments::create(
         &t.db,
@@ -158,10 +154,7 @@ async fn only_teachers_of_the_school_are_assigned() {
     let t = test_db().await;
     let school = demo_school(&t.db).await;
     let director = actor(&t.db, "direction").await;
-    let cp = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap()[1]
-        .id;
+    let cp = class_rows(&t.db, &director, school).await[1].id;
     let parent = accounts::find_by_login(&t.db, &Login::parse("parent").unwrap())
         .await
         .unwrap()
@@ -184,19 +177,14 @@ async fn the_director_assigns_and_removes_teachers() {
         .await
         .unwrap();
     assert_eq!(teachers.len(), 1);
-    let cp = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap()[1]
-        .id;
+    let cp = class_rows(&t.db, &director, school).await[1].id;
     classes::assign_teacher(&t.db, &director, cp, teachers[0].id)
         .await
         .unwrap();
     classes::assign_teacher(&t.db, &director, cp, teachers[0].id)
         .await
         .unwrap();
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     assert_eq!(
         rows[1].teachers, teachers,
         "assigned once, even when asked twice"
@@ -214,9 +202,7 @@ async fn the_director_assigns_and_removes_teachers() {
     classes::unassign_teacher(&t.db, &director, cp, teachers[0].id)
         .await
         .unwrap();
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     assert!(rows[1].teachers.is_empty());
     assert_eq!(rows[0].teachers.len(), 1, "the CM2 keeps its teacher");
 }
@@ -229,9 +215,7 @@ async fn classes_follow_one_periodicity_with_checked_dates() {
     let t = test_db().await;
     let school = demo_school(&t.db).await;
     let director = actor(&t.db, "direction").await;
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     assert!(
         rows.iter()
             .all(|r| r.periodicity == Some(Periodicity::Trimestre))
@@ -251,9 +235,7 @@ async fn classes_follow_one_periodicity_with_checked_dates() {
     )
     .await
     .unwrap();
-    let rows = classes::list(&t.db, &director, school, today())
-        .await
-        .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
     assert_eq!(rows[0].periodicity, Some(Periodicity::Trimestre));
     assert_eq!(rows[1].periodicity, Some(Periodicity::Semestre));
     assert_eq!(

@@ -8,7 +8,7 @@ use app::entities::{class_level, school_class, student};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::onde_file::{self, OndeRow};
-use app::services::pupil_import::{Mode, import_pupils};
+use app::services::pupil_import::{ImportSummary, Mode, import_pupils};
 use app::services::{accounts, establishments};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -46,20 +46,24 @@ async fn school_with_year(db: &DatabaseConnection) -> i32 {
     school.id
 }
 
+/// Imports as the system (the command line), which may run any school.
+async fn import(
+    db: &DatabaseConnection,
+    school: i32,
+    rows: &[OndeRow],
+    mode: Mode,
+    day: NaiveDate,
+) -> Result<ImportSummary, AppError> {
+    import_pupils(db, &Actor::System, school, rows, mode, day).await
+}
+
 #[tokio::test]
 async fn the_sample_creates_classes_and_pupils_once() {
     let t = test_db().await;
     let school = school_with_year(&t.db).await;
-    let first = import_pupils(
-        &t.db,
-        &Actor::System,
-        school,
-        &sample(),
-        Mode::Apply,
-        today(),
-    )
-    .await
-    .unwrap();
+    let first = import(&t.db, school, &sample(), Mode::Apply, today())
+        .await
+        .unwrap();
     assert_eq!(
         first.classes_added,
         vec!["CP-CE1 Mme Martin", "CM2 M. Durand"]
@@ -81,16 +85,9 @@ async fn the_sample_creates_classes_and_pupils_once() {
         "a multi-level class is one class"
     );
 
-    let again = import_pupils(
-        &t.db,
-        &Actor::System,
-        school,
-        &sample(),
-        Mode::Apply,
-        today(),
-    )
-    .await
-    .unwrap();
+    let again = import(&t.db, school, &sample(), Mode::Apply, today())
+        .await
+        .unwrap();
     assert!(again.changes_nothing(), "{again}");
     assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 2);
 }
@@ -99,16 +96,9 @@ async fn the_sample_creates_classes_and_pupils_once() {
 async fn a_preview_writes_nothing() {
     let t = test_db().await;
     let school = school_with_year(&t.db).await;
-    let preview = import_pupils(
-        &t.db,
-        &Actor::System,
-        school,
-        &sample(),
-        Mode::Preview,
-        today(),
-    )
-    .await
-    .unwrap();
+    let preview = import(&t.db, school, &sample(), Mode::Preview, today())
+        .await
+        .unwrap();
     assert_eq!(preview.pupils_added.len(), 12);
     assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 0);
     assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 0);
@@ -118,16 +108,9 @@ async fn a_preview_writes_nothing() {
 async fn changes_and_departures_are_reported_and_applied() {
     let t = test_db().await;
     let school = school_with_year(&t.db).await;
-    import_pupils(
-        &t.db,
-        &Actor::System,
-        school,
-        &sample(),
-        Mode::Apply,
-        today(),
-    )
-    .await
-    .unwrap();
+    import(&t.db, school, &sample(), Mode::Apply, today())
+        .await
+        .unwrap();
 
     let mut rows = sample();
     let gone = rows.remove(0);
@@ -136,16 +119,23 @@ async fn changes_and_departures_are_reported_and_applied() {
     for row in rows.iter_mut().filter(|r| r.class_onde_id == 1234502) {
         row.class_label = "CM2 M. Durand et Mme Roy".into();
     }
+    let mover = rows.iter_mut().find(|r| r.last_name == "ANDRIES").unwrap();
+    mover.class_onde_id = 1234501;
+    mover.class_label = "CP-CE1 Mme Martin".into();
     let mut newcomer = rows[0].clone();
     newcomer.last_name = "NOUVEAU".into();
     newcomer.ine = None;
     rows.push(newcomer);
 
     let later = NaiveDate::from_ymd_opt(2027, 1, 5).unwrap();
-    let summary = import_pupils(&t.db, &Actor::System, school, &rows, Mode::Apply, later)
+    let summary = import(&t.db, school, &rows, Mode::Apply, later)
         .await
         .unwrap();
-    assert_eq!(summary.classes_updated, vec!["CM2 M. Durand et Mme Roy"]);
+    // The CP-CE1 gains the level of the pupil who moved in; the CM2 is renamed.
+    assert_eq!(
+        summary.classes_updated,
+        vec!["CP-CE1 Mme Martin", "CM2 M. Durand et Mme Roy"]
+    );
     assert_eq!(
         summary.pupils_added,
         vec![format!("NOUVEAU {}", rows[0].first_names)]
@@ -154,11 +144,22 @@ async fn changes_and_departures_are_reported_and_applied() {
         summary.pupils_left,
         vec![format!("{} {}", gone.last_name, gone.first_names)]
     );
-    let (name, changes) = &summary.pupils_updated[0];
-    assert_eq!(name, "BAZIN Violetta Marie");
-    assert_eq!(changes.len(), 1);
-    assert_eq!(changes[0].field, "prénom");
-    assert_eq!(changes[0].before, "Violetta");
+    let changed: Vec<String> = summary
+        .pupils_updated
+        .iter()
+        .flat_map(|(name, changes)| {
+            changes
+                .iter()
+                .map(move |c| format!("{name} : {} {} → {}", c.field, c.before, c.after))
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            "ANDRIES Hénoler : classe CM2 M. Durand et Mme Roy → CP-CE1 Mme Martin",
+            "BAZIN Violetta Marie : prénom Violetta → Violetta Marie",
+        ]
+    );
 
     let left = student::Entity::find()
         .all(&t.db)
@@ -172,7 +173,7 @@ async fn changes_and_departures_are_reported_and_applied() {
     // Coming back in a later file: the same pupil, no longer marked as left.
     let mut back = rows.clone();
     back.push(gone);
-    let summary = import_pupils(&t.db, &Actor::System, school, &back, Mode::Apply, later)
+    let summary = import(&t.db, school, &back, Mode::Apply, later)
         .await
         .unwrap();
     assert_eq!(summary.pupils_updated.len(), 1);
@@ -209,16 +210,9 @@ async fn only_the_director_imports_and_the_file_must_make_sense() {
 
     let mut doubled = sample();
     doubled.push(doubled[3].clone());
-    let error = import_pupils(
-        &t.db,
-        &Actor::System,
-        school,
-        &doubled,
-        Mode::Apply,
-        today(),
-    )
-    .await
-    .unwrap_err();
+    let error = import(&t.db, school, &doubled, Mode::Apply, today())
+        .await
+        .unwrap_err();
     assert!(error.to_string().contains("figure deux fois"), "{error}");
     assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 0);
 }

@@ -255,6 +255,13 @@ async fn sync_pupils(
         .filter(student::Column::EstablishmentId.eq(establishment_id))
         .all(txn)
         .await?;
+    let class_labels: BTreeMap<i32, String> = school_class::Entity::find()
+        .filter(school_class::Column::Id.is_in(known.iter().filter_map(|p| p.class_id)))
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|class| (class.id, class.label))
+        .collect();
     let mut seen = HashSet::new();
     for row in rows {
         let class_id = class_ids[&row.class_onde_id];
@@ -296,7 +303,7 @@ async fn sync_pupils(
             Some(index) => {
                 let pupil = known[index].clone();
                 seen.insert(pupil.id);
-                let changes = changes(&pupil, row, class_id);
+                let changes = changes(&pupil, row, class_id, &class_labels);
                 if !changes.is_empty() {
                     known[index] = wanted(pupil.into()).update(txn).await?;
                     summary.pupils_updated.push((name, changes));
@@ -319,7 +326,12 @@ async fn sync_pupils(
 }
 
 /// The fields of a known pupil that the file changes, as the director reads them.
-fn changes(pupil: &student::Model, row: &OndeRow, class_id: i32) -> Vec<FieldChange> {
+fn changes(
+    pupil: &student::Model,
+    row: &OndeRow,
+    class_id: i32,
+    class_labels: &BTreeMap<i32, String>,
+) -> Vec<FieldChange> {
     let mut changes = Vec::new();
     let mut compare = |field: &'static str, before: String, after: String| {
         if before != after {
@@ -349,11 +361,17 @@ fn changes(pupil: &student::Model, row: &OndeRow, class_id: i32) -> Vec<FieldCha
     );
     compare("INE", text_of(&pupil.ine), text_of(&row.ine));
     compare("niveau", text_of(&pupil.level), text_of(&row.level));
-    if pupil.class_id != Some(class_id) {
-        compare("classe", "autre classe".into(), row.class_label.clone());
-    }
     if pupil.left_on.is_some() {
         compare("statut", "parti".into(), "inscrit".into());
+    }
+    if pupil.class_id != Some(class_id) {
+        // Pushed directly: a class of another year may bear the same label.
+        let before = pupil.class_id.and_then(|id| class_labels.get(&id).cloned());
+        changes.push(FieldChange {
+            field: "classe",
+            before: before.unwrap_or_else(|| "aucune".to_owned()),
+            after: row.class_label.clone(),
+        });
     }
     changes
 }
