@@ -150,3 +150,15 @@ export function assertClean(page, assert) {
 }
 
 export const screenshotDir = path.join(root, 'end2end', 'screenshots');
+
+/** Opens the login page in a new watched page and logs in; resolves on the home page. */
+export async function logIn(context, server, login, password, options) {
+  const page = await watchedPage(context, options);
+  await page.goto(`${server.url}/connexion`);
+  await page.waitForLoadState('networkidle');
+  await page.fill('#identifiant', login);
+  await page.fill('#mot-de-passe', password);
+  await page.click('button[type=submit]');
+  await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  return page;
+}

@@ -3,12 +3,13 @@
 
 mod support;
 
+use app::domain::ImportSummary;
 use app::domain::{Role, SchoolYear, Uai};
 use app::entities::{class_level, school_class, student};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::onde_file::{self, OndeRow};
-use app::services::pupil_import::{ImportSummary, Mode, import_pupils};
+use app::services::pupil_import::{Mode, import_pupils};
 use app::services::{accounts, establishments};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};

@@ -5,5 +5,7 @@
 pub mod accounts;
 /// Classes of the school year and their positionnement type (Paramétrage).
 pub mod classes;
+/// « Import des élèves » from an ONDE extraction (Paramétrage).
+pub mod pupil_import;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;

@@ -2,6 +2,8 @@
 
 /// Account identity: login, password, names, civility.
 pub mod account;
+/// What an ONDE import changes, as the page and the command line report it.
+pub mod import_summary;
 /// INE, the national pupil identifier.
 pub mod ine;
 /// Class levels (niveaux) and cycles.
@@ -18,6 +20,7 @@ pub mod settings;
 pub mod uai;
 
 pub use account::{Civility, Login, Password, PersonName};
+pub use import_summary::{FieldChange, ImportSummary};
 pub use ine::Ine;
 pub use level::{Cycle, Level};
 pub use period::{PeriodDates, PeriodError, PeriodPlan};

@@ -6,6 +6,7 @@ use crate::domain::PositionnementType;
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
 /// The three things the director does on this page, each a form that also works without
 /// JavaScript.
@@ -62,8 +63,9 @@ pub fn ClassesPage() -> impl IntoView {
                 match classes.await {
                     Ok(view) if view.classes.is_empty() => view! {
                         <p class="carte">
-                            "Aucune classe pour l'année en cours : importez les élèves depuis ONDE "
-                            "(livret import onde)."
+                            "Aucune classe pour l'année en cours : "
+                            <A href="/parametrage/import">"importez les élèves depuis ONDE"</A>
+                            "."
                         </p>
                     }
                         .into_any(),

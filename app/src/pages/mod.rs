@@ -20,6 +20,8 @@ mod login;
 mod not_found;
 /// What the Paramétrage pages share.
 mod parametrage;
+/// Page « Import des élèves » (Paramétrage).
+mod pupil_import;
 
 /// A small blue notebook, inline so that no page makes a request for a favicon.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='2' y='1' width='12' height='14' rx='2' fill='%23000091'/%3E%3Crect x='5' y='4' width='6' height='1.5' fill='white'/%3E%3C/svg%3E";
@@ -82,6 +84,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/classes")
                         view=classes::ClassesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/import")
+                        view=pupil_import::PupilImportPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use std::fmt;
 
 /// Largest extraction accepted: a 2,000-pupil school weighs about 400 KB.
-pub const MAX_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_BYTES: usize = 1024 * 1024;
 
 /// The columns Livret reads, by their ONDE header names; any other column is ignored.
 const NOM: &str = "Nom élève";
@@ -350,7 +350,7 @@ mod tests {
             parse(&huge)
                 .unwrap_err()
                 .to_string()
-                .contains("dépasse 5 Mo")
+                .contains("dépasse 1 Mo")
         );
     }
 }

@@ -1,4 +1,4 @@
-use crate::domain::{Level, PositionnementType};
+use crate::domain::{FieldChange, ImportSummary, Level, PositionnementType};
 use crate::entities::{class_level, school_class, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
@@ -11,72 +11,12 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::fmt;
 
 /// Whether an import is written, or only previewed (« aperçu »).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Preview,
     Apply,
-}
-
-/// One field of a pupil that the file changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldChange {
-    pub field: &'static str,
-    pub before: String,
-    pub after: String,
-}
-
-/// What an import changes, or would change.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    pub classes_added: Vec<String>,
-    pub classes_updated: Vec<String>,
-    pub pupils_added: Vec<String>,
-    pub pupils_updated: Vec<(String, Vec<FieldChange>)>,
-    /// Pupils of the school absent from the file: marked as having left, data kept.
-    pub pupils_left: Vec<String>,
-}
-
-impl ImportSummary {
-    pub fn changes_nothing(&self) -> bool {
-        self.classes_added.is_empty()
-            && self.classes_updated.is_empty()
-            && self.pupils_added.is_empty()
-            && self.pupils_updated.is_empty()
-            && self.pupils_left.is_empty()
-    }
-}
-
-impl fmt::Display for ImportSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.changes_nothing() {
-            return writeln!(f, "Aucun changement : la base est déjà à jour.");
-        }
-        list(f, "Classes ajoutées", &self.classes_added)?;
-        list(f, "Classes modifiées", &self.classes_updated)?;
-        list(f, "Élèves ajoutés", &self.pupils_added)?;
-        if !self.pupils_updated.is_empty() {
-            writeln!(f, "Élèves modifiés ({}) :", self.pupils_updated.len())?;
-            for (name, changes) in &self.pupils_updated {
-                let changes: Vec<String> = changes
-                    .iter()
-                    .map(|c| format!("{} : « {} » → « {} »", c.field, c.before, c.after))
-                    .collect();
-                writeln!(f, "  {name} — {}", changes.join(" ; "))?;
-            }
-        }
-        list(f, "Élèves partis (données conservées)", &self.pupils_left)
-    }
-}
-
-fn list(f: &mut fmt::Formatter<'_>, title: &str, names: &[String]) -> fmt::Result {
-    if names.is_empty() {
-        Ok(())
-    } else {
-        writeln!(f, "{title} ({}) : {}", names.len(), names.join(", "))
-    }
 }
 
 fn pupil_name(last_name: &str, first_names: &str) -> String {
@@ -333,10 +273,10 @@ fn changes(
     class_labels: &BTreeMap<i32, String>,
 ) -> Vec<FieldChange> {
     let mut changes = Vec::new();
-    let mut compare = |field: &'static str, before: String, after: String| {
+    let mut compare = |field: &str, before: String, after: String| {
         if before != after {
             changes.push(FieldChange {
-                field,
+                field: field.to_owned(),
                 before,
                 after,
             });
@@ -368,7 +308,7 @@ fn changes(
         // Pushed directly: a class of another year may bear the same label.
         let before = pupil.class_id.and_then(|id| class_labels.get(&id).cloned());
         changes.push(FieldChange {
-            field: "classe",
+            field: "classe".to_owned(),
             before: before.unwrap_or_else(|| "aucune".to_owned()),
             after: row.class_label.clone(),
         });

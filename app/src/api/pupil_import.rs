@@ -1,0 +1,102 @@
+use crate::domain::ImportSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use serde::{Deserialize, Serialize};
+
+/// Name of the form field carrying the extraction.
+pub const FILE_FIELD: &str = "fichier";
+/// Name of the form field saying whether to apply (`appliquer`) or only preview (`apercu`).
+pub const MODE_FIELD: &str = "mode";
+
+/// What the page shows after sending a file: the changes, and whether they were written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub applied: bool,
+    /// Pupils listed in the file.
+    pub pupils_in_file: usize,
+    pub summary: ImportSummary,
+}
+
+/// Reads an ONDE extraction sent from « Import des élèves » and previews, or applies, it for
+/// the current establishment (directeur only). A bad file is refused whole, before anything is
+/// written, with the line and the column at fault.
+#[server(endpoint = "import-onde", input = MultipartFormData)]
+pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> {
+    use crate::domain::Role;
+    use crate::services::{access::Actor, onde_file, pupil_import};
+    use crate::{auth::RequestContext, time::today_in_paris};
+
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            let (bytes, mode) = read_form(data).await?;
+            let rows = onde_file::parse(&bytes)
+                .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
+            let summary = pupil_import::import_pupils(
+                &request.db,
+                &Actor::User(user),
+                establishment_id,
+                &rows,
+                mode,
+                today_in_paris(),
+            )
+            .await?;
+            Ok(ImportReport {
+                applied: mode == pupil_import::Mode::Apply,
+                pupils_in_file: rows.len(),
+                summary,
+            })
+        }
+        .await,
+    )
+}
+
+/// The file's bytes (at most `onde_file::MAX_BYTES`) and the mode, from the multipart form.
+#[cfg(feature = "ssr")]
+async fn read_form(
+    data: MultipartData,
+) -> Result<(Vec<u8>, crate::services::pupil_import::Mode), AppError> {
+    use crate::services::{onde_file::MAX_BYTES, pupil_import::Mode};
+    fn unreadable(error: impl std::fmt::Display) -> AppError {
+        AppError::invalid(FILE_FIELD, format!("envoi illisible : {error}"))
+    }
+    let mut form = data
+        .into_inner()
+        .ok_or_else(|| AppError::internal("multipart", "client data on the server"))?;
+    let mut bytes = None;
+    let mut mode = Mode::Preview;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            // A form sent without a chosen file still has the field, with no file name.
+            Some(FILE_FIELD) if field.file_name().is_some_and(|name| !name.is_empty()) => {
+                let mut content = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    if content.len() + chunk.len() > MAX_BYTES {
+                        return Err(AppError::invalid(
+                            FILE_FIELD,
+                            format!(
+                                "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des \
+                                 élèves ?",
+                                MAX_BYTES / (1024 * 1024)
+                            ),
+                        ));
+                    }
+                    content.extend_from_slice(&chunk);
+                }
+                bytes = Some(content);
+            }
+            Some(MODE_FIELD) => {
+                if field.text().await.map_err(unreadable)? == "appliquer" {
+                    mode = Mode::Apply;
+                }
+            }
+            _ => {}
+        }
+    }
+    let bytes = bytes
+        .ok_or_else(|| AppError::invalid(FILE_FIELD, "choisissez le fichier d'extraction ONDE"))?;
+    Ok((bytes, mode))
+}

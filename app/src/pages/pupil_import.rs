@@ -1,0 +1,172 @@
+use super::parametrage::ParametrageNav;
+use crate::api::pupil_import::{FILE_FIELD, ImportReport, MODE_FIELD, import_onde};
+use crate::domain::ImportSummary;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::web_sys::{FormData, HtmlFormElement};
+use leptos_meta::Title;
+
+/// Where an import stands on the page.
+#[derive(Clone)]
+enum Step {
+    /// No file sent yet (or a new file chosen).
+    Idle,
+    Sending {
+        applying: bool,
+    },
+    Done(Result<ImportReport, AppError>),
+}
+
+/// « Import des élèves »: the director sends ONDE's extraction, sees what it would change, then
+/// applies it (the same file is sent again, so nothing is kept on the server in between).
+#[component]
+pub fn PupilImportPage() -> impl IntoView {
+    let step = RwSignal::new(Step::Idle);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let send = move |apply: bool| {
+        let Some(form) = form.get_untracked() else {
+            return;
+        };
+        let form: HtmlFormElement = form;
+        let Ok(data) = FormData::new_with_form(&form) else {
+            return;
+        };
+        let mode = if apply { "appliquer" } else { "apercu" };
+        if data.set_with_str(MODE_FIELD, mode).is_err() {
+            return;
+        }
+        step.set(Step::Sending { applying: apply });
+        leptos::task::spawn_local(async move {
+            step.set(Step::Done(import_onde(data.into()).await));
+        });
+    };
+
+    view! {
+        <Title text="Import des élèves — Livret" />
+        <h1>"Import des élèves"</h1>
+        <ParametrageNav />
+        <section class="carte">
+            <p>
+                "Téléchargez dans ONDE l'« Extraction des élèves – format CSV » de l'école, puis "
+                "choisissez le fichier ici. Livret vous montre d'abord ce que l'import changera : "
+                "rien n'est enregistré avant « Appliquer l'import »."
+            </p>
+            <form
+                node_ref=form
+                class="envoi-fichier"
+                on:submit=move |event| {
+                    event.prevent_default();
+                    send(false);
+                }
+            >
+                <label for="fichier">"Fichier d'extraction ONDE (.csv)"</label>
+                <input
+                    id="fichier"
+                    type="file"
+                    name=FILE_FIELD
+                    accept=".csv,text/csv"
+                    required
+                    on:change=move |_| step.set(Step::Idle)
+                />
+                <button type="submit" class="principal" disabled=move || matches!(step.get(), Step::Sending { .. })>
+                    "Prévisualiser"
+                </button>
+            </form>
+            <noscript>
+                <p class="alerte">"L'envoi du fichier demande JavaScript : activez-le dans le navigateur."</p>
+            </noscript>
+        </section>
+        <div aria-live="polite">
+            {move || match step.get() {
+                Step::Idle => ().into_any(),
+                Step::Sending { applying } => view! {
+                    <p class="chargement">
+                        {if applying { "Import en cours…" } else { "Lecture du fichier…" }}
+                    </p>
+                }
+                    .into_any(),
+                Step::Done(Err(error)) => view! {
+                    <p class="alerte" role="alert">{error.to_string()}</p>
+                }
+                    .into_any(),
+                Step::Done(Ok(report)) => view! { <Report report apply=move || send(true) /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The changes read from the file; with the button that applies them while they are a preview.
+#[component]
+fn Report(report: ImportReport, apply: impl Fn() + 'static) -> impl IntoView {
+    let ImportReport {
+        applied,
+        pupils_in_file,
+        summary,
+    } = report;
+    let nothing = summary.changes_nothing();
+    let heading = match (applied, nothing) {
+        (_, true) => "Aucun changement : les élèves et les classes sont déjà à jour.".to_owned(),
+        (true, false) => format!("Import effectué : {pupils_in_file} élève(s) dans le fichier."),
+        (false, false) => {
+            format!(
+                "Aperçu : {pupils_in_file} élève(s) dans le fichier. Rien n'est encore enregistré."
+            )
+        }
+    };
+    view! {
+        <section class="carte rapport-import">
+            <h2 class=if applied && !nothing { "succes" } else { "" }>{heading}</h2>
+            <Changes summary />
+            {(!applied && !nothing).then(|| view! {
+                <button type="button" class="principal" on:click=move |_| apply()>"Appliquer l'import"</button>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Changes(summary: ImportSummary) -> impl IntoView {
+    let names = |title: &'static str, names: Vec<String>| {
+        (!names.is_empty()).then(|| {
+            view! {
+                <h3>{format!("{title} ({})", names.len())}</h3>
+                <ul class="noms">
+                    {names.into_iter().map(|name| view! { <li>{name}</li> }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    let updated = (!summary.pupils_updated.is_empty()).then(|| {
+        view! {
+            <h3>{format!("Élèves modifiés ({})", summary.pupils_updated.len())}</h3>
+            <ul class="noms">
+                {summary
+                    .pupils_updated
+                    .into_iter()
+                    .map(|(name, changes)| {
+                        let changes = changes
+                            .into_iter()
+                            .map(|c| format!("{} : « {} » → « {} »", c.field, c.before, c.after))
+                            .collect::<Vec<_>>()
+                            .join(" ; ");
+                        view! {
+                            <li>
+                                <strong>{name}</strong>
+                                " — "
+                                {changes}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        {names("Classes ajoutées", summary.classes_added)}
+        {names("Classes modifiées", summary.classes_updated)}
+        {names("Élèves ajoutés", summary.pupils_added)}
+        {updated}
+        {names("Élèves partis (leurs données sont conservées)", summary.pupils_left)}
+    }
+    .into_any()
+}
