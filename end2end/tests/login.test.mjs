@@ -212,6 +212,7 @@ test('every page of the frame hydrates cleanly when loaded from the server', asy
   for (const [path, heading] of [
     ['/', 'Bonjour, Mme Hélène Lefèvre'],
     ['/parametrage/classes', 'Classes et type de positionnement'],
+    ['/parametrage/periodes', "Périodes de l'année"],
     ['/parametrage/import', 'Import des élèves'],
     ['/parametrage/comptes', "Comptes de l'établissement"],
   ]) {

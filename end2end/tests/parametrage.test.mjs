@@ -102,3 +102,59 @@ test('a teacher cannot reach the import: the server refuses it', async () => {
   assert.match(await alert.textContent(), /droits nécessaires/);
   await context.close();
 });
+
+test('the director sets semestres for one class and personalised periods for the other', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, locale: 'fr-FR' });
+  const page = await logIn(context, server, 'direction', 'demo-direction', { allow: [422] });
+  await page.getByRole('link', { name: 'Paramétrage' }).click();
+  await page.getByRole('link', { name: 'Périodes' }).click();
+  await page.getByRole('heading', { name: "Périodes de l'année" }).waitFor();
+  await page.getByText('Année scolaire 2026/2027 : du 01/09/2026 au 04/07/2027.').waitFor();
+  assert.equal(await page.getByLabel('Trimestres (3 périodes)').isChecked(), true);
+  const row = (name) => page.getByRole('row', { name: new RegExp(name) });
+  assert.match(await row('CM2 M. Durand').textContent(), /Trimestre/);
+  assert.equal(await page.getByRole('checkbox', { name: 'CP-CE1 Mme Martin' }).isChecked(), true);
+  await assertAccessible(page, assert);
+
+  // Semestres for the CP-CE1; an overlap is refused at the period at fault.
+  await page.getByLabel('Semestres (2 périodes)').check();
+  const semestre = (n) => page.getByRole('group', { name: `Semestre ${n}` });
+  assert.equal(await semestre(1).getByLabel('Fin').inputValue(), '2027-01-31');
+  assert.equal(await page.getByRole('checkbox', { name: 'CP-CE1 Mme Martin' }).isChecked(), false);
+  await page.getByRole('checkbox', { name: 'CP-CE1 Mme Martin' }).check();
+  await semestre(2).getByLabel('Début').fill('2027-01-15');
+  await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
+  await semestre(2).getByText('période 2 : la période doit commencer après la fin de la précédente (31/01/2027)').waitFor();
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'periodes-erreur-tablette.png'), fullPage: true });
+  await semestre(2).getByLabel('Début').fill('2027-02-01');
+  await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
+  await page.getByText('Périodes enregistrées.').waitFor();
+  await row('CP-CE1 Mme Martin').getByText('Semestre').waitFor();
+  assert.match(await row('CM2 M. Durand').textContent(), /Trimestre/);
+
+  // Personalised periods for the CM2: a missing date is caught before sending.
+  await page.getByLabel('Périodes personnalisées').check();
+  await page.getByRole('group', { name: 'Période 1' }).getByLabel('Début').fill('2026-09-01');
+  await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
+  await page.getByText('période 1 : indiquez la date de fin').waitFor();
+  await page.getByRole('group', { name: 'Période 1' }).getByLabel('Fin').fill('2026-12-18');
+  await page.getByRole('button', { name: 'Ajouter une période' }).click();
+  const second = page.getByRole('group', { name: 'Période 2' });
+  assert.equal(await second.getByLabel('Début').inputValue(), '2026-12-19');
+  await second.getByLabel('Fin').fill('2027-07-04');
+  await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).check();
+  await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
+  await row('CM2 M. Durand').getByText('Personnalisée').waitFor();
+  await page.screenshot({ path: path.join(screenshotDir, 'periodes-tablette.png'), fullPage: true });
+
+  // It stays so after a reload.
+  await page.reload();
+  await page.getByRole('heading', { name: "Périodes de l'année" }).waitFor();
+  assert.match(await row('CP-CE1 Mme Martin').textContent(), /Semestre/);
+  assert.match(await row('CM2 M. Durand').textContent(), /Personnalisée/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scroll at 768 px (overflow ${overflow} px)`);
+  assertClean(page, assert);
+  await context.close();
+});

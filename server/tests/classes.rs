@@ -290,3 +290,62 @@ async fn classes_follow_one_periodicity_with_checked_dates() {
     .await;
     assert_eq!(unknown_class, Err(AppError::Forbidden));
 }
+
+#[tokio::test]
+async fn the_ticked_classes_are_exactly_those_that_follow_a_periodicity() {
+    use app::domain::Periodicity;
+    use app::services::periods;
+
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let (year, plans) = periods::year_plans(&t.db, &director, school, today())
+        .await
+        .unwrap()
+        .expect("the demo year is open");
+    assert_eq!(year.label, "2026/2027");
+    let kinds: Vec<_> = plans
+        .iter()
+        .map(|p| (p.periodicity, p.periods.len(), p.saved))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (Periodicity::Trimestre, 3, true),
+            (Periodicity::Semestre, 2, false),
+            (Periodicity::Personnalisee, 0, false),
+        ]
+    );
+    assert_eq!(
+        plans[1].periods[0].starts_on, year.starts_on,
+        "proposals fit the year"
+    );
+    assert_eq!(plans[1].periods[1].ends_on, year.ends_on);
+
+    // Trimestres saved again with only the CM2 ticked: the CP-CE1 follows nothing any more.
+    let cm2 = class_rows(&t.db, &director, school).await[0].id;
+    periods::follow_periods(
+        &t.db,
+        &director,
+        school,
+        Periodicity::Trimestre,
+        plans[0].periods.clone(),
+        &[cm2],
+        today(),
+    )
+    .await
+    .unwrap();
+    let rows = class_rows(&t.db, &director, school).await;
+    assert_eq!(rows[0].periodicity, Some(Periodicity::Trimestre));
+    assert_eq!(rows[1].periodicity, None, "« Non définie »");
+
+    // Nobody but the director reads the plans.
+    for login in ["enseignant", "parent"] {
+        let someone = actor(&t.db, login).await;
+        assert_eq!(
+            periods::year_plans(&t.db, &someone, school, today()).await,
+            Err(AppError::Forbidden),
+            "{login}"
+        );
+    }
+}

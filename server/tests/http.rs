@@ -506,3 +506,56 @@ async fn only_the_director_imports_an_onde_file_and_bad_files_say_where() {
         .unwrap();
     assert!(again.summary.changes_nothing());
 }
+
+#[tokio::test]
+async fn only_the_director_reads_and_saves_the_periods() {
+    use app::api::periods::PeriodsView;
+    let app = TestApp::spawn().await;
+    let semestres = serde_json::json!({
+        "periodicity": "semestre",
+        "periods": [
+            { "starts_on": "2026-09-01", "ends_on": "2027-01-31" },
+            { "starts_on": "2027-02-01", "ends_on": "2027-07-04" },
+        ],
+        "class_ids": [],
+    });
+    let call = |client: &reqwest::Client, endpoint: &str| {
+        let request = client.post(app.url(endpoint));
+        if endpoint == "/api/save-periods" {
+            request.json(&semestres)
+        } else {
+            request
+        }
+    };
+    for endpoint in ["/api/period-settings", "/api/save-periods"] {
+        let visitor = call(&app.client(), endpoint).send().await.unwrap();
+        assert_eq!(visitor.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+        for (account, password) in [("enseignant", "demo-enseignant"), ("parent", "demo-parent")] {
+            let client = app.client();
+            login(&app, &client, account, password).await;
+            let refused = call(&client, endpoint).send().await.unwrap();
+            assert_eq!(
+                refused.status(),
+                StatusCode::FORBIDDEN,
+                "{account} {endpoint}"
+            );
+        }
+    }
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let saved = call(&director, "/api/save-periods").send().await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let view: PeriodsView = call(&director, "/api/period-settings")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        view.plans
+            .iter()
+            .all(|plan| plan.saved != plan.periods.is_empty())
+    );
+    assert_eq!(view.classes.len(), 2);
+}

@@ -5,6 +5,8 @@
 pub mod accounts;
 /// Classes of the school year and their positionnement type (Paramétrage).
 pub mod classes;
+/// The periods of the school year and the classes that follow them (Paramétrage).
+pub mod periods;
 /// « Import des élèves » from an ONDE extraction (Paramétrage).
 pub mod pupil_import;
 /// Login, logout, the current session and the establishment switch.

@@ -20,6 +20,8 @@ mod login;
 mod not_found;
 /// What the Paramétrage pages share.
 mod parametrage;
+/// Page « Périodes de l'année » (Paramétrage).
+mod periods;
 /// Page « Import des élèves » (Paramétrage).
 mod pupil_import;
 
@@ -84,6 +86,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/classes")
                         view=classes::ClassesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/periodes")
+                        view=periods::PeriodsPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -7,6 +7,7 @@ pub fn ParametrageNav() -> impl IntoView {
     view! {
         <nav class="sous-menu" aria-label="Paramétrage">
             <A href="/parametrage/classes">"Classes"</A>
+            <A href="/parametrage/periodes">"Périodes"</A>
             <A href="/parametrage/import">"Import des élèves"</A>
             <A href="/parametrage/comptes">"Comptes"</A>
         </nav>

@@ -146,7 +146,8 @@ pub async fn choices_for(
     Ok(choices)
 }
 
-fn school_year_view(year: school_year::Model) -> Result<SchoolYearView> {
+/// A school year as the pages show it.
+pub fn school_year_view(year: school_year::Model) -> Result<SchoolYearView> {
     let label = SchoolYear::new(year.millesime)
         .map_err(|e| AppError::internal("stored millésime", e))?
         .to_string();

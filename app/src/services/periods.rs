@@ -1,18 +1,20 @@
-use crate::domain::{PeriodDates, PeriodPlan, Periodicity};
-use crate::entities::{period, period_class, school_class};
+use crate::api::{periods::PlanView, session::SchoolYearView};
+use crate::domain::{PeriodDates, PeriodPlan, Periodicity, SchoolYear};
+use crate::entities::{period, period_class, school_class, school_year};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, establishments};
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 
-/// Sets the periods of one periodicity for the current school year and makes the given classes
-/// follow them (a class follows one periodicity: its other links are replaced). One
-/// transaction; directeur only. Dates are checked against the year (`PeriodPlan`).
+/// Sets the periods of one periodicity for the current school year and makes exactly the given
+/// classes follow them (a class follows one periodicity: its other links are replaced; a class
+/// no longer given follows none). One transaction; directeur only. Dates are checked against
+/// the year (`PeriodPlan`).
 pub async fn follow_periods(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -97,6 +99,21 @@ pub async fn follow_periods(
         .map(|p| p.id)
         .chain(ids.iter().copied())
         .collect();
+    // The ticked classes are exactly those that follow this periodicity: a class that followed
+    // it and is no longer ticked follows no periods any more (« Non définie »).
+    let untick: Vec<i32> = period_class::Entity::find()
+        .filter(period_class::Column::PeriodId.is_in(ids.iter().copied()))
+        .all(&txn)
+        .await?
+        .iter()
+        .map(|link| link.class_id)
+        .filter(|class_id| !class_ids.contains(class_id))
+        .collect();
+    period_class::Entity::delete_many()
+        .filter(period_class::Column::ClassId.is_in(untick))
+        .filter(period_class::Column::PeriodId.is_in(ids.iter().copied()))
+        .exec(&txn)
+        .await?;
     for class in &classes {
         period_class::Entity::delete_many()
             .filter(period_class::Column::ClassId.eq(class.id))
@@ -126,6 +143,68 @@ pub async fn follow_periods(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The current school year and, for each periodicity, its periods: those saved, else the usual
+/// dates fitted to the year (none for personalised periods). Directeur only.
+pub async fn year_plans(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+    today: NaiveDate,
+) -> Result<Option<(SchoolYearView, Vec<PlanView>)>> {
+    actor.require_director_of(establishment_id)?;
+    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+        return Ok(None);
+    };
+    let saved = period::Entity::find()
+        .filter(period::Column::SchoolYearId.eq(year.id))
+        .order_by_asc(period::Column::Position)
+        .all(db)
+        .await?;
+    let plans = Periodicity::ALL
+        .into_iter()
+        .map(|periodicity| {
+            let periods: Vec<PeriodDates> = saved
+                .iter()
+                .filter(|p| p.periodicity == periodicity.code())
+                .map(|p| PeriodDates {
+                    starts_on: p.starts_on,
+                    ends_on: p.ends_on,
+                })
+                .collect();
+            if periods.is_empty() {
+                PlanView {
+                    periodicity,
+                    periods: usual_dates(periodicity, &year),
+                    saved: false,
+                }
+            } else {
+                PlanView {
+                    periodicity,
+                    periods,
+                    saved: true,
+                }
+            }
+        })
+        .collect();
+    Ok(Some((establishments::school_year_view(year)?, plans)))
+}
+
+/// The usual dates of a periodicity, the first period starting and the last ending with the
+/// school year as it is set.
+fn usual_dates(periodicity: Periodicity, year: &school_year::Model) -> Vec<PeriodDates> {
+    let Ok(millesime) = SchoolYear::new(year.millesime) else {
+        return Vec::new();
+    };
+    let mut dates = PeriodPlan::default_dates(periodicity, millesime);
+    if let Some(first) = dates.first_mut() {
+        first.starts_on = year.starts_on;
+    }
+    if let Some(last) = dates.last_mut() {
+        last.ends_on = year.ends_on;
+    }
+    dates
 }
 
 /// The periodicity a class follows, if its periods are set.

@@ -1,0 +1,91 @@
+use crate::api::classes::ClassRow;
+use crate::api::session::SchoolYearView;
+use crate::domain::{PeriodDates, Periodicity};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// The periods of one periodicity for the current year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub periodicity: Periodicity,
+    /// Saved periods, else the usual dates to start from (none for personalised periods).
+    pub periods: Vec<PeriodDates>,
+    /// Whether these periods are saved (else they are a proposal).
+    pub saved: bool,
+}
+
+/// What « Périodes » shows: the year, the periods of each periodicity, and the classes with
+/// the periodicity each follows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodsView {
+    pub year: Option<SchoolYearView>,
+    pub plans: Vec<PlanView>,
+    pub classes: Vec<ClassRow>,
+}
+
+/// The periods of the current establishment's school year and its classes (directeur only).
+#[server(endpoint = "period-settings")]
+pub async fn period_settings() -> Result<PeriodsView, AppError> {
+    use crate::domain::Role;
+    use crate::services::{access::Actor, classes, periods};
+    use crate::{auth::RequestContext, time::today_in_paris};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            let actor = Actor::User(user);
+            let today = today_in_paris();
+            let Some((year, plans)) =
+                periods::year_plans(&request.db, &actor, establishment_id, today).await?
+            else {
+                return Ok(PeriodsView {
+                    year: None,
+                    plans: Vec::new(),
+                    classes: Vec::new(),
+                });
+            };
+            Ok(PeriodsView {
+                year: Some(year),
+                plans,
+                classes: classes::list(&request.db, &actor, establishment_id, today).await?,
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves the periods of one periodicity (given by its code) and makes exactly the given classes
+/// follow them (directeur only). Errors name the period at fault (`periode-N`).
+#[server(endpoint = "save-periods", input = Json)]
+pub async fn save_periods(
+    periodicity: String,
+    periods: Vec<PeriodDates>,
+    class_ids: Vec<i32>,
+) -> Result<(), AppError> {
+    use crate::domain::Role;
+    use crate::services::{access::Actor, periods as service};
+    use crate::{auth::RequestContext, time::today_in_paris};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            let periodicity = Periodicity::from_code(&periodicity)
+                .ok_or_else(|| AppError::invalid("periodicite", "périodicité inconnue"))?;
+            service::follow_periods(
+                &request.db,
+                &Actor::User(user),
+                establishment_id,
+                periodicity,
+                periods,
+                &class_ids,
+                today_in_paris(),
+            )
+            .await
+        }
+        .await,
+    )
+}
