@@ -53,8 +53,19 @@ impl RequestContext {
         })
     }
 
-    /// The logged-in person, with their grants as they are now; `Unauthenticated` otherwise.
+    /// The logged-in person, with their grants as they are now; `Unauthenticated` otherwise,
+    /// and `PasswordChangeRequired` while the account still has its one-time password.
     pub async fn acting_user(&self) -> Result<ActingUser> {
+        let user = self.session_user().await?;
+        if user.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(user)
+    }
+
+    /// The logged-in person, even one who must still change a one-time password: for what such
+    /// a person may do (see their session, change the password).
+    pub async fn session_user(&self) -> Result<ActingUser> {
         let user_id = session_user_id(&self.session)
             .await?
             .ok_or(AppError::Unauthenticated)?;

@@ -13,6 +13,25 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    /// The value of a field that parsed, or `None` with its message added to `errors`: to
+    /// report every wrong field of a form at once.
+    pub fn check<T>(
+        errors: &mut Vec<FieldError>,
+        field: &str,
+        parsed: Result<T, String>,
+    ) -> Option<T> {
+        parsed
+            .map_err(|message| {
+                errors.push(FieldError {
+                    field: field.to_owned(),
+                    message,
+                })
+            })
+            .ok()
+    }
+}
+
 /// The one error type of Livret: what a service refuses and why, as the user reads it. It
 /// crosses to the browser intact; internal failures are logged on the server and arrive as a
 /// generic message.
@@ -27,6 +46,9 @@ pub enum AppError {
     /// 403: logged in, but this action is not among the user's grants.
     #[error("Vous n'avez pas les droits nécessaires pour cette action.")]
     Forbidden,
+    /// 403: the account still has its one-time password; it must choose its own first.
+    #[error("Choisissez d'abord votre mot de passe personnel.")]
+    PasswordChangeRequired,
     /// 403: the request came from another site.
     #[error("Requête refusée : elle ne provient pas de Livret.")]
     CrossSite,
@@ -66,7 +88,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired | AppError::CrossSite => 403,
             AppError::NotFound { .. } => 404,
             AppError::Invalid(_) => 422,
             AppError::TooManyAttempts { .. } => 429,

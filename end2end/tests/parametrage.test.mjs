@@ -158,3 +158,51 @@ test('the director sets semestres for one class and personalised periods for the
   assertClean(page, assert);
   await context.close();
 });
+
+test('the director creates a teacher account; its one-time password must be replaced at first login', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await logIn(context, server, 'direction', 'demo-direction', { allow: [422] });
+  await page.getByRole('link', { name: 'Paramétrage' }).click();
+  await page.getByRole('heading', { name: 'Créer un compte enseignant' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Civilité').selectOption({ label: 'Mme' });
+  await page.getByLabel('Nom', { exact: true }).fill('Garnier');
+  await page.getByLabel('Prénom').fill('Lucie');
+  await page.getByLabel('Identifiant de connexion').fill('enseignant');
+  await page.getByLabel('Affecter à la classe', { exact: true }).selectOption({ label: 'CP-CE1 Mme Martin' });
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await page.getByText("l'identifiant « enseignant » est déjà pris").waitFor();
+  await page.getByLabel('Identifiant de connexion').fill('lgarnier');
+  await page.getByRole('button', { name: 'Créer le compte' }).click();
+  await page.getByText('Compte créé pour Mme Lucie Garnier.').waitFor();
+  const password = (await page.locator('.secret').textContent()).trim();
+  assert.match(password, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+  await page.getByRole('button', { name: 'Retirer Mme Lucie Garnier de la classe CP-CE1 Mme Martin' }).waitFor();
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'classes-compte-cree-tablette.png'), fullPage: true });
+  assertClean(page, assert);
+  await context.close();
+
+  // The teacher logs in with it on a phone: nothing but the password form until it is changed.
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
+  const first = await phone.newPage();
+  await first.goto(`${server.url}/connexion`);
+  await first.waitForLoadState('networkidle');
+  await first.fill('#identifiant', 'lgarnier');
+  await first.fill('#mot-de-passe', password);
+  await first.click('button[type=submit]');
+  await first.getByRole('heading', { name: 'Choisissez votre mot de passe' }).waitFor();
+  await first.getByLabel('Mot de passe provisoire').fill(password);
+  await first.getByLabel('Nouveau mot de passe (8 caractères au moins)').fill('lucie-2026!');
+  await first.getByLabel('Nouveau mot de passe, à nouveau').fill('lucie-2026?');
+  await first.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await first.getByText('les deux saisies du nouveau mot de passe diffèrent').waitFor();
+  await assertAccessible(first, assert);
+  await first.screenshot({ path: path.join(screenshotDir, 'mot-de-passe-provisoire-telephone.png'), fullPage: true });
+  await first.getByLabel('Mot de passe provisoire').fill(password);
+  await first.getByLabel('Nouveau mot de passe (8 caractères au moins)').fill('lucie-2026!');
+  await first.getByLabel('Nouveau mot de passe, à nouveau').fill('lucie-2026!');
+  await first.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await first.getByRole('heading', { name: 'Bonjour, Mme Lucie Garnier' }).waitFor();
+  await phone.close();
+});

@@ -5,12 +5,17 @@ pub use sea_orm_migration::prelude::*;
 
 /// The core schema: schools, accounts, school years, classes, pupils, periods, sessions, audit.
 mod m20261128_000001_core_schema;
+/// `app_user.must_change_password`: accounts given a one-time password.
+mod m20261128_000002_password_change;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_core_schema::Migration)]
+        vec![
+            Box::new(m20261128_000001_core_schema::Migration),
+            Box::new(m20261128_000002_password_change::Migration),
+        ]
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 use app::api::classes::ClassRow;
 use app::domain::{Login, PersonName, PositionnementType, Role, Uai};
+use app::entities::user;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::{accounts, classes, establishments};
@@ -344,6 +345,120 @@ async fn the_ticked_classes_are_exactly_those_that_follow_a_periodicity() {
         let someone = actor(&t.db, login).await;
         assert_eq!(
             periods::year_plans(&t.db, &someone, school, today()).await,
+            Err(AppError::Forbidden),
+            "{login}"
+        );
+    }
+}
+
+fn new_teacher(login: &str) -> accounts::NewTeacher {
+    accounts::NewTeacher {
+        login: Login::parse(login).unwrap(),
+        civility: app::domain::Civility::Monsieur,
+        last_name: PersonName::parse("Petit").unwrap(),
+        first_name: PersonName::parse("Jean").unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn the_director_creates_a_teacher_with_a_one_time_password() {
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let cp = class_rows(&t.db, &director, school).await[1].id;
+    let (account, one_time) =
+        accounts::create_teacher(&t.db, &director, school, new_teacher("jpetit"), Some(cp))
+            .await
+            .unwrap();
+    assert!(account.must_change_password);
+    assert_eq!(one_time.len(), 14, "{one_time}");
+    assert!(
+        one_time
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_alphanumeric())
+    );
+    let rows = class_rows(&t.db, &director, school).await;
+    assert_eq!(rows[1].teachers[0].name, "M. Jean Petit");
+    let stored = user::Entity::find_by_id(account.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.password_hash.unwrap().contains(&one_time),
+        "only a hash is kept"
+    );
+
+    // The one-time password opens a session that may only change it.
+    let now = chrono::Utc::now();
+    let id = accounts::authenticate(&t.db, "jpetit", &one_time, "127.0.0.1", now)
+        .await
+        .unwrap();
+    let teacher = accounts::acting_user(&t.db, id, None).await.unwrap();
+    assert!(teacher.must_change_password);
+    let change = |current: &str, new: &str, again: &str| {
+        let (current, new, again) = (current.to_owned(), new.to_owned(), again.to_owned());
+        let (db, teacher) = (&t.db, &teacher);
+        async move {
+            accounts::change_password(db, teacher, &current, &new, &again, "127.0.0.1", now).await
+        }
+    };
+    let wrong = change("pas-le-bon", "mon-secret-1", "mon-secret-1")
+        .await
+        .unwrap_err();
+    assert!(wrong.field_message("current").is_some());
+    let short = change(&one_time, "court", "court").await.unwrap_err();
+    assert!(short.field_message("new_password").is_some());
+    let mismatch = change(&one_time, "mon-secret-1", "mon-secret-2")
+        .await
+        .unwrap_err();
+    assert!(mismatch.field_message("confirmation").is_some());
+    let same = change(&one_time, &one_time, &one_time).await.unwrap_err();
+    assert!(same.field_message("new_password").is_some());
+    change(&one_time, "mon-secret-1", "mon-secret-1")
+        .await
+        .unwrap();
+    let teacher = accounts::acting_user(&t.db, id, None).await.unwrap();
+    assert!(!teacher.must_change_password);
+    assert_eq!(
+        accounts::authenticate(&t.db, "jpetit", &one_time, "127.0.0.1", now).await,
+        Err(AppError::InvalidCredentials)
+    );
+    accounts::authenticate(&t.db, "jpetit", "mon-secret-1", "127.0.0.1", now)
+        .await
+        .unwrap();
+
+    // A login already taken is refused; so is a class of another school, and nothing is left.
+    let taken = accounts::create_teacher(&t.db, &director, school, new_teacher("enseignant"), None)
+        .await
+        .unwrap_err();
+    assert!(
+        taken
+            .field_message("login")
+            .is_some_and(|m| m.contains("déjà pris"))
+    );
+    let elsewhere = accounts::create_teacher(
+        &t.db,
+        &director,
+        school,
+        new_teacher("jdupont"),
+        Some(999_999),
+    )
+    .await;
+    assert!(elsewhere.is_err());
+    assert!(
+        accounts::find_by_login(&t.db, &Login::parse("jdupont").unwrap())
+            .await
+            .unwrap()
+            .is_none(),
+        "one transaction: no account without its assignment"
+    );
+    for login in ["enseignant", "parent"] {
+        let someone = actor(&t.db, login).await;
+        assert_eq!(
+            accounts::create_teacher(&t.db, &someone, school, new_teacher("intrus"), None)
+                .await
+                .map(|_| ()),
             Err(AppError::Forbidden),
             "{login}"
         );

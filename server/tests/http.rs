@@ -204,6 +204,8 @@ async fn unauthenticated_calls_get_401_and_no_data() {
         "/api/set-positionnement",
         "/api/assign-teacher",
         "/api/unassign-teacher",
+        "/api/create-teacher",
+        "/api/change-password",
     ] {
         let response = client
             .post(app.url(endpoint))
@@ -212,6 +214,13 @@ async fn unauthenticated_calls_get_401_and_no_data() {
                 ("class_id", "1"),
                 ("positionnement", "notes"),
                 ("teacher_id", "2"),
+                ("civility", "M"),
+                ("last_name", "Intrus"),
+                ("first_name", "Paul"),
+                ("login", "intrus"),
+                ("current", "x"),
+                ("new_password", "yyyyyyyy"),
+                ("confirmation", "yyyyyyyy"),
             ])
             .send()
             .await
@@ -558,4 +567,84 @@ async fn only_the_director_reads_and_saves_the_periods() {
             .all(|plan| plan.saved != plan.periods.is_empty())
     );
     assert_eq!(view.classes.len(), 2);
+}
+
+#[tokio::test]
+async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
+    use app::api::classes::CreatedTeacher;
+    let app = TestApp::spawn().await;
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let created = director
+        .post(app.url("/api/create-teacher"))
+        .form(&[
+            ("civility", "Mme"),
+            ("last_name", "Roux"),
+            ("first_name", "Anna"),
+            ("login", "aroux"),
+            ("class_id", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    let created: CreatedTeacher = created.json().await.unwrap();
+    assert_eq!(created.name, "Mme Anna Roux");
+
+    let teacher = app.client();
+    let logged_in = login(&app, &teacher, "aroux", &created.one_time_password).await;
+    assert_eq!(logged_in.status(), StatusCode::OK);
+    assert!(session_of(&app, &teacher).await.must_change_password);
+    let refused = teacher
+        .post(app.url("/api/switch-establishment"))
+        .form(&[("establishment_id", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(error_of(refused).await, AppError::PasswordChangeRequired);
+
+    let changed = teacher
+        .post(app.url("/api/change-password"))
+        .form(&[
+            ("current", created.one_time_password.as_str()),
+            ("new_password", "le-mien-enfin"),
+            ("confirmation", "le-mien-enfin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert!(!session_of(&app, &teacher).await.must_change_password);
+
+    // Field errors come back as 422 with the field named; a teacher creates no account.
+    let invalid = director
+        .post(app.url("/api/create-teacher"))
+        .form(&[
+            ("civility", "Dr"),
+            ("last_name", " "),
+            ("first_name", "Paul"),
+            ("login", "aroux"),
+            ("class_id", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let invalid = error_of(invalid).await;
+    assert!(invalid.field_message("civility").is_some());
+    assert!(invalid.field_message("last_name").is_some());
+    let forbidden = teacher
+        .post(app.url("/api/create-teacher"))
+        .form(&[
+            ("civility", "M"),
+            ("last_name", "Intrus"),
+            ("first_name", "Paul"),
+            ("login", "intrus"),
+            ("class_id", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }

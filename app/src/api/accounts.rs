@@ -9,8 +9,10 @@ pub struct AccountRow {
     pub login: String,
     pub display_name: String,
     pub roles: Vec<Role>,
-    /// Whether the person can log in (has chosen a password and is not disabled).
+    /// Whether the person can log in (has a password and is not disabled).
     pub active: bool,
+    /// The password is still the one-time one given at creation.
+    pub one_time_password: bool,
 }
 
 /// The accounts of the current establishment (directeur only).

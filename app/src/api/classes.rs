@@ -111,3 +111,80 @@ pub async fn unassign_teacher(class_id: i32, teacher_id: i32) -> Result<(), AppE
         .await,
     )
 }
+
+/// A teacher account just created: the one-time password is in this answer only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedTeacher {
+    pub name: String,
+    pub login: String,
+    pub one_time_password: String,
+}
+
+/// Creates a teacher account in the current establishment, with a one-time password, and
+/// assigns it to a class when one is given (`class_id` empty: none). Directeur only.
+#[server(endpoint = "create-teacher")]
+pub async fn create_teacher(
+    civility: String,
+    last_name: String,
+    first_name: String,
+    login: String,
+    class_id: String,
+) -> Result<CreatedTeacher, AppError> {
+    use crate::auth::RequestContext;
+    use crate::domain::{Civility, Login, PersonName, Role};
+    use crate::error::FieldError;
+    use crate::services::{
+        access::Actor,
+        accounts::{self, NewTeacher},
+    };
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            let mut errors = Vec::new();
+            let civility = FieldError::check(&mut errors, "civility", Civility::parse(&civility));
+            let last_name =
+                FieldError::check(&mut errors, "last_name", PersonName::parse(&last_name));
+            let first_name =
+                FieldError::check(&mut errors, "first_name", PersonName::parse(&first_name));
+            let login = FieldError::check(&mut errors, "login", Login::parse(&login));
+            let class_id = FieldError::check(
+                &mut errors,
+                "class_id",
+                match class_id.trim() {
+                    "" => Ok(None),
+                    id => id
+                        .parse()
+                        .map(Some)
+                        .map_err(|_| "classe inconnue".to_owned()),
+                },
+            );
+            let (Some(civility), Some(last_name), Some(first_name), Some(login), Some(class_id)) =
+                (civility, last_name, first_name, login, class_id)
+            else {
+                return Err(AppError::Invalid(errors));
+            };
+            let teacher = NewTeacher {
+                login,
+                civility,
+                last_name,
+                first_name,
+            };
+            let (account, one_time_password) = accounts::create_teacher(
+                &request.db,
+                &Actor::User(user),
+                establishment_id,
+                teacher,
+                class_id,
+            )
+            .await?;
+            Ok(CreatedTeacher {
+                name: accounts::display_name(&account),
+                login: account.login,
+                one_time_password,
+            })
+        }
+        .await,
+    )
+}

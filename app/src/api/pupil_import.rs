@@ -89,9 +89,12 @@ async fn read_form(
                 bytes = Some(content);
             }
             Some(MODE_FIELD) => {
-                if field.text().await.map_err(unreadable)? == "appliquer" {
-                    mode = Mode::Apply;
-                }
+                let text = field.text().await.map_err(unreadable)?;
+                mode = if text == "appliquer" {
+                    Mode::Apply
+                } else {
+                    Mode::Preview
+                };
             }
             _ => {}
         }

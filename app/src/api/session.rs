@@ -30,6 +30,8 @@ pub struct SessionView {
     pub is_administrator: bool,
     pub establishments: Vec<EstablishmentChoice>,
     pub current: Option<EstablishmentChoice>,
+    /// The account has a one-time password: the frame asks for a new one before anything else.
+    pub must_change_password: bool,
 }
 
 impl SessionView {
@@ -92,7 +94,7 @@ pub async fn current_session() -> Result<SessionView, AppError> {
     let request = RequestContext::current()?;
     request.reply(
         async {
-            let user = request.acting_user().await?;
+            let user = request.session_user().await?;
             let today = crate::time::today_in_paris();
             let establishments = establishments::choices_for(&request.db, &user, today).await?;
             let current = establishments
@@ -104,6 +106,7 @@ pub async fn current_session() -> Result<SessionView, AppError> {
                 is_administrator: user.is_administrator(),
                 establishments,
                 current,
+                must_change_password: user.must_change_password,
             })
         }
         .await,
@@ -122,6 +125,33 @@ pub async fn switch_establishment(establishment_id: i32) -> Result<(), AppError>
             request.set_current_establishment(establishment_id).await?;
             leptos_axum::redirect("/");
             Ok(())
+        }
+        .await,
+    )
+}
+
+/// Replaces the person's password: the current one (or the one-time one) proves it is them.
+#[server(endpoint = "change-password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    confirmation: String,
+) -> Result<(), AppError> {
+    use crate::{auth::RequestContext, services::accounts};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.session_user().await?;
+            accounts::change_password(
+                &request.db,
+                &user,
+                &current,
+                &new_password,
+                &confirmation,
+                &request.client_address(),
+                chrono::Utc::now(),
+            )
+            .await
         }
         .await,
     )

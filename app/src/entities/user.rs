@@ -13,6 +13,8 @@ pub struct Model {
     pub email: Option<String>,
     /// Argon2id PHC string; `None` until the person has chosen a password.
     pub password_hash: Option<String>,
+    /// Set while the password is a one-time one: nothing else is allowed until it is changed.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
 }

@@ -42,7 +42,13 @@ pub fn AccountsPage() -> impl IntoView {
                                                     <td>{row.display_name}</td>
                                                     <td>{row.login}</td>
                                                     <td>{roles}</td>
-                                                    <td>{if row.active { "Actif" } else { "En attente d'activation" }}</td>
+                                                    <td>
+                                                        {match (row.active, row.one_time_password) {
+                                                            (true, true) => "Mot de passe provisoire",
+                                                            (true, false) => "Actif",
+                                                            (false, _) => "En attente d'activation",
+                                                        }}
+                                                    </td>
                                                 </tr>
                                             }
                                         })

@@ -1,6 +1,8 @@
+use super::form::{FieldMessage, FormAlert};
 use super::parametrage::ParametrageNav;
 use crate::api::classes::{
-    AssignTeacher, ClassRow, SetPositionnement, Teacher, UnassignTeacher, school_classes,
+    AssignTeacher, ClassRow, CreateTeacher, CreatedTeacher, SetPositionnement, Teacher,
+    UnassignTeacher, school_classes,
 };
 use crate::domain::PositionnementType;
 use crate::error::AppError;
@@ -39,12 +41,15 @@ pub fn ClassesPage() -> impl IntoView {
         assign: ServerAction::new(),
         unassign: ServerAction::new(),
     };
+    let create = ServerAction::<CreateTeacher>::new();
+    let created = super::successes(move || matches!(create.value().get(), Some(Ok(_))));
     let classes = Resource::new(
         move || {
             (
                 actions.positionnement.version().get(),
                 actions.assign.version().get(),
                 actions.unassign.version().get(),
+                created.get(),
             )
         },
         |_| school_classes(),
@@ -71,6 +76,8 @@ pub fn ClassesPage() -> impl IntoView {
                         .into_any(),
                     Ok(view) => {
                         let teachers = view.teachers;
+                        let class_choices: Vec<(i32, String)> =
+                            view.classes.iter().map(|c| (c.id, c.label.clone())).collect();
                         view! {
                             <div class="tableau-defilant">
                                 <table class="tableau">
@@ -96,6 +103,7 @@ pub fn ClassesPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            <NewTeacherForm create classes=class_choices />
                         }
                             .into_any()
                     }
@@ -194,4 +202,95 @@ fn ClassLine(row: ClassRow, teachers: Vec<Teacher>, actions: ClassActions) -> im
     // A row's view type is deep enough to exceed the compiler's limits once nested in the
     // page: erased here.
     .into_any()
+}
+
+/// « Créer un compte enseignant »: the account gets a one-time password, shown here once.
+#[component]
+fn NewTeacherForm(
+    create: ServerAction<CreateTeacher>,
+    classes: Vec<(i32, String)>,
+) -> impl IntoView {
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    view! {
+        <section class="carte nouvel-enseignant" aria-labelledby="titre-nouvel-enseignant">
+            <h2 id="titre-nouvel-enseignant">"Créer un compte enseignant"</h2>
+            <p>
+                "Le compte reçoit un mot de passe provisoire, affiché une seule fois : remettez-le "
+                "à l'enseignant, qui choisira le sien à sa première connexion."
+            </p>
+            <ActionForm action=create attr:class="grille-formulaire">
+                <div>
+                    <label for="nouveau-civilite">"Civilité"</label>
+                    <select id="nouveau-civilite" name="civility">
+                        <option value="MME">"Mme"</option>
+                        <option value="M">"M."</option>
+                    </select>
+                </div>
+                <div>
+                    <label for="nouveau-nom">"Nom"</label>
+                    <input id="nouveau-nom" name="last_name" autocomplete="off" required />
+                    <FieldMessage error field="last_name" />
+                </div>
+                <div>
+                    <label for="nouveau-prenom">"Prénom"</label>
+                    <input id="nouveau-prenom" name="first_name" autocomplete="off" required />
+                    <FieldMessage error field="first_name" />
+                </div>
+                <div>
+                    <label for="nouveau-identifiant">"Identifiant de connexion"</label>
+                    <input
+                        id="nouveau-identifiant"
+                        name="login"
+                        autocomplete="off"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                    />
+                    <FieldMessage error field="login" />
+                </div>
+                <div>
+                    <label for="nouveau-classe">"Affecter à la classe"</label>
+                    <select id="nouveau-classe" name="class_id">
+                        <option value="">"Aucune pour l'instant"</option>
+                        {classes
+                            .into_iter()
+                            .map(|(id, label)| view! { <option value=id>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="actions">
+                    <button type="submit" class="principal" disabled=move || create.pending().get()>
+                        "Créer le compte"
+                    </button>
+                </div>
+            </ActionForm>
+            <FormAlert error />
+            <div aria-live="polite">
+                {move || create.value().get().and_then(Result::ok).map(|created| view! { <OneTimePassword created /> })}
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn OneTimePassword(created: CreatedTeacher) -> impl IntoView {
+    view! {
+        <div class="mot-de-passe-provisoire">
+            <p>
+                <strong>{format!("Compte créé pour {}.", created.name)}</strong>
+            </p>
+            <dl class="fiche">
+                <dt>"Identifiant"</dt>
+                <dd>
+                    <code>{created.login}</code>
+                </dd>
+                <dt>"Mot de passe provisoire"</dt>
+                <dd>
+                    <code class="secret">{created.one_time_password}</code>
+                </dd>
+            </dl>
+            <p>"Notez-le maintenant : il ne sera plus jamais affiché."</p>
+        </div>
+    }
 }

@@ -1,7 +1,9 @@
-use crate::api::session::{Logout, SessionView, SwitchEstablishment, current_session};
+use super::password::PasswordForm;
+use crate::api::session::{
+    ChangePassword, Logout, SessionView, SwitchEstablishment, current_session,
+};
 use crate::domain::Role;
 use crate::error::AppError;
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -13,26 +15,41 @@ pub type SessionResource = Resource<Result<SessionView, AppError>>;
 #[component]
 pub fn Frame() -> impl IntoView {
     let switch = ServerAction::<SwitchEstablishment>::new();
-    let session: SessionResource =
-        Resource::new(move || switch.version().get(), |_| current_session());
+    let change_password = ServerAction::<ChangePassword>::new();
+    let password_changed =
+        super::successes(move || matches!(change_password.value().get(), Some(Ok(()))));
+    let session: SessionResource = Resource::new(
+        move || (switch.version().get(), password_changed.get()),
+        |_| current_session(),
+    );
     provide_context(session);
 
     view! {
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match session.await {
-                    Ok(session) => EitherOf3::A(view! {
+                    // A one-time password: the person chooses their own before anything else.
+                    Ok(session) if session.must_change_password => view! {
+                        <Banner session switch />
+                        <main id="contenu">
+                            <PasswordForm change=change_password forced=true />
+                        </main>
+                    }
+                        .into_any(),
+                    Ok(session) => view! {
                         <Banner session switch />
                         <main id="contenu">
                             <Outlet />
                         </main>
-                    }),
-                    Err(AppError::Unauthenticated) => EitherOf3::B(view! { <Redirect path="/connexion" /> }),
-                    Err(error) => EitherOf3::C(view! {
+                    }
+                        .into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/connexion" /> }.into_any(),
+                    Err(error) => view! {
                         <main id="contenu">
                             <p class="alerte" role="alert">{error.to_string()}</p>
                         </main>
-                    }),
+                    }
+                        .into_any(),
                 }
             })}
         </Transition>
@@ -62,7 +79,9 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     {others.then(|| view! { <EstablishmentSwitch session=session.clone() switch /> })}
                 </div>
                 <div class="utilisateur">
-                    <span>{session.display_name.clone()}</span>
+                    <A href="/mot-de-passe" attr:title="Changer de mot de passe">
+                        {session.display_name.clone()}
+                    </A>
                     <ActionForm action=logout>
                         <button type="submit" class="secondaire">"Se déconnecter"</button>
                     </ActionForm>

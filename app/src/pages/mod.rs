@@ -10,6 +10,8 @@ use leptos_router::{
 mod accounts;
 /// Page « Classes et type de positionnement » (Paramétrage).
 mod classes;
+/// What forms share: the messages of a refused answer.
+mod form;
 /// The frame of every page after login: menu bar, establishment, logout.
 mod frame;
 /// Home page after login.
@@ -20,6 +22,8 @@ mod login;
 mod not_found;
 /// What the Paramétrage pages share.
 mod parametrage;
+/// Page « Mot de passe », also shown in place of any page while a one-time password is in use.
+mod password;
 /// Page « Périodes de l'année » (Paramétrage).
 mod periods;
 /// Page « Import des élèves » (Paramétrage).
@@ -71,6 +75,18 @@ fn send_content_security_policy() {
     response.insert_header(CONTENT_SECURITY_POLICY, value);
 }
 
+/// How many times a condition (an action's success) has become true: a resource keyed on it
+/// reloads after a save that worked, not after a refused one, which keeps the form as typed.
+pub fn successes(succeeded: impl Fn() -> bool + Send + Sync + 'static) -> ReadSignal<u32> {
+    let count = RwSignal::new(0_u32);
+    Effect::new(move || {
+        if succeeded() {
+            count.update(|count| *count += 1);
+        }
+    });
+    count.read_only()
+}
+
 /// The whole application: its routes. Pages wait for their data on the server (`SsrMode::Async`)
 /// so that they arrive complete and work without JavaScript.
 #[component]
@@ -88,6 +104,7 @@ pub fn App() -> impl IntoView {
                         view=classes::ClassesPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/mot-de-passe") view=password::PasswordPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/parametrage/periodes")
                         view=periods::PeriodsPage

@@ -18,13 +18,7 @@ pub fn PeriodsPage() -> impl IntoView {
     let save = ServerAction::<SavePeriods>::new();
     // Kept across reloads of the data, so that the form stays on what was just saved.
     let selected = RwSignal::new(None::<Periodicity>);
-    // Reloaded after a successful save only: a refused one keeps the form as it was typed.
-    let saves = RwSignal::new(0_u32);
-    Effect::new(move || {
-        if matches!(save.value().get(), Some(Ok(()))) {
-            saves.update(|count| *count += 1);
-        }
-    });
+    let saves = super::successes(move || matches!(save.value().get(), Some(Ok(()))));
     let settings = Resource::new(move || saves.get(), |_| period_settings());
     view! {
         <Title text="Périodes — Livret" />

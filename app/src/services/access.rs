@@ -17,6 +17,8 @@ pub struct ActingUser {
     pub grants: Vec<Grant>,
     /// The establishment the person is working in (« établissement courant »), if any.
     pub current_establishment: Option<i32>,
+    /// The account still has a one-time password (see `RequestContext::acting_user`).
+    pub must_change_password: bool,
 }
 
 /// Whoever performs an action: a person, or the system (command line, demo seeding).
@@ -112,6 +114,7 @@ mod tests {
             display_name: "X".into(),
             grants,
             current_establishment: Some(1),
+            must_change_password: false,
         }
     }
 

@@ -74,6 +74,7 @@ pub async fn grant_account(
                     .map(|name| name.as_str().to_owned())
                     .unwrap_or_default()),
                 password_hash: Set(password_hash),
+                must_change_password: Set(false),
                 created_at: Set(Utc::now()),
                 ..Default::default()
             }
@@ -204,6 +205,7 @@ pub async fn acting_user(
         login: account.login,
         grants,
         current_establishment,
+        must_change_password: account.must_change_password,
     })
 }
 
@@ -250,9 +252,130 @@ pub async fn list_for_establishment(
             AccountRow {
                 display_name: display_name(&account),
                 active: account.password_hash.is_some() && account.disabled_at.is_none(),
+                one_time_password: account.must_change_password,
                 login: account.login,
                 roles,
             }
         })
         .collect())
+}
+
+/// Replaces a person's password. The current password (or the one-time one) must be given, and
+/// wrong guesses count against the login limits; the new one is typed twice and must differ.
+/// Clears the one-time flag.
+#[allow(clippy::too_many_arguments)]
+pub async fn change_password(
+    db: &impl ConnectionTrait,
+    user: &ActingUser,
+    current: &str,
+    new_password: &str,
+    confirmation: &str,
+    client_address: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let keys = [
+        ThrottleKey::account(&user.login),
+        ThrottleKey::address(client_address),
+    ];
+    login_throttle::ensure_allowed(db, &keys, now).await?;
+    let account = user::Entity::find_by_id(user.id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let stored = account.password_hash.clone().map(passwords::StoredHash);
+    if !passwords::verify(current, stored.as_ref()).await? {
+        login_throttle::record_failure(db, &keys, now).await?;
+        return Err(AppError::invalid(
+            "current",
+            "le mot de passe actuel est incorrect",
+        ));
+    }
+    let password = Password::parse(new_password)
+        .map_err(|message| AppError::invalid("new_password", message))?;
+    if new_password != confirmation {
+        return Err(AppError::invalid(
+            "confirmation",
+            "les deux saisies du nouveau mot de passe diffèrent",
+        ));
+    }
+    if new_password == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "choisissez un mot de passe différent de l'actuel",
+        ));
+    }
+    let hash = passwords::hash(&password).await?;
+    let mut row: user::ActiveModel = account.into();
+    row.password_hash = Set(Some(hash.0));
+    row.must_change_password = Set(false);
+    row.update(db).await?;
+    login_throttle::forget(db, &keys[0]).await?;
+    audit::record(
+        db,
+        &Actor::User(user.clone()),
+        None,
+        "mot de passe changé",
+        &user.login,
+        json!({}),
+    )
+    .await
+}
+
+/// A teacher account to create from « Classes ».
+#[derive(Debug, Clone)]
+pub struct NewTeacher {
+    pub login: Login,
+    pub civility: Civility,
+    pub last_name: PersonName,
+    pub first_name: PersonName,
+}
+
+/// Creates a teacher account in an establishment with a one-time password, returned to be
+/// shown once (only its hash is kept); the teacher chooses their own at first login. The
+/// account may be assigned to a class at once. Directeur of the establishment only; a login
+/// already taken is refused (the existing account can be assigned instead).
+pub async fn create_teacher(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    teacher: NewTeacher,
+    class_id: Option<i32>,
+) -> Result<(user::Model, String)> {
+    actor.require_director_of(establishment_id)?;
+    if find_by_login(db, &teacher.login).await?.is_some() {
+        return Err(AppError::invalid(
+            "login",
+            format!(
+                "l'identifiant « {} » est déjà pris : choisissez-en un autre, ou affectez ce \
+                 compte à la classe",
+                teacher.login
+            ),
+        ));
+    }
+    let one_time = passwords::one_time_password();
+    let password =
+        Password::parse(&one_time).map_err(|e| AppError::internal("generated password", e))?;
+    let txn = db.begin().await?;
+    let (account, _) = grant_account(
+        &txn,
+        actor,
+        NewAccount {
+            login: teacher.login,
+            civility: Some(teacher.civility),
+            last_name: teacher.last_name,
+            first_name: Some(teacher.first_name),
+            password: Some(password),
+        },
+        Role::Enseignant,
+        Some(establishment_id),
+    )
+    .await?;
+    let mut row: user::ActiveModel = account.into();
+    row.must_change_password = Set(true);
+    let account = row.update(&txn).await?;
+    if let Some(class_id) = class_id {
+        crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
+    }
+    txn.commit().await?;
+    Ok((account, one_time))
 }

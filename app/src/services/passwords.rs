@@ -24,6 +24,25 @@ pub async fn hash(password: &Password) -> Result<StoredHash> {
     .map_err(|e| AppError::internal("password hashing task", e))?
 }
 
+/// Letters and digits that cannot be mistaken for one another when read aloud or copied from
+/// paper (no 0/O, 1/l/I).
+const ONE_TIME_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+/// A one-time password to hand to a new account's owner: three groups of four characters
+/// (about 59 bits) from the system's cryptographic generator, e.g. `k7mp-qa3x-hn9e`.
+pub fn one_time_password() -> String {
+    use rand::seq::IndexedRandom;
+    let mut rng = rand::rng();
+    let groups: Vec<String> = (0..3)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(*ONE_TIME_ALPHABET.choose(&mut rng).expect("not empty")))
+                .collect()
+        })
+        .collect();
+    groups.join("-")
+}
+
 /// Checks a password against a stored hash, or against a fixed dummy hash when the account
 /// does not exist, so that both cases take the same time.
 pub async fn verify(candidate: &str, stored: Option<&StoredHash>) -> Result<bool> {
