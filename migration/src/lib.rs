@@ -7,6 +7,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_core_schema;
 /// `app_user.must_change_password`: accounts given a one-time password.
 mod m20261128_000002_password_change;
+/// Bilans: one per pupil and period, with their own copy of identity and teachers.
+mod m20261128_000003_bilan;
 
 pub struct Migrator;
 
@@ -16,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261128_000001_core_schema::Migration),
             Box::new(m20261128_000002_password_change::Migration),
+            Box::new(m20261128_000003_bilan::Migration),
         ]
     }
 }

@@ -464,3 +464,109 @@ async fn the_director_creates_a_teacher_with_a_one_time_password() {
         );
     }
 }
+
+/// A bilan for the first pupil of a class in a period, written straight to the table (the
+/// services that write bilans come with the entry pages).
+async fn bilan_for(db: &DatabaseConnection, class_id: i32, period_id: i32) {
+    use app::entities::{bilan, student};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, Set};
+    let pupil = student::Entity::find()
+        .filter(student::Column::ClassId.eq(class_id))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let now = chrono::Utc::now();
+    bilan::ActiveModel {
+        student_id: Set(pupil.id),
+        period_id: Set(period_id),
+        class_id: Set(class_id),
+        last_name: Set(pupil.last_name),
+        first_names: Set(pupil.first_names),
+        birth_date: Set(pupil.birth_date),
+        sex: Set(pupil.sex),
+        teachers: Set(serde_json::json!([])),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+async fn period_id(db: &DatabaseConnection, periodicity: &str, position: i16) -> i32 {
+    use app::entities::period;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    period::Entity::find()
+        .filter(period::Column::Periodicity.eq(periodicity))
+        .filter(period::Column::Position.eq(position))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+#[tokio::test]
+async fn bilans_pin_their_periods_and_their_class_periodicity() {
+    use app::domain::{PeriodDates, PeriodPlan, Periodicity, SchoolYear};
+    use app::services::periods;
+
+    let t = test_db().await;
+    let school = demo_school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let rows = class_rows(&t.db, &director, school).await;
+    let (cm2, cp) = (rows[0].id, rows[1].id);
+    let year = SchoolYear::new(2026).unwrap();
+    let follow = |periodicity, dates: Vec<PeriodDates>, classes: Vec<i32>| {
+        let (db, director) = (&t.db, &director);
+        async move {
+            periods::follow_periods(db, director, school, periodicity, dates, &classes, today())
+                .await
+        }
+    };
+    bilan_for(&t.db, cm2, period_id(&t.db, "trimestre", 1).await).await;
+
+    let trimestres = PeriodPlan::default_dates(Periodicity::Trimestre, year);
+    let semestres = PeriodPlan::default_dates(Periodicity::Semestre, year);
+    for refused in [
+        follow(Periodicity::Semestre, semestres.clone(), vec![cm2]).await,
+        follow(Periodicity::Trimestre, trimestres.clone(), vec![cp]).await,
+    ] {
+        let message = refused.unwrap_err().to_string();
+        assert!(
+            message.contains("la classe CM2 M. Durand a déjà des bilans cette année : elle garde sa périodicité (Trimestre)"),
+            "{message}"
+        );
+    }
+    // Dates may still move, and the other class may still change.
+    let mut moved = trimestres.clone();
+    moved[0].ends_on = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    moved[1].starts_on = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    follow(Periodicity::Trimestre, moved, vec![cm2, cp])
+        .await
+        .unwrap();
+    follow(Periodicity::Semestre, semestres, vec![cp])
+        .await
+        .unwrap();
+
+    // A personalised period with bilans cannot be removed by a shorter plan.
+    let mut three = PeriodPlan::default_dates(Periodicity::Trimestre, year);
+    follow(Periodicity::Personnalisee, three.clone(), vec![cp])
+        .await
+        .unwrap();
+    bilan_for(&t.db, cp, period_id(&t.db, "personnalisee", 3).await).await;
+    three[1].ends_on = three[2].ends_on;
+    three.pop();
+    let refused = follow(Periodicity::Personnalisee, three, vec![cp])
+        .await
+        .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .starts_with("la période 3 (du 01/03/2027 au 04/07/2027) a déjà des bilans"),
+        "{refused}"
+    );
+}

@@ -2,6 +2,8 @@
 
 /// Audit trail.
 pub mod audit_event;
+/// Bilans périodiques: one per pupil and period.
+pub mod bilan;
 /// Levels of a class.
 pub mod class_level;
 /// Établissements (schools), by UAI.

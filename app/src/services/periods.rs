@@ -1,13 +1,14 @@
 use crate::api::{periods::PlanView, session::SchoolYearView};
 use crate::domain::{PeriodDates, PeriodPlan, Periodicity, SchoolYear};
-use crate::entities::{period, period_class, school_class, school_year};
+use crate::entities::{bilan, period, period_class, school_class, school_year};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, establishments};
+use crate::time::format_date;
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 
@@ -53,6 +54,7 @@ pub async fn follow_periods(
         .await?;
     let count = i16::try_from(plan.periods().len())
         .map_err(|_| AppError::invalid("periodes", "trop de périodes"))?;
+    refuse_changes_under_bilans(&txn, &existing, periodicity, count, &classes).await?;
     let mut ids = Vec::with_capacity(plan.periods().len());
     for (index, dates) in plan.periods().iter().enumerate() {
         let position = index as i16 + 1;
@@ -142,6 +144,80 @@ pub async fn follow_periods(
     )
     .await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Bilans pin the periods they were written for: a period with bilans cannot be removed, and a
+/// class with bilans this year keeps the periodicity it follows (ticked elsewhere, or unticked).
+async fn refuse_changes_under_bilans(
+    txn: &impl ConnectionTrait,
+    year_periods: &[period::Model],
+    periodicity: Periodicity,
+    count: i16,
+    ticked: &[school_class::Model],
+) -> Result<()> {
+    let year_period_ids: Vec<i32> = year_periods.iter().map(|p| p.id).collect();
+    let with_bilans: Vec<(i32, i32)> = bilan::Entity::find()
+        .select_only()
+        .column(bilan::Column::PeriodId)
+        .column(bilan::Column::ClassId)
+        .filter(bilan::Column::PeriodId.is_in(year_period_ids.iter().copied()))
+        .distinct()
+        .into_tuple()
+        .all(txn)
+        .await?;
+    if with_bilans.is_empty() {
+        return Ok(());
+    }
+    if let Some(removed) = year_periods.iter().find(|p| {
+        p.periodicity == periodicity.code()
+            && p.position > count
+            && with_bilans.iter().any(|(period_id, _)| *period_id == p.id)
+    }) {
+        return Err(AppError::invalid(
+            "periodes",
+            format!(
+                "la période {} (du {} au {}) a déjà des bilans : elle ne peut pas être supprimée",
+                removed.position,
+                format_date(removed.starts_on),
+                format_date(removed.ends_on)
+            ),
+        ));
+    }
+    let links = period_class::Entity::find()
+        .filter(period_class::Column::PeriodId.is_in(year_period_ids))
+        .all(txn)
+        .await?;
+    let follows = |class_id: i32| {
+        links
+            .iter()
+            .find(|link| link.class_id == class_id)
+            .and_then(|link| year_periods.iter().find(|p| p.id == link.period_id))
+            .and_then(|p| Periodicity::from_code(&p.periodicity))
+    };
+    for (_, class_id) in &with_bilans {
+        let now = follows(*class_id);
+        let is_ticked = ticked.iter().any(|c| c.id == *class_id);
+        let changes = match now {
+            Some(now) if now == periodicity => !is_ticked,
+            _ => is_ticked,
+        };
+        if changes {
+            let label = school_class::Entity::find_by_id(*class_id)
+                .one(txn)
+                .await?
+                .map(|c| c.label)
+                .unwrap_or_default();
+            return Err(AppError::invalid(
+                "classes",
+                format!(
+                    "la classe {label} a déjà des bilans cette année : elle garde sa périodicité ({}) \
+                     tant qu'ils existent",
+                    now.map_or("non définie", |p| p.label())
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 

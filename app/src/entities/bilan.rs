@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "bilan")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub student_id: i32,
+    pub period_id: i32,
+    pub class_id: i32,
+    /// The pupil's identity as this bilan shows it (a copy, see the synchronisation).
+    pub last_name: String,
+    pub first_names: String,
+    pub birth_date: Date,
+    pub sex: Option<String>,
+    /// The class's teachers as this bilan shows them: a JSON array of display names.
+    pub teachers: Json,
+    /// « Appréciation générale sur la progression de l'élève ».
+    pub appreciation: Option<String>,
+    pub locked_at: Option<DateTimeUtc>,
+    pub locked_by: Option<i32>,
+    /// Grows with every write: a write made from an older version is a conflict.
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
