@@ -166,7 +166,7 @@ test('the director sets a class to « Échelle de 1 à 4 » and assigns teachers
   await page.getByRole('link', { name: 'Paramétrage' }).click();
   await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
   const cm2 = page.getByRole('row', { name: /CM2 M\. Durand/ });
-  assert.match(await cm2.textContent(), /CM2.*6.*Trimestre.*M\. Marc Durand/);
+  assert.match(await cm2.textContent(), /CM2 · 6 élèves.*Trimestre.*M\. Marc Durand/);
   await assertAccessible(page, assert);
 
   const select = page.getByLabel('Type de positionnement de la classe CM2 M. Durand');

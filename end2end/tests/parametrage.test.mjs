@@ -38,8 +38,13 @@ async function choose(page, name, buffer) {
 test('the director previews, then applies, an ONDE extraction on a tablet', async () => {
   const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const page = await logIn(context, server, 'direction', 'demo-direction', { allow: [422] });
-  await page.getByRole('link', { name: 'Paramétrage' }).click();
-  await page.getByRole('link', { name: 'Import des élèves' }).click();
+  // The home page says what is left to set up.
+  const steps = page.locator('.etapes');
+  await steps.waitFor();
+  assert.match(await steps.textContent(), /Importer les élèves depuis ONDEFait — 12 élève\(s\) dans 2 classe\(s\)/);
+  assert.match(await steps.textContent(), /À faire — sans enseignant : CP-CE1 Mme Martin/);
+  await page.screenshot({ path: path.join(screenshotDir, 'accueil-direction-tablette.png'), fullPage: true });
+  await page.getByRole('link', { name: 'Importer les élèves depuis ONDE' }).click();
   await page.getByRole('heading', { name: 'Import des élèves' }).waitFor();
   await assertAccessible(page, assert);
 
@@ -80,7 +85,7 @@ test('the director previews, then applies, an ONDE extraction on a tablet', asyn
   await page.getByRole('link', { name: 'Classes' }).click();
   const cm2 = page.getByRole('row', { name: /CM2 M\. Durand/ });
   await cm2.waitFor();
-  assert.match(await cm2.textContent(), /CM2\s*7/);
+  assert.match(await cm2.textContent(), /CM2 · 7 élèves/);
   await page.getByRole('link', { name: 'Import des élèves' }).click();
   await choose(page, 'extraction-novembre.csv', changedFile);
   await page.getByRole('button', { name: 'Prévisualiser' }).click();

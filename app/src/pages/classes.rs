@@ -85,8 +85,6 @@ pub fn ClassesPage() -> impl IntoView {
                                     <thead>
                                         <tr>
                                             <th scope="col">"Classe"</th>
-                                            <th scope="col">"Niveaux"</th>
-                                            <th scope="col">"Élèves"</th>
                                             <th scope="col">"Périodicité"</th>
                                             <th scope="col">"Enseignants"</th>
                                             <th scope="col">"Type de positionnement"</th>
@@ -152,9 +150,18 @@ fn ClassLine(row: ClassRow, teachers: Vec<Teacher>, actions: ClassActions) -> im
         .collect_view();
     view! {
         <tr>
-            <th scope="row">{row.label.clone()}</th>
-            <td>{if levels.is_empty() { "—".to_owned() } else { levels }}</td>
-            <td>{row.pupils}</td>
+            <th scope="row">
+                {row.label.clone()}
+                <span class="detail">
+                    {if levels.is_empty() { "Niveau non précisé".to_owned() } else { levels }}
+                    " · "
+                    {match row.pupils {
+                        0 => "aucun élève".to_owned(),
+                        1 => "1 élève".to_owned(),
+                        n => format!("{n} élèves"),
+                    }}
+                </span>
+            </th>
             <td>{row.periodicity.map_or("Non définie", |p| p.label())}</td>
             <td>
                 <ul class="enseignants">

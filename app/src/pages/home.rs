@@ -1,4 +1,5 @@
 use super::frame::SessionResource;
+use crate::api::classes::{ClassRow, school_classes};
 use crate::api::session::SessionView;
 use crate::domain::Role;
 use crate::time::format_date;
@@ -81,21 +82,101 @@ fn Welcome(session: SessionView) -> impl IntoView {
                     .into_any()
             }
         }}
-        {is_director
-            .then(|| {
-                view! {
-                    <section class="carte" aria-labelledby="parametrage-titre">
-                        <h2 id="parametrage-titre">"Paramétrage"</h2>
-                        <ul class="liens">
-                            <li>
-                                <a href="/parametrage/classes">"Classes et type de positionnement"</a>
-                            </li>
-                            <li>
-                                <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
-                            </li>
-                        </ul>
-                    </section>
-                }
-            })}
+        {is_director.then(|| view! { <SetupChecklist /> })}
     }
+}
+
+/// « Mise en route de l'année »: what the director still has to set up before teachers can
+/// write bilans, from the data itself.
+#[component]
+fn SetupChecklist() -> impl IntoView {
+    let classes = Resource::new(|| (), |_| school_classes());
+    view! {
+        <section class="carte" aria-labelledby="mise-en-route-titre">
+            <h2 id="mise-en-route-titre">"Mise en route de l'année"</h2>
+            <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
+                {move || Suspend::new(async move {
+                    classes.await.ok().map(|view| {
+                        let steps = setup_steps(&view.classes);
+                        view! {
+                            <ol class="etapes">
+                                {steps
+                                    .into_iter()
+                                    .map(|step| {
+                                        view! {
+                                            <li class=if step.done { "etape faite" } else { "etape" }>
+                                                <a href=step.href>{step.title}</a>
+                                                <span class="detail">
+                                                    {if step.done { "Fait — " } else { "À faire — " }}
+                                                    {step.detail}
+                                                </span>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ol>
+                            <p>
+                                <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
+                            </p>
+                        }
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+struct SetupStep {
+    title: &'static str,
+    href: &'static str,
+    done: bool,
+    detail: String,
+}
+
+/// Names of the classes matching a condition, for « à faire » details.
+fn class_names(classes: &[ClassRow], missing: impl Fn(&ClassRow) -> bool) -> Vec<&str> {
+    classes
+        .iter()
+        .filter(|class| missing(class))
+        .map(|class| class.label.as_str())
+        .collect()
+}
+
+fn setup_steps(classes: &[ClassRow]) -> Vec<SetupStep> {
+    let pupils: u64 = classes.iter().map(|class| class.pupils).sum();
+    let without_periods = class_names(classes, |class| class.periodicity.is_none());
+    let without_teachers = class_names(classes, |class| class.teachers.is_empty());
+    let imported = !classes.is_empty();
+    vec![
+        SetupStep {
+            title: "Importer les élèves depuis ONDE",
+            href: "/parametrage/import",
+            done: imported,
+            detail: if imported {
+                format!("{pupils} élève(s) dans {} classe(s)", classes.len())
+            } else {
+                "aucune classe pour l'année en cours".to_owned()
+            },
+        },
+        SetupStep {
+            title: "Définir les périodes",
+            href: "/parametrage/periodes",
+            done: imported && without_periods.is_empty(),
+            detail: if without_periods.is_empty() {
+                "chaque classe suit ses périodes".to_owned()
+            } else {
+                format!("sans périodes : {}", without_periods.join(", "))
+            },
+        },
+        SetupStep {
+            title: "Affecter les enseignants et choisir le type de positionnement",
+            href: "/parametrage/classes",
+            done: imported && without_teachers.is_empty(),
+            detail: if without_teachers.is_empty() {
+                "chaque classe a son enseignant".to_owned()
+            } else {
+                format!("sans enseignant : {}", without_teachers.join(", "))
+            },
+        },
+    ]
 }
