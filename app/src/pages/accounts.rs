@@ -1,5 +1,6 @@
 use super::parametrage::ParametrageNav;
 use crate::api::accounts::establishment_accounts;
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -15,7 +16,7 @@ pub fn AccountsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
-                    Ok(rows) => view! {
+                    Ok(rows) => Either::Left(view! {
                         <div class="tableau-defilant">
                             <table class="tableau">
                                 <caption>{format!("{} compte(s)", rows.len())}</caption>
@@ -56,9 +57,8 @@ pub fn AccountsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }
-                        .into_any(),
-                    Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+                    }),
+                    Err(error) => Either::Right(view! { <p class="alerte" role="alert">{error.to_string()}</p> }),
                 }
             })}
         </Suspense>

@@ -6,6 +6,7 @@ use crate::api::classes::{
 };
 use crate::domain::PositionnementType;
 use crate::error::AppError;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -66,19 +67,18 @@ pub fn ClassesPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match classes.await {
-                    Ok(view) if view.classes.is_empty() => view! {
+                    Ok(view) if view.classes.is_empty() => EitherOf3::A(view! {
                         <p class="carte">
                             "Aucune classe pour l'année en cours : "
                             <A href="/parametrage/import">"importez les élèves depuis ONDE"</A>
                             "."
                         </p>
-                    }
-                        .into_any(),
+                    }),
                     Ok(view) => {
                         let teachers = view.teachers;
                         let class_choices: Vec<(i32, String)> =
                             view.classes.iter().map(|c| (c.id, c.label.clone())).collect();
-                        view! {
+                        EitherOf3::B(view! {
                             <div class="tableau-defilant">
                                 <table class="tableau">
                                     <caption>{format!("{} classe(s)", view.classes.len())}</caption>
@@ -102,10 +102,9 @@ pub fn ClassesPage() -> impl IntoView {
                                 </table>
                             </div>
                             <NewTeacherForm create classes=class_choices />
-                        }
-                            .into_any()
+                        })
                     }
-                    Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+                    Err(error) => EitherOf3::C(view! { <p class="alerte" role="alert">{error.to_string()}</p> }),
                 }
             })}
         </Transition>
@@ -277,7 +276,6 @@ fn NewTeacherForm(
             </div>
         </section>
     }
-    .into_any()
 }
 
 #[component]

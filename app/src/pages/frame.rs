@@ -4,6 +4,7 @@ use crate::api::session::{
 };
 use crate::domain::Role;
 use crate::error::AppError;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -29,27 +30,24 @@ pub fn Frame() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.await {
                     // A one-time password: the person chooses their own before anything else.
-                    Ok(session) if session.must_change_password => view! {
+                    Ok(session) if session.must_change_password => EitherOf4::A(view! {
                         <Banner session switch />
                         <main id="contenu">
                             <PasswordForm change=change_password forced=true />
                         </main>
-                    }
-                        .into_any(),
-                    Ok(session) => view! {
+                    }),
+                    Ok(session) => EitherOf4::B(view! {
                         <Banner session switch />
                         <main id="contenu">
                             <Outlet />
                         </main>
-                    }
-                        .into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/connexion" /> }.into_any(),
-                    Err(error) => view! {
+                    }),
+                    Err(AppError::Unauthenticated) => EitherOf4::C(view! { <Redirect path="/connexion" /> }),
+                    Err(error) => EitherOf4::D(view! {
                         <main id="contenu">
                             <p class="alerte" role="alert">{error.to_string()}</p>
                         </main>
-                    }
-                        .into_any(),
+                    }),
                 }
             })}
         </Transition>

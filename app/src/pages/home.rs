@@ -3,6 +3,7 @@ use crate::api::classes::{ClassRow, school_classes};
 use crate::api::session::SessionView;
 use crate::domain::Role;
 use crate::time::format_date;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -34,7 +35,7 @@ fn Welcome(session: SessionView) -> impl IntoView {
         <h1>{format!("Bonjour, {}", session.display_name)}</h1>
         {match session.current {
             Some(school) => {
-                view! {
+                EitherOf3::A(view! {
                     <section class="carte" aria-labelledby="etablissement-titre">
                         <h2 id="etablissement-titre">{school.name.clone()}</h2>
                         <dl class="fiche">
@@ -59,27 +60,24 @@ fn Welcome(session: SessionView) -> impl IntoView {
                             <dd>{roles(&school.roles)}</dd>
                         </dl>
                     </section>
-                }
-                    .into_any()
+                })
             }
             None if session.is_administrator => {
-                view! {
+                EitherOf3::B(view! {
                     <p class="carte">
                         "Vous êtes administrateur : vous n'avez pas accès aux données des élèves. "
                         "Les établissements et leurs directeurs se créent pour l'instant en ligne "
                         "de commande (livret school add, livret user add)."
                     </p>
-                }
-                    .into_any()
+                })
             }
             None => {
-                view! {
+                EitherOf3::C(view! {
                     <p class="carte">
                         "Votre compte n'est rattaché à aucun établissement. "
                         "Demandez à la direction de votre école de vous y ajouter."
                     </p>
-                }
-                    .into_any()
+                })
             }
         }}
         {is_director.then(|| view! { <SetupChecklist /> })}

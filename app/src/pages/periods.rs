@@ -3,13 +3,10 @@ use crate::api::classes::ClassRow;
 use crate::api::periods::{PeriodsView, PlanView, SavePeriods, period_settings};
 use crate::domain::{PeriodDates, Periodicity};
 use crate::error::{AppError, FieldError};
-use crate::time::format_date;
-use chrono::NaiveDate;
+use crate::time::{format_date, input_date, parse_input_date};
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// The format of `<input type="date">` values.
-const INPUT_DATE: &str = "%Y-%m-%d";
 
 /// « Périodes »: the director picks trimestres, semestres or personalised periods for the
 /// current year, adjusts their dates and ticks the classes that follow them.
@@ -27,12 +24,11 @@ pub fn PeriodsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match settings.await {
-                    Ok(PeriodsView { year: None, .. }) => view! {
+                    Ok(PeriodsView { year: None, .. }) => EitherOf3::A(view! {
                         <p class="carte">"Aucune année scolaire n'est ouverte dans cet établissement."</p>
-                    }
-                        .into_any(),
-                    Ok(view) => view! { <PeriodsForm view save selected /> }.into_any(),
-                    Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+                    }),
+                    Ok(view) => EitherOf3::B(view! { <PeriodsForm view save selected /> }),
+                    Err(error) => EitherOf3::C(view! { <p class="alerte" role="alert">{error.to_string()}</p> }),
                 }
             })}
         </Transition>
@@ -68,12 +64,7 @@ impl Rows {
     fn load(self, periods: &[PeriodDates]) {
         let mut rows: Vec<PeriodRow> = periods
             .iter()
-            .map(|p| {
-                self.row(
-                    p.starts_on.format(INPUT_DATE).to_string(),
-                    p.ends_on.format(INPUT_DATE).to_string(),
-                )
-            })
+            .map(|p| self.row(input_date(p.starts_on), input_date(p.ends_on)))
             .collect();
         if rows.is_empty() {
             rows.push(self.row(String::new(), String::new()));
@@ -86,12 +77,11 @@ impl Rows {
         let starts_on = self
             .list
             .with_untracked(|rows| {
-                rows.last().and_then(|last| {
-                    NaiveDate::parse_from_str(&last.ends_on.get(), INPUT_DATE).ok()
-                })
+                rows.last()
+                    .and_then(|last| parse_input_date(&last.ends_on.get()))
             })
             .and_then(|end| end.succ_opt())
-            .map(|day| day.format(INPUT_DATE).to_string())
+            .map(input_date)
             .unwrap_or_default();
         let row = self.row(starts_on, String::new());
         self.list.update(|rows| rows.push(row));
@@ -106,7 +96,7 @@ impl Rows {
         let mut errors = Vec::new();
         let mut dates = Vec::new();
         for (index, row) in self.list.get_untracked().iter().enumerate() {
-            let parse = |text: String| NaiveDate::parse_from_str(&text, INPUT_DATE).ok();
+            let parse = |text: String| parse_input_date(&text);
             match (parse(row.starts_on.get()), parse(row.ends_on.get())) {
                 (Some(starts_on), Some(ends_on)) => dates.push(PeriodDates { starts_on, ends_on }),
                 (starts, _) => errors.push(FieldError {
@@ -278,17 +268,15 @@ fn PeriodsForm(
             </div>
             <div aria-live="polite">
                 {move || match error() {
-                    Some(error) => view! { <p class="alerte" role="alert">{summary_of(&error)}</p> }.into_any(),
-                    None if matches!(save.value().get(), Some(Ok(()))) => view! {
+                    Some(error) => EitherOf3::A(view! { <p class="alerte" role="alert">{summary_of(&error)}</p> }),
+                    None if matches!(save.value().get(), Some(Ok(()))) => EitherOf3::B(view! {
                         <p class="confirmation">"Périodes enregistrées."</p>
-                    }
-                        .into_any(),
-                    None => ().into_any(),
+                    }),
+                    None => EitherOf3::C(()),
                 }}
             </div>
         </form>
     }
-    .into_any()
 }
 
 /// The periods being edited, each with its dates and what is wrong with it.
@@ -357,7 +345,6 @@ fn PeriodLines(
                             <p class="erreur-champ" id=error_id>{field_error}</p>
                         </fieldset>
                     }
-                        .into_any()
                 }
             </For>
             {move || personalised().then(|| view! {
@@ -378,12 +365,11 @@ fn ClassChoice(
     periodicity: RwSignal<Periodicity>,
 ) -> impl IntoView {
     if classes.is_empty() {
-        return view! {
+        return Either::Left(view! {
             <p>"Aucune classe pour l'année en cours : importez d'abord les élèves depuis ONDE."</p>
-        }
-        .into_any();
+        });
     }
-    view! {
+    Either::Right(view! {
         <fieldset class="classes-periodes">
             <legend>
                 {move || format!("Classes qui suivent ces périodes ({})", choice_label(periodicity.get()))}
@@ -434,6 +420,5 @@ fn ClassChoice(
                 </tbody>
             </table>
         </fieldset>
-    }
-    .into_any()
+    })
 }

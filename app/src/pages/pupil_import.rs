@@ -2,6 +2,7 @@ use super::parametrage::ParametrageNav;
 use crate::api::pupil_import::{FILE_FIELD, ImportReport, MODE_FIELD, import_onde};
 use crate::domain::ImportSummary;
 use crate::error::AppError;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::web_sys::{FormData, HtmlFormElement};
 use leptos_meta::Title;
@@ -78,18 +79,16 @@ pub fn PupilImportPage() -> impl IntoView {
         </section>
         <div aria-live="polite">
             {move || match step.get() {
-                Step::Idle => ().into_any(),
-                Step::Sending { applying } => view! {
+                Step::Idle => EitherOf4::A(()),
+                Step::Sending { applying } => EitherOf4::B(view! {
                     <p class="chargement">
                         {if applying { "Import en cours…" } else { "Lecture du fichier…" }}
                     </p>
-                }
-                    .into_any(),
-                Step::Done(Err(error)) => view! {
+                }),
+                Step::Done(Err(error)) => EitherOf4::C(view! {
                     <p class="alerte" role="alert">{error.to_string()}</p>
-                }
-                    .into_any(),
-                Step::Done(Ok(report)) => view! { <Report report apply=move || send(true) /> }.into_any(),
+                }),
+                Step::Done(Ok(report)) => EitherOf4::D(view! { <Report report apply=move || send(true) /> }),
             }}
         </div>
     }
@@ -168,5 +167,4 @@ fn Changes(summary: ImportSummary) -> impl IntoView {
         {updated}
         {names("Élèves partis (leurs données sont conservées)", summary.pupils_left)}
     }
-    .into_any()
 }
