@@ -1,6 +1,10 @@
 //! Livret's application crate: what the server and the browser share (domain types, pages,
 //! server functions) and, under `ssr`, the entities, services and request context behind them.
 
+// Page views are nested generic types; erasing a whole page (`into_any`, as lazy routes and the
+// router do) computes layouts deeper than the default limit.
+#![recursion_limit = "256"]
+
 /// Server functions and the wire types they exchange with the pages.
 pub mod api;
 /// Domain types that parse input into valid values.

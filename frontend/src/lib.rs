@@ -7,5 +7,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Pages of the Paramétrage (and later ones) are lazy routes: their chunks load first.
+    leptos::mount::hydrate_lazy(app::App);
 }

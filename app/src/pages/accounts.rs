@@ -2,6 +2,7 @@ use super::parametrage::ParametrageNav;
 use crate::api::accounts::establishment_accounts;
 use leptos::either::Either;
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
 
 /// « Comptes de l'établissement »: who can log in here, with which role (directeur only; the
@@ -62,5 +63,20 @@ pub fn AccountsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// « Comptes de l'établissement », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct AccountsRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountsRoute {
+    fn data() -> Self {
+        AccountsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let AccountsRoute = this;
+        view! { <AccountsPage /> }.into_any()
     }
 }

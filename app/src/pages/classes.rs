@@ -8,6 +8,7 @@ use crate::domain::PositionnementType;
 use crate::error::AppError;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
 use leptos_router::components::A;
 
@@ -297,5 +298,20 @@ fn OneTimePassword(created: CreatedTeacher) -> impl IntoView {
             </dl>
             <p>"Notez-le maintenant : il ne sera plus jamais affiché."</p>
         </div>
+    }
+}
+
+/// « Classes et type de positionnement », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct ClassesRoute;
+
+#[lazy_route]
+impl LazyRoute for ClassesRoute {
+    fn data() -> Self {
+        ClassesRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let ClassesRoute = this;
+        view! { <ClassesPage /> }.into_any()
     }
 }

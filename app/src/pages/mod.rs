@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -101,23 +101,23 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                     <Route
                         path=path!("/parametrage/classes")
-                        view=classes::ClassesPage
+                        view={Lazy::<classes::ClassesRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/mot-de-passe") view=password::PasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/mot-de-passe") view={Lazy::<password::PasswordRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/parametrage/periodes")
-                        view=periods::PeriodsPage
+                        view={Lazy::<periods::PeriodsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/import")
-                        view=pupil_import::PupilImportPage
+                        view={Lazy::<pupil_import::PupilImportRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/comptes")
-                        view=accounts::AccountsPage
+                        view={Lazy::<accounts::AccountsRoute>::new()}
                         ssr=SsrMode::Async
                     />
                 </ParentRoute>

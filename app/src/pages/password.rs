@@ -1,6 +1,7 @@
 use super::form::{FieldMessage, FormAlert};
 use crate::api::session::ChangePassword;
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
 
 /// « Mot de passe »: the person replaces their password.
@@ -52,5 +53,20 @@ pub fn PasswordForm(change: ServerAction<ChangePassword>, forced: bool) -> impl 
                 </div>
             </ActionForm>
         </div>
+    }
+}
+
+/// « Mot de passe », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct PasswordRoute;
+
+#[lazy_route]
+impl LazyRoute for PasswordRoute {
+    fn data() -> Self {
+        PasswordRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let PasswordRoute = this;
+        view! { <PasswordPage /> }.into_any()
     }
 }

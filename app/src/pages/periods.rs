@@ -6,6 +6,7 @@ use crate::error::{AppError, FieldError};
 use crate::time::{format_date, input_date, parse_input_date};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
 
 /// « Périodes »: the director picks trimestres, semestres or personalised periods for the
@@ -421,4 +422,19 @@ fn ClassChoice(
             </table>
         </fieldset>
     })
+}
+
+/// « Périodes de l'année », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct PeriodsRoute;
+
+#[lazy_route]
+impl LazyRoute for PeriodsRoute {
+    fn data() -> Self {
+        PeriodsRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let PeriodsRoute = this;
+        view! { <PeriodsPage /> }.into_any()
+    }
 }

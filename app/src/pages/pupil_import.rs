@@ -4,6 +4,7 @@ use crate::domain::ImportSummary;
 use crate::error::AppError;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
 use leptos::web_sys::{FormData, HtmlFormElement};
 use leptos_meta::Title;
 
@@ -166,5 +167,20 @@ fn Changes(summary: ImportSummary) -> impl IntoView {
         {names("Élèves ajoutés", summary.pupils_added)}
         {updated}
         {names("Élèves partis (leurs données sont conservées)", summary.pupils_left)}
+    }
+}
+
+/// « Import des élèves », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct PupilImportRoute;
+
+#[lazy_route]
+impl LazyRoute for PupilImportRoute {
+    fn data() -> Self {
+        PupilImportRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let PupilImportRoute = this;
+        view! { <PupilImportPage /> }.into_any()
     }
 }
