@@ -22,7 +22,7 @@ pub const SESSION_COOKIE: &str = "livret_session";
 /// A session ends after this long without a request.
 const SESSION_IDLE_HOURS: i64 = 8;
 /// Largest request body accepted: server-function arguments, and an ONDE extraction
-/// (`onde_file::MAX_BYTES`) with its multipart envelope.
+/// (`MAX_FILE_BYTES`) with its multipart envelope.
 const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 
 /// Everything the router needs.

@@ -428,6 +428,35 @@ async fn the_director_creates_a_teacher_with_a_one_time_password() {
         .await
         .unwrap();
 
+    // Lost: the director issues a new one-time password; the account must change it again.
+    let (_, again) = accounts::reissue_password(&t.db, &director, school, "jpetit")
+        .await
+        .unwrap();
+    assert_ne!(again, one_time);
+    let id = accounts::authenticate(&t.db, "jpetit", &again, "127.0.0.1", now)
+        .await
+        .unwrap();
+    assert!(
+        accounts::acting_user(&t.db, id, None)
+            .await
+            .unwrap()
+            .must_change_password
+    );
+    for (who, login) in [
+        ("direction", "direction"),
+        ("enseignant", "jpetit"),
+        ("parent", "jpetit"),
+    ] {
+        let someone = actor(&t.db, who).await;
+        assert_eq!(
+            accounts::reissue_password(&t.db, &someone, school, login)
+                .await
+                .map(|_| ()),
+            Err(AppError::Forbidden),
+            "{who} for {login}"
+        );
+    }
+
     // A login already taken is refused; so is a class of another school, and nothing is left.
     let taken = accounts::create_teacher(&t.db, &director, school, new_teacher("enseignant"), None)
         .await
@@ -435,7 +464,7 @@ async fn the_director_creates_a_teacher_with_a_one_time_password() {
     assert!(
         taken
             .field_message("login")
-            .is_some_and(|m| m.contains("déjà pris"))
+            .is_some_and(|m| m.contains("déjà utilisé"))
     );
     let elsewhere = accounts::create_teacher(
         &t.db,

@@ -206,6 +206,7 @@ async fn unauthenticated_calls_get_401_and_no_data() {
         "/api/unassign-teacher",
         "/api/create-teacher",
         "/api/change-password",
+        "/api/reissue-password",
     ] {
         let response = client
             .post(app.url(endpoint))
@@ -571,7 +572,7 @@ async fn only_the_director_reads_and_saves_the_periods() {
 
 #[tokio::test]
 async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
-    use app::api::classes::CreatedTeacher;
+    use app::api::accounts::IssuedPassword;
     let app = TestApp::spawn().await;
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
@@ -588,12 +589,14 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
         .await
         .unwrap();
     assert_eq!(created.status(), StatusCode::OK);
-    let created: CreatedTeacher = created.json().await.unwrap();
+    let created: IssuedPassword = created.json().await.unwrap();
     assert_eq!(created.name, "Mme Anna Roux");
 
     let teacher = app.client();
     let logged_in = login(&app, &teacher, "aroux", &created.one_time_password).await;
     assert_eq!(logged_in.status(), StatusCode::OK);
+    let other_tab = app.client();
+    login(&app, &other_tab, "aroux", &created.one_time_password).await;
     assert!(session_of(&app, &teacher).await.must_change_password);
     let refused = teacher
         .post(app.url("/api/switch-establishment"))
@@ -616,6 +619,16 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
         .unwrap();
     assert_eq!(changed.status(), StatusCode::OK);
     assert!(!session_of(&app, &teacher).await.must_change_password);
+    let ended = other_tab
+        .post(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        ended.status(),
+        StatusCode::UNAUTHORIZED,
+        "a new password ends the account's other sessions"
+    );
 
     // Field errors come back as 422 with the field named; a teacher creates no account.
     let invalid = director

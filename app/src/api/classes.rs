@@ -1,3 +1,4 @@
+use crate::api::accounts::IssuedPassword;
 use crate::domain::{Level, Periodicity, PositionnementType};
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -112,14 +113,6 @@ pub async fn unassign_teacher(class_id: i32, teacher_id: i32) -> Result<(), AppE
     )
 }
 
-/// A teacher account just created: the one-time password is in this answer only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedTeacher {
-    pub name: String,
-    pub login: String,
-    pub one_time_password: String,
-}
-
 /// Creates a teacher account in the current establishment, with a one-time password, and
 /// assigns it to a class when one is given (`class_id` empty: none). Directeur only.
 #[server(endpoint = "create-teacher")]
@@ -129,7 +122,7 @@ pub async fn create_teacher(
     first_name: String,
     login: String,
     class_id: String,
-) -> Result<CreatedTeacher, AppError> {
+) -> Result<IssuedPassword, AppError> {
     use crate::auth::RequestContext;
     use crate::domain::{Civility, Login, PersonName, Role};
     use crate::error::FieldError;
@@ -179,7 +172,7 @@ pub async fn create_teacher(
                 class_id,
             )
             .await?;
-            Ok(CreatedTeacher {
+            Ok(IssuedPassword {
                 name: accounts::display_name(&account),
                 login: account.login,
                 one_time_password,

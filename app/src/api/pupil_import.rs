@@ -4,6 +4,18 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
+/// Largest extraction accepted: a 2,000-pupil school weighs about 400 KB. Checked in the
+/// browser before sending, by the server function, and by the parser.
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+
+/// Why a file over `MAX_FILE_BYTES` is refused.
+pub fn file_too_big() -> String {
+    format!(
+        "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des élèves ?",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
 /// Name of the form field carrying the extraction.
 pub const FILE_FIELD: &str = "fichier";
 /// Name of the form field saying whether to apply (`appliquer`) or only preview (`apercu`).
@@ -54,14 +66,18 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
     )
 }
 
-/// The file's bytes (at most `onde_file::MAX_BYTES`) and the mode, from the multipart form.
+/// The file's bytes (at most `MAX_FILE_BYTES`) and the mode, from the multipart form.
 #[cfg(feature = "ssr")]
 async fn read_form(
     data: MultipartData,
 ) -> Result<(Vec<u8>, crate::services::pupil_import::Mode), AppError> {
-    use crate::services::{onde_file::MAX_BYTES, pupil_import::Mode};
+    use crate::services::pupil_import::Mode;
     fn unreadable(error: impl std::fmt::Display) -> AppError {
-        AppError::invalid(FILE_FIELD, format!("envoi illisible : {error}"))
+        tracing::warn!("unreadable ONDE upload: {error}");
+        AppError::invalid(
+            FILE_FIELD,
+            "le fichier n'a pas pu être reçu en entier : envoyez-le à nouveau",
+        )
     }
     let mut form = data
         .into_inner()
@@ -74,15 +90,8 @@ async fn read_form(
             Some(FILE_FIELD) if field.file_name().is_some_and(|name| !name.is_empty()) => {
                 let mut content = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
-                    if content.len() + chunk.len() > MAX_BYTES {
-                        return Err(AppError::invalid(
-                            FILE_FIELD,
-                            format!(
-                                "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des \
-                                 élèves ?",
-                                MAX_BYTES / (1024 * 1024)
-                            ),
-                        ));
+                    if content.len() + chunk.len() > MAX_FILE_BYTES {
+                        return Err(AppError::invalid(FILE_FIELD, file_too_big()));
                     }
                     content.extend_from_slice(&chunk);
                 }

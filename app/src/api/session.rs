@@ -151,7 +151,9 @@ pub async fn change_password(
                 &request.client_address(),
                 chrono::Utc::now(),
             )
-            .await
+            .await?;
+            // Every session of the account was ended: this one goes on under a new id.
+            request.start_session(user.id).await
         }
         .await,
     )

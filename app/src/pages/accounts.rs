@@ -1,19 +1,38 @@
+use super::form::{FormAlert, OneTimePassword};
 use super::parametrage::ParametrageNav;
-use crate::api::accounts::establishment_accounts;
+use crate::api::accounts::{ReissuePassword, establishment_accounts};
+use crate::domain::Role;
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// « Comptes de l'établissement »: who can log in here, with which role (directeur only; the
-/// server refuses the data to anyone else).
+/// server refuses the data to anyone else). A teacher who lost their password gets a new
+/// one-time one here.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let accounts = Resource::new(|| (), |_| establishment_accounts());
+    let reissue = ServerAction::<ReissuePassword>::new();
+    let reissued = super::successes(move || matches!(reissue.value().get(), Some(Ok(_))));
+    let accounts = Resource::new(move || reissued.get(), |_| establishment_accounts());
+    let error = Signal::derive(move || reissue.value().get().and_then(Result::err));
     view! {
         <Title text="Comptes de l'établissement — Livret" />
         <h1>"Comptes de l'établissement"</h1>
         <ParametrageNav />
+        <div aria-live="polite">
+            <FormAlert error at_fields=&[] />
+            {move || {
+                reissue
+                    .value()
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|issued| {
+                        let heading = format!("Nouveau mot de passe provisoire pour {}.", issued.name);
+                        view! { <OneTimePassword issued heading /> }
+                    })
+            }}
+        </div>
         <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match accounts.await {
@@ -27,6 +46,7 @@ pub fn AccountsPage() -> impl IntoView {
                                         <th scope="col">"Identifiant"</th>
                                         <th scope="col">"Rôle"</th>
                                         <th scope="col">"État"</th>
+                                        <th scope="col">"Mot de passe"</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -39,6 +59,12 @@ pub fn AccountsPage() -> impl IntoView {
                                                 .map(|role| role.label())
                                                 .collect::<Vec<_>>()
                                                 .join(", ");
+                                            let teacher_only = row.roles == [Role::Enseignant];
+                                            let reissue_label = format!(
+                                                "Nouveau mot de passe provisoire pour {}",
+                                                row.display_name,
+                                            );
+                                            let login = row.login.clone();
                                             view! {
                                                 <tr>
                                                     <td>{row.display_name}</td>
@@ -50,6 +76,16 @@ pub fn AccountsPage() -> impl IntoView {
                                                             (true, false) => "Actif",
                                                             (false, _) => "En attente d'activation",
                                                         }}
+                                                    </td>
+                                                    <td>
+                                                        {teacher_only.then(|| view! {
+                                                            <ActionForm action=reissue>
+                                                                <input type="hidden" name="login" value=login />
+                                                                <button type="submit" class="secondaire" aria-label=reissue_label>
+                                                                    "Nouveau mot de passe provisoire"
+                                                                </button>
+                                                            </ActionForm>
+                                                        })}
                                                     </td>
                                                 </tr>
                                             }

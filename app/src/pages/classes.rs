@@ -1,16 +1,16 @@
-use super::form::{FieldMessage, FormAlert};
+use super::form::{FieldMessage, FormAlert, OneTimePassword};
 use super::parametrage::ParametrageNav;
 use crate::api::classes::{
-    AssignTeacher, ClassRow, CreateTeacher, CreatedTeacher, SetPositionnement, Teacher,
-    UnassignTeacher, school_classes,
+    AssignTeacher, ClassRow, CreateTeacher, SetPositionnement, Teacher, UnassignTeacher,
+    school_classes,
 };
 use crate::domain::PositionnementType;
 use crate::error::AppError;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// The three things the director does on this page, each a form that also works without
 /// JavaScript.
@@ -225,6 +225,12 @@ fn NewTeacherForm(
                 "Le compte reçoit un mot de passe provisoire, affiché une seule fois : remettez-le "
                 "à l'enseignant, qui choisira le sien à sa première connexion."
             </p>
+            <noscript>
+                <p class="alerte">
+                    "La création d'un compte demande JavaScript (le mot de passe provisoire "
+                    "s'affiche sur cette page) : activez-le dans le navigateur."
+                </p>
+            </noscript>
             <ActionForm action=create attr:class="grille-formulaire">
                 <div>
                     <label for="nouveau-civilite">"Civilité"</label>
@@ -271,33 +277,20 @@ fn NewTeacherForm(
                     </button>
                 </div>
             </ActionForm>
-            <FormAlert error />
+            <FormAlert error at_fields=&["last_name", "first_name", "login"] />
             <div aria-live="polite">
-                {move || create.value().get().and_then(Result::ok).map(|created| view! { <OneTimePassword created /> })}
+                {move || {
+                    create
+                        .value()
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|issued| {
+                            let heading = format!("Compte créé pour {}.", issued.name);
+                            view! { <OneTimePassword issued heading /> }
+                        })
+                }}
             </div>
         </section>
-    }
-}
-
-#[component]
-fn OneTimePassword(created: CreatedTeacher) -> impl IntoView {
-    view! {
-        <div class="mot-de-passe-provisoire">
-            <p>
-                <strong>{format!("Compte créé pour {}.", created.name)}</strong>
-            </p>
-            <dl class="fiche">
-                <dt>"Identifiant"</dt>
-                <dd>
-                    <code>{created.login}</code>
-                </dd>
-                <dt>"Mot de passe provisoire"</dt>
-                <dd>
-                    <code class="secret">{created.one_time_password}</code>
-                </dd>
-            </dl>
-            <p>"Notez-le maintenant : il ne sera plus jamais affiché."</p>
-        </div>
     }
 }
 

@@ -59,6 +59,9 @@ fn Welcome(session: SessionView) -> impl IntoView {
                             <dt>"Votre rôle"</dt>
                             <dd>{roles(&school.roles)}</dd>
                         </dl>
+                        <p>
+                            <a href="/mot-de-passe">"Changer de mot de passe"</a>
+                        </p>
                     </section>
                 })
             }
@@ -94,11 +97,15 @@ fn SetupChecklist() -> impl IntoView {
             <h2 id="mise-en-route-titre">"Mise en route de l'année"</h2>
             <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
                 {move || Suspend::new(async move {
-                    classes.await.ok().map(|view| {
-                        let steps = setup_steps(&view.classes);
+                    let classes = classes.await;
+                    let error = classes
+                        .as_ref()
+                        .err()
+                        .map(|error| view! { <p class="alerte" role="alert">{error.to_string()}</p> });
+                    let steps = classes.ok().map(|view| {
                         view! {
                             <ol class="etapes">
-                                {steps
+                                {setup_steps(&view.classes)
                                     .into_iter()
                                     .map(|step| {
                                         view! {
@@ -117,7 +124,8 @@ fn SetupChecklist() -> impl IntoView {
                                 <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
                             </p>
                         }
-                    })
+                    });
+                    (error, steps)
                 })}
             </Suspense>
         </section>
@@ -160,7 +168,9 @@ fn setup_steps(classes: &[ClassRow]) -> Vec<SetupStep> {
             title: "Définir les périodes",
             href: "/parametrage/periodes",
             done: imported && without_periods.is_empty(),
-            detail: if without_periods.is_empty() {
+            detail: if !imported {
+                "après l'import des élèves".to_owned()
+            } else if without_periods.is_empty() {
                 "chaque classe suit ses périodes".to_owned()
             } else {
                 format!("sans périodes : {}", without_periods.join(", "))
@@ -170,7 +180,9 @@ fn setup_steps(classes: &[ClassRow]) -> Vec<SetupStep> {
             title: "Affecter les enseignants et choisir le type de positionnement",
             href: "/parametrage/classes",
             done: imported && without_teachers.is_empty(),
-            detail: if without_teachers.is_empty() {
+            detail: if !imported {
+                "après l'import des élèves".to_owned()
+            } else if without_teachers.is_empty() {
                 "chaque classe a son enseignant".to_owned()
             } else {
                 format!("sans enseignant : {}", without_teachers.join(", "))

@@ -1,8 +1,8 @@
 use super::form::{FieldMessage, FormAlert};
 use crate::api::session::ChangePassword;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// « Mot de passe »: the person replaces their password.
 #[component]
@@ -39,10 +39,10 @@ pub fn PasswordForm(change: ServerAction<ChangePassword>, forced: bool) -> impl 
                 <label for="nouveau-mot-de-passe">"Nouveau mot de passe (8 caractères au moins)"</label>
                 <input id="nouveau-mot-de-passe" name="new_password" type="password" autocomplete="new-password" minlength="8" required />
                 <FieldMessage error field="new_password" />
-                <label for="confirmation">"Nouveau mot de passe, à nouveau"</label>
+                <label for="confirmation">"Confirmez le nouveau mot de passe"</label>
                 <input id="confirmation" name="confirmation" type="password" autocomplete="new-password" required />
                 <FieldMessage error field="confirmation" />
-                <FormAlert error />
+                <FormAlert error at_fields=&["current", "new_password", "confirmation"] />
                 <div class="actions">
                     <button type="submit" class="principal" disabled=move || change.pending().get()>
                         "Enregistrer le mot de passe"

@@ -6,8 +6,8 @@ use crate::error::{AppError, FieldError};
 use crate::time::{format_date, input_date, parse_input_date};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// « Périodes »: the director picks trimestres, semestres or personalised periods for the
 /// current year, adjusts their dates and ticks the classes that follow them.
@@ -127,9 +127,10 @@ fn summary_of(error: &AppError) -> String {
             .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n > 0))
     };
     match error {
-        AppError::Invalid(errors) if errors.iter().all(at_a_period) => {
-            "Rien n'est enregistré : corrigez la période signalée.".to_owned()
-        }
+        AppError::Invalid(errors) if errors.iter().all(at_a_period) => match errors.len() {
+            1 => "Rien n'est enregistré : corrigez la période signalée.".to_owned(),
+            _ => "Rien n'est enregistré : corrigez les périodes signalées.".to_owned(),
+        },
         error => error.to_string(),
     }
 }
@@ -174,6 +175,14 @@ fn PeriodsForm(
             .unwrap_or(Periodicity::Trimestre)
     });
     let periodicity = RwSignal::new(initial);
+    // Whether the dates shown are the usual ones, not saved yet.
+    let proposed = move |chosen: Periodicity| {
+        plans.with_value(|plans| {
+            plans
+                .iter()
+                .any(|plan| plan.periodicity == chosen && !plan.saved && !plan.periods.is_empty())
+        })
+    };
     let rows = Rows {
         list: RwSignal::new(Vec::new()),
         next_key: StoredValue::new(0),
@@ -252,7 +261,11 @@ fn PeriodsForm(
                                     name="periodicite"
                                     value=choice.code()
                                     prop:checked=move || periodicity.get() == choice
-                                    on:change=move |_| choose(choice)
+                                    on:change=move |_| {
+                                        // What the last save said was about the other choice.
+                                        save.clear();
+                                        choose(choice);
+                                    }
                                 />
                                 {choice_label(choice)}
                             </label>
@@ -260,6 +273,16 @@ fn PeriodsForm(
                     })
                     .collect_view()}
             </fieldset>
+            {move || {
+                proposed(periodicity.get())
+                    .then(|| {
+                        view! {
+                            <p class="note">
+                                "Dates habituelles proposées : elles ne sont pas encore enregistrées."
+                            </p>
+                        }
+                    })
+            }}
             <PeriodLines rows periodicity error=Signal::derive(error) />
             <ClassChoice classes ticked periodicity />
             <div class="actions">
@@ -373,7 +396,11 @@ fn ClassChoice(
     Either::Right(view! {
         <fieldset class="classes-periodes">
             <legend>
-                {move || format!("Classes qui suivent ces périodes ({})", choice_label(periodicity.get()))}
+                {move || match periodicity.get() {
+                    Periodicity::Trimestre => "Classes qui suivent les trimestres",
+                    Periodicity::Semestre => "Classes qui suivent les semestres",
+                    Periodicity::Personnalisee => "Classes qui suivent ces périodes personnalisées",
+                }}
             </legend>
             <table class="tableau">
                 <thead>

@@ -1,12 +1,14 @@
 use super::parametrage::ParametrageNav;
-use crate::api::pupil_import::{FILE_FIELD, ImportReport, MODE_FIELD, import_onde};
+use crate::api::pupil_import::{
+    FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, file_too_big, import_onde,
+};
 use crate::domain::ImportSummary;
 use crate::error::AppError;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
-use leptos_router::{LazyRoute, lazy_route};
 use leptos::web_sys::{FormData, HtmlFormElement};
 use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
 
 /// Where an import stands on the page.
 #[derive(Clone)]
@@ -24,11 +26,26 @@ enum Step {
 #[component]
 pub fn PupilImportPage() -> impl IntoView {
     let step = RwSignal::new(Step::Idle);
+    // Each sending gets a number; an answer that is not for the latest one (the director chose
+    // another file meanwhile) is dropped, so « Appliquer » never follows another file's preview.
+    let sending = StoredValue::new(0_u32);
     let form = NodeRef::<leptos::html::Form>::new();
+    let file = NodeRef::<leptos::html::Input>::new();
     let send = move |apply: bool| {
-        let Some(form) = form.get_untracked() else {
+        let (Some(form), Some(file)) = (form.get_untracked(), file.get_untracked()) else {
             return;
         };
+        let too_big = file
+            .files()
+            .and_then(|files| files.get(0))
+            .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
+        if too_big {
+            step.set(Step::Done(Err(AppError::invalid(
+                FILE_FIELD,
+                file_too_big(),
+            ))));
+            return;
+        }
         let form: HtmlFormElement = form;
         let Ok(data) = FormData::new_with_form(&form) else {
             return;
@@ -37,9 +54,14 @@ pub fn PupilImportPage() -> impl IntoView {
         if data.set_with_str(MODE_FIELD, mode).is_err() {
             return;
         }
+        sending.update_value(|n| *n += 1);
+        let this_one = sending.get_value();
         step.set(Step::Sending { applying: apply });
         leptos::task::spawn_local(async move {
-            step.set(Step::Done(import_onde(data.into()).await));
+            let answer = import_onde(data.into()).await;
+            if sending.get_value() == this_one {
+                step.set(Step::Done(answer));
+            }
         });
     };
 
@@ -68,7 +90,11 @@ pub fn PupilImportPage() -> impl IntoView {
                     name=FILE_FIELD
                     accept=".csv,text/csv"
                     required
-                    on:change=move |_| step.set(Step::Idle)
+                    node_ref=file
+                    on:change=move |_| {
+                        sending.update_value(|n| *n += 1);
+                        step.set(Step::Idle);
+                    }
                 />
                 <button type="submit" class="principal" disabled=move || matches!(step.get(), Step::Sending { .. })>
                     "Prévisualiser"

@@ -1,6 +1,6 @@
 use crate::api::accounts::AccountRow;
 use crate::domain::{Civility, Login, Password, PersonName, Role};
-use crate::entities::{role_grant, user};
+use crate::entities::{role_grant, session, user};
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor, Grant};
 use crate::services::login_throttle::{self, ThrottleKey};
@@ -262,10 +262,11 @@ pub async fn list_for_establishment(
 
 /// Replaces a person's password. The current password (or the one-time one) must be given, and
 /// wrong guesses count against the login limits; the new one is typed twice and must differ.
-/// Clears the one-time flag.
+/// Clears the one-time flag and ends every session of the account (the caller opens a fresh
+/// one for the person at hand), in one transaction.
 #[allow(clippy::too_many_arguments)]
 pub async fn change_password(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     user: &ActingUser,
     current: &str,
     new_password: &str,
@@ -305,20 +306,34 @@ pub async fn change_password(
         ));
     }
     let hash = passwords::hash(&password).await?;
+    let txn = db.begin().await?;
     let mut row: user::ActiveModel = account.into();
     row.password_hash = Set(Some(hash.0));
     row.must_change_password = Set(false);
-    row.update(db).await?;
-    login_throttle::forget(db, &keys[0]).await?;
+    row.update(&txn).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user.id))
+        .exec(&txn)
+        .await?;
+    login_throttle::forget(&txn, &keys[0]).await?;
     audit::record(
-        db,
+        &txn,
         &Actor::User(user.clone()),
         None,
         "mot de passe changé",
         &user.login,
         json!({}),
     )
-    .await
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn login_taken(login: &str) -> AppError {
+    AppError::invalid(
+        "login",
+        format!("l'identifiant « {login} » est déjà utilisé : choisissez-en un autre"),
+    )
 }
 
 /// A teacher account to create from « Classes ».
@@ -343,20 +358,13 @@ pub async fn create_teacher(
 ) -> Result<(user::Model, String)> {
     actor.require_director_of(establishment_id)?;
     if find_by_login(db, &teacher.login).await?.is_some() {
-        return Err(AppError::invalid(
-            "login",
-            format!(
-                "l'identifiant « {} » est déjà pris : choisissez-en un autre, ou affectez ce \
-                 compte à la classe",
-                teacher.login
-            ),
-        ));
+        return Err(login_taken(teacher.login.as_str()));
     }
     let one_time = passwords::one_time_password();
     let password =
         Password::parse(&one_time).map_err(|e| AppError::internal("generated password", e))?;
     let txn = db.begin().await?;
-    let (account, _) = grant_account(
+    let (account, outcome) = grant_account(
         &txn,
         actor,
         NewAccount {
@@ -370,12 +378,70 @@ pub async fn create_teacher(
         Some(establishment_id),
     )
     .await?;
+    if outcome != AccountOutcome::Created {
+        // Taken in the meantime (two directors at once): never touch someone else's account.
+        return Err(login_taken(&account.login));
+    }
     let mut row: user::ActiveModel = account.into();
     row.must_change_password = Set(true);
     let account = row.update(&txn).await?;
     if let Some(class_id) = class_id {
         crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
     }
+    txn.commit().await?;
+    Ok((account, one_time))
+}
+
+/// Gives a teacher a new one-time password (theirs is lost, or the first was never handed
+/// over): only its hash is kept, they must replace it at their next login, and their sessions
+/// end. Directeur of the establishment only, and only for an account that is nothing but a
+/// teacher there (another school's teacher, a director or an administrator is refused).
+pub async fn reissue_password(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    login: &str,
+) -> Result<(user::Model, String)> {
+    actor.require_director_of(establishment_id)?;
+    let account = match Login::parse(login) {
+        Ok(login) => find_by_login(db, &login).await?,
+        Err(_) => None,
+    }
+    .ok_or_else(|| AppError::not_found("Compte"))?;
+    let grants = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(account.id))
+        .all(db)
+        .await?;
+    let only_a_teacher_here = !grants.is_empty()
+        && grants.iter().all(|grant| {
+            grant.establishment_id == Some(establishment_id)
+                && grant.role == Role::Enseignant.code()
+        });
+    if !only_a_teacher_here {
+        return Err(AppError::Forbidden);
+    }
+    let one_time = passwords::one_time_password();
+    let password =
+        Password::parse(&one_time).map_err(|e| AppError::internal("generated password", e))?;
+    let hash = passwords::hash(&password).await?;
+    let txn = db.begin().await?;
+    let mut row: user::ActiveModel = account.into();
+    row.password_hash = Set(Some(hash.0));
+    row.must_change_password = Set(true);
+    let account = row.update(&txn).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(account.id))
+        .exec(&txn)
+        .await?;
+    audit::record(
+        &txn,
+        actor,
+        Some(establishment_id),
+        "mot de passe provisoire",
+        &account.login,
+        json!({}),
+    )
+    .await?;
     txn.commit().await?;
     Ok((account, one_time))
 }

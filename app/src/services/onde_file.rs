@@ -1,9 +1,7 @@
+use crate::api::pupil_import::{MAX_FILE_BYTES, file_too_big};
 use crate::domain::{Ine, Level};
 use chrono::NaiveDate;
 use std::fmt;
-
-/// Largest extraction accepted: a 2,000-pupil school weighs about 400 KB.
-pub const MAX_BYTES: usize = 1024 * 1024;
 
 /// The columns Livret reads, by their ONDE header names; any other column is ignored.
 const NOM: &str = "Nom élève";
@@ -85,11 +83,8 @@ fn refused(message: impl Into<String>) -> FileError {
 /// Windows-1252, CRLF or LF, quoted fields, columns found by header name. Every row is checked
 /// before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
-    if bytes.len() > MAX_BYTES {
-        return Err(refused(format!(
-            "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des élèves ?",
-            MAX_BYTES / (1024 * 1024)
-        )));
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(refused(file_too_big()));
     }
     // Windows line ends are made plain: the csv crate counts lines one short after a CRLF, and
     // the line numbers of our messages must be right.
@@ -345,7 +340,7 @@ mod tests {
                 .to_string(),
             "ligne 1, colonne « Nom élève » : colonne absente : est-ce bien une extraction ONDE des élèves ?"
         );
-        let huge = vec![b'a'; MAX_BYTES + 1];
+        let huge = vec![b'a'; MAX_FILE_BYTES + 1];
         assert!(
             parse(&huge)
                 .unwrap_err()

@@ -26,6 +26,10 @@ pub async fn follow_periods(
     today: NaiveDate,
 ) -> Result<()> {
     actor.require_director_of(establishment_id)?;
+    let mut class_ids = class_ids.to_vec();
+    class_ids.sort_unstable();
+    class_ids.dedup();
+    let class_ids = class_ids.as_slice();
     let txn = db.begin().await?;
     let year = establishments::current_school_year(&txn, establishment_id, today)
         .await?
