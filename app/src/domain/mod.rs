@@ -2,6 +2,8 @@
 
 /// Account identity: login, password, names, civility.
 pub mod account;
+/// The domains and sub-domains of the école bilan, with their LSU codes.
+pub mod catalogue;
 /// What an ONDE import changes, as the page and the command line report it.
 pub mod import_summary;
 /// INE, the national pupil identifier.

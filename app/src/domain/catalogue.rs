@@ -1,0 +1,189 @@
+//! The domains of the école bilan (cycles 2 and 3) with their LSU codes: the rows of a bilan's
+//! recto, the columns of the collective entries.
+
+use super::{Cycle, Level};
+
+/// One row of the recto: a domain without sub-domains (`…-RAC`), or a sub-domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DomainRow {
+    /// LSU code, as the import schema writes it (`FRA-LGO`, `EPS-RAC`).
+    pub code: &'static str,
+    /// The row's label on the bilan.
+    pub label: &'static str,
+    /// The domain the row belongs to; for a `…-RAC` code, the row is the domain itself.
+    pub domain: &'static str,
+    cycle_2: bool,
+    cycle_3: bool,
+}
+
+const fn row(
+    code: &'static str,
+    label: &'static str,
+    domain: &'static str,
+    cycle_2: bool,
+    cycle_3: bool,
+) -> DomainRow {
+    DomainRow {
+        code,
+        label,
+        domain,
+        cycle_2,
+        cycle_3,
+    }
+}
+
+const FRANCAIS: &str = "Français";
+const MATHEMATIQUES: &str = "Mathématiques";
+const ARTS: &str = "Enseignements artistiques";
+const QLM: &str = "Questionner le monde";
+
+/// Every row of cycles 2 and 3 (école), in the order DOMAIN.md gives them; in cycle 3,
+/// Sciences et technologie and Histoire-géographie take the place of Questionner le monde.
+const ROWS: &[DomainRow] = &[
+    row("FRA-LGO", "Langage oral", FRANCAIS, true, true),
+    row(
+        "FRA-LEC",
+        "Lecture et compréhension de l'écrit",
+        FRANCAIS,
+        true,
+        true,
+    ),
+    row("FRA-ECR", "Écriture", FRANCAIS, true, true),
+    row(
+        "FRA-ETL",
+        "Étude de la langue (grammaire, orthographe, lexique)",
+        FRANCAIS,
+        true,
+        true,
+    ),
+    row("MAT-NBC", "Nombres et calcul", MATHEMATIQUES, true, true),
+    row("MAT-GDM", "Grandeurs et mesures", MATHEMATIQUES, true, true),
+    row("MAT-GEO", "Espace et géométrie", MATHEMATIQUES, true, true),
+    row(
+        "EPS-RAC",
+        "Éducation physique et sportive",
+        "Éducation physique et sportive",
+        true,
+        true,
+    ),
+    row("ART-PLA", "Arts plastiques", ARTS, true, true),
+    row("ART-MUS", "Éducation musicale", ARTS, true, true),
+    row("ART-HAR", "Histoire des arts", ARTS, false, true),
+    row("QLM-VMO", "Vivant, matière, objets", QLM, true, false),
+    row("QLM-ETP", "Espace, temps", QLM, true, false),
+    row(
+        "STC-RAC",
+        "Sciences et technologie",
+        "Sciences et technologie",
+        false,
+        true,
+    ),
+    row(
+        "HIG-RAC",
+        "Histoire-géographie",
+        "Histoire-géographie",
+        false,
+        true,
+    ),
+    row(
+        "EMC-RAC",
+        "Enseignement moral et civique",
+        "Enseignement moral et civique",
+        true,
+        true,
+    ),
+    row("LGV-RAC", "Langue vivante", "Langue vivante", true, true),
+];
+
+impl DomainRow {
+    /// Whether the row is a whole domain (`…-RAC`), rather than a sub-domain.
+    pub fn is_whole_domain(&self) -> bool {
+        self.code.ends_with("-RAC")
+    }
+
+    /// Français and Mathématiques are positioned per sub-domain but take one comment for the
+    /// whole domain; every other domain has its comment on its own row.
+    pub fn comment_is_per_domain(&self) -> bool {
+        !self.is_whole_domain()
+    }
+
+    pub fn by_code(code: &str) -> Option<&'static DomainRow> {
+        ROWS.iter().find(|row| row.code == code)
+    }
+}
+
+/// The rows of the bilan of a pupil of this level, in order; none for the collège, which uses
+/// disciplines instead.
+pub fn rows_for(level: Level) -> impl Iterator<Item = &'static DomainRow> {
+    let (cycle_2, cycle_3) = match (level, level.cycle()) {
+        (Level::Sixieme, _) | (_, Cycle::Cycle4) => (false, false),
+        (_, Cycle::Cycle2) => (true, false),
+        (_, Cycle::Cycle3) => (false, true),
+    };
+    ROWS.iter()
+        .filter(move |row| (cycle_2 && row.cycle_2) || (cycle_3 && row.cycle_3))
+}
+
+/// The rows a class works on: those of any of its levels (a CE2-CM1 class has both cycles').
+pub fn rows_for_class(levels: &[Level]) -> Vec<&'static DomainRow> {
+    ROWS.iter()
+        .filter(|row| {
+            levels
+                .iter()
+                .any(|level| rows_for(*level).any(|own| own.code == row.code))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(level: Level) -> Vec<&'static str> {
+        rows_for(level).map(|row| row.code).collect()
+    }
+
+    #[test]
+    fn cycle_2_and_cycle_3_have_their_own_rows() {
+        let cycle_2 = codes(Level::Ce1);
+        assert_eq!(cycle_2.len(), 14);
+        assert!(cycle_2.contains(&"QLM-VMO") && !cycle_2.contains(&"STC-RAC"));
+        let cycle_3 = codes(Level::Cm2);
+        assert_eq!(cycle_3.len(), 15);
+        assert!(cycle_3.contains(&"ART-HAR") && cycle_3.contains(&"HIG-RAC"));
+        assert!(!cycle_3.contains(&"QLM-ETP"));
+        assert!(
+            codes(Level::Sixieme).is_empty(),
+            "the collège uses disciplines"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_seven_characters_long_as_the_schema_requires() {
+        let mut all: Vec<&str> = ROWS.iter().map(|row| row.code).collect();
+        assert!(all.iter().all(|code| code.chars().count() == 7));
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), ROWS.len());
+    }
+
+    #[test]
+    fn a_multi_level_class_works_on_the_rows_of_all_its_levels() {
+        let rows = rows_for_class(&[Level::Ce2, Level::Cm1]);
+        let codes: Vec<&str> = rows.iter().map(|row| row.code).collect();
+        assert!(codes.contains(&"QLM-VMO") && codes.contains(&"STC-RAC"));
+        assert_eq!(codes.len(), 17);
+        assert_eq!(codes[0], "FRA-LGO", "in the order of the catalogue");
+        assert_eq!(codes[codes.len() - 1], "LGV-RAC");
+    }
+
+    #[test]
+    fn sub_domains_share_their_domain_comment() {
+        let oral = DomainRow::by_code("FRA-LGO").unwrap();
+        assert!(oral.comment_is_per_domain());
+        assert_eq!(oral.domain, "Français");
+        let eps = DomainRow::by_code("EPS-RAC").unwrap();
+        assert!(eps.is_whole_domain() && !eps.comment_is_per_domain());
+        assert_eq!(DomainRow::by_code("XYZ-RAC"), None);
+    }
+}
