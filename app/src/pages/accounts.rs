@@ -20,6 +20,12 @@ pub fn AccountsPage() -> impl IntoView {
         <Title text="Comptes de l'établissement — Livret" />
         <h1>"Comptes de l'établissement"</h1>
         <ParametrageNav />
+        <noscript>
+            <p class="alerte">
+                "Un nouveau mot de passe provisoire s'affiche sur cette page : activez JavaScript "
+                "dans le navigateur pour en donner un."
+            </p>
+        </noscript>
         <div aria-live="polite">
             <FormAlert error at_fields=&[] />
             {move || {
