@@ -265,6 +265,26 @@ async fn forbidden_calls_get_403_and_no_data() {
             .await
             .unwrap();
         assert_eq!(assignment.status(), StatusCode::FORBIDDEN, "{account}");
+        let new_account = client
+            .post(app.url("/api/create-teacher"))
+            .form(&[
+                ("civility", "M"),
+                ("last_name", "Intrus"),
+                ("first_name", "Paul"),
+                ("login", "intrus"),
+                ("class_id", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(new_account.status(), StatusCode::FORBIDDEN, "{account}");
+        let reissued = client
+            .post(app.url("/api/reissue-password"))
+            .form(&[("login", "enseignant")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reissued.status(), StatusCode::FORBIDDEN, "{account}");
         let elsewhere = client
             .post(app.url("/api/switch-establishment"))
             .form(&[("establishment_id", "424242")])
