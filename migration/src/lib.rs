@@ -9,6 +9,8 @@ mod m20261128_000001_core_schema;
 mod m20261128_000002_password_change;
 /// Bilans: one per pupil and period, with their own copy of identity and teachers.
 mod m20261128_000003_bilan;
+/// Programme elements entered for a whole class (collective entry).
+mod m20261128_000004_programme_element;
 
 pub struct Migrator;
 
@@ -19,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_core_schema::Migration),
             Box::new(m20261128_000002_password_change::Migration),
             Box::new(m20261128_000003_bilan::Migration),
+            Box::new(m20261128_000004_programme_element::Migration),
         ]
     }
 }

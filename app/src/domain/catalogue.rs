@@ -112,6 +112,34 @@ impl DomainRow {
     }
 }
 
+/// One « élément du programme travaillé durant la période »: not blank, at most 300 characters
+/// (the LSU limit), spaces at either end dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgrammeElement(String);
+
+impl ProgrammeElement {
+    pub const MAX_CHARS: usize = 300;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let text = input.trim();
+        let count = text.chars().count();
+        if count == 0 {
+            Err("l'élément du programme est vide".to_owned())
+        } else if count > Self::MAX_CHARS {
+            Err(format!(
+                "l'élément du programme compte {count} caractères : {} au plus",
+                Self::MAX_CHARS
+            ))
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The rows of the bilan of a pupil of this level, in order; none for the collège, which uses
 /// disciplines instead.
 pub fn rows_for(level: Level) -> impl Iterator<Item = &'static DomainRow> {
@@ -175,6 +203,20 @@ mod tests {
         assert_eq!(codes.len(), 17);
         assert_eq!(codes[0], "FRA-LGO", "in the order of the catalogue");
         assert_eq!(codes[codes.len() - 1], "LGV-RAC");
+    }
+
+    #[test]
+    fn programme_elements_are_trimmed_and_at_most_300_characters() {
+        assert_eq!(
+            ProgrammeElement::parse("  Lire à voix haute ")
+                .unwrap()
+                .as_str(),
+            "Lire à voix haute"
+        );
+        assert!(ProgrammeElement::parse(" \n ").is_err());
+        assert!(ProgrammeElement::parse(&"é".repeat(300)).is_ok());
+        let long = ProgrammeElement::parse(&"é".repeat(301)).unwrap_err();
+        assert!(long.contains("301 caractères"), "{long}");
     }
 
     #[test]

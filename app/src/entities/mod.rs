@@ -14,6 +14,8 @@ pub mod login_throttle;
 pub mod period;
 /// Classes following a period.
 pub mod period_class;
+/// Programme elements of a class, level, period and domain (collective entry).
+pub mod programme_element;
 /// Roles of accounts in establishments.
 pub mod role_grant;
 /// Classes of a school year.

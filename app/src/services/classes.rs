@@ -173,6 +173,37 @@ async fn class_run_by(
     Ok((class, establishment_id))
 }
 
+/// The class, once the actor is known to teach it (assigned to it) or to run its school. A
+/// class that does not exist is refused like someone else's.
+pub async fn class_taught_by(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+) -> Result<(school_class::Model, i32)> {
+    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
+        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
+        other => other?,
+    };
+    if actor.require_director_of(establishment_id).is_ok() {
+        return Ok((class, establishment_id));
+    }
+    let Actor::User(user) = actor else {
+        return Err(AppError::Forbidden);
+    };
+    let assigned = user.has_role(establishment_id, Role::Enseignant)
+        && teacher_assignment::Entity::find()
+            .filter(teacher_assignment::Column::ClassId.eq(class_id))
+            .filter(teacher_assignment::Column::UserId.eq(user.id))
+            .one(db)
+            .await?
+            .is_some();
+    if assigned {
+        Ok((class, establishment_id))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// Assigns a teacher of the school to a class (directeur only); assigning twice is harmless.
 pub async fn assign_teacher(
     db: &impl ConnectionTrait,

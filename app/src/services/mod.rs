@@ -18,5 +18,7 @@ pub mod onde_file;
 pub mod passwords;
 /// The periods of the school year and the classes that follow them.
 pub mod periods;
+/// Programme elements entered for a whole class, and the aide à la saisie.
+pub mod programme;
 /// Bringing classes and pupils in line with an ONDE extraction.
 pub mod pupil_import;
