@@ -110,7 +110,8 @@ pub async fn teachers_of(
         .collect())
 }
 
-/// The class and the establishment it belongs to, for a check of the director's grant.
+/// The class and the establishment it belongs to, for a check of the actor's grants. A class
+/// that does not exist is refused like someone else's: its existence is no one else's business.
 async fn class_in_establishment(
     db: &impl ConnectionTrait,
     class_id: i32,
@@ -118,7 +119,7 @@ async fn class_in_establishment(
     let class = school_class::Entity::find_by_id(class_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("Classe"))?;
+        .ok_or(AppError::Forbidden)?;
     let year = school_year::Entity::find_by_id(class.school_year_id)
         .one(db)
         .await?
@@ -158,32 +159,24 @@ pub async fn set_positionnement_type(
     .await
 }
 
-/// The class, once the actor is known to run its school. A class that does not exist is
-/// refused like someone else's: its existence is no one else's business.
+/// The class, once the actor is known to run its school.
 async fn class_run_by(
     db: &impl ConnectionTrait,
     actor: &Actor,
     class_id: i32,
 ) -> Result<(school_class::Model, i32)> {
-    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
-        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
-        other => other?,
-    };
+    let (class, establishment_id) = class_in_establishment(db, class_id).await?;
     actor.require_director_of(establishment_id)?;
     Ok((class, establishment_id))
 }
 
-/// The class, once the actor is known to teach it (assigned to it) or to run its school. A
-/// class that does not exist is refused like someone else's.
+/// The class, once the actor is known to teach it (assigned to it) or to run its school.
 pub async fn class_taught_by(
     db: &impl ConnectionTrait,
     actor: &Actor,
     class_id: i32,
 ) -> Result<(school_class::Model, i32)> {
-    let (class, establishment_id) = match class_in_establishment(db, class_id).await {
-        Err(AppError::NotFound { .. }) => return Err(AppError::Forbidden),
-        other => other?,
-    };
+    let (class, establishment_id) = class_in_establishment(db, class_id).await?;
     if actor.require_director_of(establishment_id).is_ok() {
         return Ok((class, establishment_id));
     }
