@@ -75,6 +75,36 @@ async fn login(
         .expect("the server answers")
 }
 
+/// Posts a form to a server function, as an HTML form or `ActionForm` does.
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(endpoint))
+        .form(fields)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+/// The fields of « Créer un compte enseignant ».
+fn new_teacher<'a>(
+    civility: &'a str,
+    last_name: &'a str,
+    login: &'a str,
+) -> [(&'a str, &'a str); 5] {
+    [
+        ("civility", civility),
+        ("last_name", last_name),
+        ("first_name", "Paul"),
+        ("login", login),
+        ("class_id", ""),
+    ]
+}
+
 async fn session_of(app: &TestApp, client: &reqwest::Client) -> SessionView {
     let response = client.post(app.url("/api/session")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
@@ -265,25 +295,21 @@ async fn forbidden_calls_get_403_and_no_data() {
             .await
             .unwrap();
         assert_eq!(assignment.status(), StatusCode::FORBIDDEN, "{account}");
-        let new_account = client
-            .post(app.url("/api/create-teacher"))
-            .form(&[
-                ("civility", "M"),
-                ("last_name", "Intrus"),
-                ("first_name", "Paul"),
-                ("login", "intrus"),
-                ("class_id", ""),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let new_account = post_form(
+            &app,
+            &client,
+            "/api/create-teacher",
+            &new_teacher("M", "Intrus", "intrus"),
+        )
+        .await;
         assert_eq!(new_account.status(), StatusCode::FORBIDDEN, "{account}");
-        let reissued = client
-            .post(app.url("/api/reissue-password"))
-            .form(&[("login", "enseignant")])
-            .send()
-            .await
-            .unwrap();
+        let reissued = post_form(
+            &app,
+            &client,
+            "/api/reissue-password",
+            &[("login", "enseignant")],
+        )
+        .await;
         assert_eq!(reissued.status(), StatusCode::FORBIDDEN, "{account}");
         let elsewhere = client
             .post(app.url("/api/switch-establishment"))
@@ -651,33 +677,23 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
     );
 
     // Field errors come back as 422 with the field named; a teacher creates no account.
-    let invalid = director
-        .post(app.url("/api/create-teacher"))
-        .form(&[
-            ("civility", "Dr"),
-            ("last_name", " "),
-            ("first_name", "Paul"),
-            ("login", "aroux"),
-            ("class_id", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let invalid = post_form(
+        &app,
+        &director,
+        "/api/create-teacher",
+        &new_teacher("Dr", " ", "aroux"),
+    )
+    .await;
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let invalid = error_of(invalid).await;
     assert!(invalid.field_message("civility").is_some());
     assert!(invalid.field_message("last_name").is_some());
-    let forbidden = teacher
-        .post(app.url("/api/create-teacher"))
-        .form(&[
-            ("civility", "M"),
-            ("last_name", "Intrus"),
-            ("first_name", "Paul"),
-            ("login", "intrus"),
-            ("class_id", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let forbidden = post_form(
+        &app,
+        &teacher,
+        "/api/create-teacher",
+        &new_teacher("M", "Intrus", "intrus"),
+    )
+    .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
