@@ -11,6 +11,8 @@ mod m20261128_000002_password_change;
 mod m20261128_000003_bilan;
 /// Programme elements entered for a whole class (collective entry).
 mod m20261128_000004_programme_element;
+/// Bilan lines (positionnement, elements, comment), class parcours, a class's language.
+mod m20261128_000005_collective_entry;
 
 pub struct Migrator;
 
@@ -22,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_password_change::Migration),
             Box::new(m20261128_000003_bilan::Migration),
             Box::new(m20261128_000004_programme_element::Migration),
+            Box::new(m20261128_000005_collective_entry::Migration),
         ]
     }
 }

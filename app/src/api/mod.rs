@@ -9,5 +9,7 @@ pub mod classes;
 pub mod periods;
 /// « Import des élèves » from an ONDE extraction (Paramétrage).
 pub mod pupil_import;
+/// « Saisie collective »: programme elements, acquis grid, parcours of a class.
+pub mod saisie;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;

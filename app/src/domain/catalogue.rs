@@ -140,6 +140,43 @@ impl ProgrammeElement {
     }
 }
 
+/// The parcours éducatifs of the école, with their LSU codes.
+pub const PARCOURS: [(&str, &str); 3] = [
+    ("PAR_CIT", "Parcours citoyen"),
+    ("PAR_ART", "Parcours d'éducation artistique et culturelle"),
+    ("PAR_SAN", "Parcours éducatif de santé"),
+];
+
+/// What a parcours text, a comment or an appréciation may hold: not blank, spaces at either
+/// end dropped, at most `MAX` characters (the LSU limits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundedText<const MAX: usize>(String);
+
+/// A parcours éducatif text (600 characters at most).
+pub type ParcoursText = BoundedText<600>;
+
+impl<const MAX: usize> BoundedText<MAX> {
+    pub const MAX_CHARS: usize = MAX;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let text = input.trim();
+        let count = text.chars().count();
+        if count == 0 {
+            Err("le texte est vide".to_owned())
+        } else if count > MAX {
+            Err(format!(
+                "le texte compte {count} caractères : {MAX} au plus"
+            ))
+        } else {
+            Ok(Self(text.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// The rows of the bilan of a pupil of this level, in order; none for the collège, which uses
 /// disciplines instead.
 pub fn rows_for(level: Level) -> impl Iterator<Item = &'static DomainRow> {
@@ -203,6 +240,18 @@ mod tests {
         assert_eq!(codes.len(), 17);
         assert_eq!(codes[0], "FRA-LGO", "in the order of the catalogue");
         assert_eq!(codes[codes.len() - 1], "LGV-RAC");
+    }
+
+    #[test]
+    fn parcours_texts_are_trimmed_not_blank_and_600_characters_at_most() {
+        assert_eq!(
+            ParcoursText::parse("  Visite du musée  ").unwrap().as_str(),
+            "Visite du musée"
+        );
+        assert!(ParcoursText::parse(" \n ").is_err());
+        assert!(ParcoursText::parse(&"é".repeat(600)).is_ok());
+        let refused = ParcoursText::parse(&"é".repeat(601)).unwrap_err();
+        assert!(refused.contains("601 caractères"), "{refused}");
     }
 
     #[test]

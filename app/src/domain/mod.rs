@@ -2,6 +2,8 @@
 
 /// Account identity: login, password, names, civility.
 pub mod account;
+/// Positionnement values and the status of a bilan.
+pub mod bilan;
 /// The domains and sub-domains of the école bilan, with their LSU codes.
 pub mod catalogue;
 /// What an ONDE import changes, as the page and the command line report it.
@@ -22,6 +24,7 @@ pub mod settings;
 pub mod uai;
 
 pub use account::{Civility, Login, Password, PersonName};
+pub use bilan::{BilanStatus, Positionnement};
 pub use import_summary::{FieldChange, ImportSummary};
 pub use ine::Ine;
 pub use level::{Cycle, Level};

@@ -75,6 +75,15 @@ impl Periodicity {
         Self::ALL.into_iter().find(|kind| kind.code() == code)
     }
 
+    /// What one of its periods is called: « Trimestre », « Semestre », « Période ».
+    pub fn period_word(self) -> &'static str {
+        match self {
+            Periodicity::Trimestre => "Trimestre",
+            Periodicity::Semestre => "Semestre",
+            Periodicity::Personnalisee => "Période",
+        }
+    }
+
     /// The number of periods a predefined periodicity has.
     pub fn fixed_count(self) -> Option<u8> {
         match self {

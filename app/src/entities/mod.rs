@@ -4,8 +4,12 @@
 pub mod audit_event;
 /// Bilans périodiques: one per pupil and period.
 pub mod bilan;
+/// Rows of a bilan's recto: positionnement, elements, comment per domain.
+pub mod bilan_line;
 /// Levels of a class.
 pub mod class_level;
+/// Parcours éducatifs of a class and period.
+pub mod class_parcours;
 /// Établissements (schools), by UAI.
 pub mod establishment;
 /// Failed-login counters for rate limiting.

@@ -10,6 +10,8 @@ pub struct Model {
     pub onde_id: Option<i64>,
     pub label: String,
     pub positionnement_type: String,
+    /// The language the class learns, named on the « Langue vivante » row.
+    pub language: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

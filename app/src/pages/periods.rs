@@ -135,14 +135,6 @@ fn summary_of(error: &AppError) -> String {
     }
 }
 
-fn periods_word(periodicity: Periodicity) -> &'static str {
-    match periodicity {
-        Periodicity::Trimestre => "Trimestre",
-        Periodicity::Semestre => "Semestre",
-        Periodicity::Personnalisee => "Période",
-    }
-}
-
 fn choice_label(periodicity: Periodicity) -> &'static str {
     match periodicity {
         Periodicity::Trimestre => "Trimestres (3 périodes)",
@@ -334,7 +326,7 @@ fn PeriodLines(
                     view! {
                         <fieldset class="periode" aria-describedby=described_by>
                             <legend>
-                                {move || format!("{} {}", periods_word(periodicity.get()), position.get())}
+                                {move || format!("{} {}", periodicity.get().period_word(), position.get())}
                             </legend>
                             <label>
                                 "Début"

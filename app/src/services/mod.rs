@@ -4,8 +4,12 @@
 pub mod access;
 /// Accounts: creation, role grants, authentication, listing.
 pub mod accounts;
+/// « Saisie collective des acquis scolaires »: the grid of a domain row.
+pub mod acquis;
 /// Audit trail of writes.
 pub mod audit;
+/// Bilans: creation, the write guard, status.
+pub mod bilans;
 /// Classes: their set-up by the director, teacher assignments.
 pub mod classes;
 /// Establishments and their school years.
@@ -14,6 +18,8 @@ pub mod establishments;
 pub mod login_throttle;
 /// Reading an ONDE pupil extraction (CSV) into checked rows.
 pub mod onde_file;
+/// « Saisie collective des parcours éducatifs ».
+pub mod parcours;
 /// Argon2id password hashing.
 pub mod passwords;
 /// The periods of the school year and the classes that follow them.
@@ -22,3 +28,5 @@ pub mod periods;
 pub mod programme;
 /// Bringing classes and pupils in line with an ONDE extraction.
 pub mod pupil_import;
+/// What the collective entries share: the classes taught, the class–period check.
+pub mod saisie;

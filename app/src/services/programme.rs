@@ -3,10 +3,10 @@
 
 use crate::domain::Level;
 use crate::domain::catalogue::{ProgrammeElement, rows_for};
-use crate::entities::{class_level, period_class, programme_element};
+use crate::entities::programme_element;
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
-use crate::services::{audit, classes};
+use crate::services::{audit, saisie};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -152,32 +152,14 @@ async fn rows_of(
         .await?)
 }
 
-/// The actor teaches the class (or runs its school), the level is one of the class's, the
-/// period one it follows, and the domain row one of that level's. Returns the establishment.
+/// The actor teaches the class (or runs its school), the class follows the period, the level
+/// is one of the class's and the domain row one of that level's. Returns the establishment.
 async fn check_key(db: &impl ConnectionTrait, actor: &Actor, key: &ListKey) -> Result<i32> {
-    let (_, establishment_id) = classes::class_taught_by(db, actor, key.class_id).await?;
-    let has_level = class_level::Entity::find()
-        .filter(class_level::Column::ClassId.eq(key.class_id))
-        .filter(class_level::Column::Level.eq(key.level.code()))
-        .one(db)
-        .await?
-        .is_some();
-    if !has_level {
+    let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
+    if !context.levels.contains(&key.level) {
         return Err(AppError::invalid(
             "niveau",
             format!("la classe n'a pas d'élèves de {}", key.level.code()),
-        ));
-    }
-    let follows = period_class::Entity::find()
-        .filter(period_class::Column::ClassId.eq(key.class_id))
-        .filter(period_class::Column::PeriodId.eq(key.period_id))
-        .one(db)
-        .await?
-        .is_some();
-    if !follows {
-        return Err(AppError::invalid(
-            "periode",
-            "la classe ne suit pas cette période",
         ));
     }
     if !rows_for(key.level).any(|row| row.code == key.domain_code) {
@@ -190,5 +172,5 @@ async fn check_key(db: &impl ConnectionTrait, actor: &Actor, key: &ListKey) -> R
             ),
         ));
     }
-    Ok(establishment_id)
+    Ok(context.establishment_id)
 }

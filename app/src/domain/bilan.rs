@@ -1,0 +1,186 @@
+use super::PositionnementType;
+use serde::{Deserialize, Serialize};
+
+/// What a row of the recto records: one of the four levels of the scale, or « non évalué ».
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Positionnement {
+    NonAtteints,
+    PartiellementAtteints,
+    Atteints,
+    Depasses,
+    NonEvalue,
+}
+
+impl Positionnement {
+    /// The grid's columns, in order.
+    pub const ALL: [Positionnement; 5] = [
+        Positionnement::NonAtteints,
+        Positionnement::PartiellementAtteints,
+        Positionnement::Atteints,
+        Positionnement::Depasses,
+        Positionnement::NonEvalue,
+    ];
+
+    /// 1 to 4 (the LSU `positionnement`); none for « non évalué ».
+    pub fn level(self) -> Option<i16> {
+        match self {
+            Positionnement::NonAtteints => Some(1),
+            Positionnement::PartiellementAtteints => Some(2),
+            Positionnement::Atteints => Some(3),
+            Positionnement::Depasses => Some(4),
+            Positionnement::NonEvalue => None,
+        }
+    }
+
+    pub fn from_level(level: i16) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|value| value.level() == Some(level))
+    }
+
+    /// A stored row: its level, else « non évalué » when so marked, else nothing.
+    pub fn from_stored(level: Option<i16>, not_evaluated: bool) -> Option<Self> {
+        match level {
+            Some(level) => Self::from_level(level),
+            None if not_evaluated => Some(Positionnement::NonEvalue),
+            None => None,
+        }
+    }
+
+    /// The value as the class's scale names it.
+    pub fn label(self, scale: PositionnementType) -> &'static str {
+        match (self, scale) {
+            (Positionnement::NonEvalue, _) => "Non évalué",
+            (_, PositionnementType::Echelle1a4) => match self {
+                Positionnement::NonAtteints => "1",
+                Positionnement::PartiellementAtteints => "2",
+                Positionnement::Atteints => "3",
+                _ => "4",
+            },
+            (Positionnement::NonAtteints, _) => "Non atteints",
+            (Positionnement::PartiellementAtteints, _) => "Partiellement atteints",
+            (Positionnement::Atteints, _) => "Atteints",
+            (Positionnement::Depasses, _) => "Dépassés",
+        }
+    }
+}
+
+/// Where a pupil's bilan for a period stands, computed from its data, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BilanStatus {
+    NonCree,
+    EnCours,
+    /// Printable: at least three complete rows and the appréciation générale.
+    Complet,
+    Verrouille,
+}
+
+impl BilanStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            BilanStatus::NonCree => "Non créé",
+            BilanStatus::EnCours => "En cours",
+            BilanStatus::Complet => "Complet",
+            BilanStatus::Verrouille => "Verrouillé",
+        }
+    }
+}
+
+/// Rows that must be complete before a bilan can be printed (« 3 domaines »).
+pub const ROWS_NEEDED_TO_PRINT: usize = 3;
+
+/// What the completeness of one row of the recto depends on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RowFacts {
+    /// The row has a level of the scale (« non évalué » is not one).
+    pub positioned: bool,
+    /// The row has at least one programme element (the pupil's own, or the class's).
+    pub has_elements: bool,
+    /// The row's domain has a comment.
+    pub domain_commented: bool,
+}
+
+impl RowFacts {
+    /// Complete: its domain has a comment, or it is positioned with at least one element.
+    pub fn is_complete(self) -> bool {
+        self.domain_commented || (self.positioned && self.has_elements)
+    }
+}
+
+/// The status of an existing bilan from its lock, its rows and its appréciation générale.
+pub fn status(locked: bool, rows: &[RowFacts], has_appreciation: bool) -> BilanStatus {
+    let complete_rows = rows.iter().filter(|row| row.is_complete()).count();
+    if locked {
+        BilanStatus::Verrouille
+    } else if complete_rows >= ROWS_NEEDED_TO_PRINT && has_appreciation {
+        BilanStatus::Complet
+    } else {
+        BilanStatus::EnCours
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_rows_read_back_as_what_was_saved() {
+        for value in Positionnement::ALL {
+            let stored = (value.level(), value == Positionnement::NonEvalue);
+            assert_eq!(Positionnement::from_stored(stored.0, stored.1), Some(value));
+        }
+        assert_eq!(Positionnement::from_stored(None, false), None);
+        assert_eq!(Positionnement::from_level(5), None);
+    }
+
+    #[test]
+    fn the_scale_names_the_levels() {
+        let objectifs = PositionnementType::ObjectifsApprentissage;
+        assert_eq!(Positionnement::Depasses.label(objectifs), "Dépassés");
+        assert_eq!(
+            Positionnement::Depasses.label(PositionnementType::Echelle1a4),
+            "4"
+        );
+        assert_eq!(
+            Positionnement::NonEvalue.label(PositionnementType::Echelle1a4),
+            "Non évalué"
+        );
+    }
+
+    #[test]
+    fn a_row_is_complete_with_a_comment_or_a_level_and_an_element() {
+        let positioned = RowFacts {
+            positioned: true,
+            ..RowFacts::default()
+        };
+        assert!(!positioned.is_complete(), "a level alone is not enough");
+        assert!(
+            RowFacts {
+                has_elements: true,
+                ..positioned
+            }
+            .is_complete()
+        );
+        assert!(
+            RowFacts {
+                domain_commented: true,
+                ..RowFacts::default()
+            }
+            .is_complete()
+        );
+    }
+
+    #[test]
+    fn three_complete_rows_and_the_appreciation_make_a_printable_bilan() {
+        let complete = RowFacts {
+            domain_commented: true,
+            ..RowFacts::default()
+        };
+        let two = [complete, complete, RowFacts::default()];
+        assert_eq!(status(false, &two, true), BilanStatus::EnCours);
+        let three = [complete, complete, complete];
+        assert_eq!(status(false, &three, false), BilanStatus::EnCours);
+        assert_eq!(status(false, &three, true), BilanStatus::Complet);
+        assert_eq!(status(true, &two, false), BilanStatus::Verrouille);
+    }
+}

@@ -1,0 +1,290 @@
+//! « Saisie collective des acquis scolaires »: one domain row of a class and period, a value
+//! per pupil, saved for the whole grid in one transaction without overwriting anyone.
+
+use crate::api::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
+use crate::domain::catalogue::DomainRow;
+use crate::domain::{BilanStatus, Level, Positionnement};
+use crate::entities::{bilan, bilan_line, student};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::audit;
+use crate::services::bilans::{self, Guard};
+use crate::services::saisie::{self, ClassPeriod};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Which grid: a class, a period it follows, a domain row it works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridKey {
+    pub class_id: i32,
+    pub period_id: i32,
+    pub domain_code: String,
+}
+
+/// The grid: every pupil of the class whose level has the row, by name, with their value and
+/// the status of their bilan.
+pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Result<AcquisView> {
+    let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
+    let row = context.domain_row(&key.domain_code)?;
+    let pupils = pupils_of(db, &context, row).await?;
+    let bilans = bilans_of(db, &context, &pupils).await?;
+    let lines = lines_of(db, &bilans, row).await?;
+    let statuses = statuses_of(db, &context, &pupils, &bilans).await?;
+    Ok(AcquisView {
+        scale: context.scale,
+        rows: pupils
+            .iter()
+            .map(|pupil| {
+                let bilan = bilans.get(&pupil.id);
+                AcquisRow {
+                    student_id: pupil.id,
+                    name: display_name(pupil),
+                    level: level_of(pupil),
+                    value: bilan.and_then(|bilan| value_of(lines.get(&bilan.id))),
+                    status: bilan.map_or(BilanStatus::NonCree, |bilan| statuses[&bilan.id]),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// Saves the changed cells in one transaction. A cell is written only if its stored value is
+/// still the one the page saw (`was`), else it is reported as a conflict with the stored value;
+/// a locked bilan is never written. A pupil without a bilan gets one (« en cours »).
+pub async fn save(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    key: &GridKey,
+    changes: &[AcquisChange],
+) -> Result<Vec<AcquisSaved>> {
+    let txn = db.begin().await?;
+    let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
+    let row = context.domain_row(&key.domain_code)?;
+    let pupils = pupils_of(&txn, &context, row).await?;
+    let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
+    if let Some(stranger) = changes.iter().find(|c| !by_id.contains_key(&c.student_id)) {
+        return Err(AppError::invalid(
+            "eleve",
+            format!(
+                "l'élève n° {} n'est pas dans cette grille : rechargez la page",
+                stranger.student_id
+            ),
+        ));
+    }
+    let mut bilans = bilans_of(&txn, &context, &pupils).await?;
+    let lines = lines_of(&txn, &bilans, row).await?;
+    let mut outcomes = Vec::with_capacity(changes.len());
+    let mut written = 0;
+    for change in changes {
+        let existing = bilans.get(&change.student_id).cloned();
+        let current = existing
+            .as_ref()
+            .and_then(|bilan| value_of(lines.get(&bilan.id)));
+        let outcome = if existing.as_ref().is_some_and(|b| b.locked_at.is_some()) {
+            AcquisOutcome::Locked
+        } else if current == change.now {
+            AcquisOutcome::Saved
+        } else if current != change.was {
+            AcquisOutcome::Conflict { current }
+        } else {
+            let bilan = match existing {
+                Some(bilan) => bilan,
+                None => {
+                    let pupil = by_id[&change.student_id];
+                    bilans::create(&txn, pupil, context.class.id, context.period.id).await?
+                }
+            };
+            let outcome = match bilans::guard_write(&txn, &bilan).await? {
+                Guard::Granted => {
+                    write_line(&txn, &bilan, lines.get(&bilan.id), row, change.now).await?;
+                    written += 1;
+                    AcquisOutcome::Saved
+                }
+                Guard::Locked => AcquisOutcome::Locked,
+                Guard::Stale => AcquisOutcome::Conflict {
+                    current: value_of(line_of(&txn, bilan.id, row).await?.as_ref()),
+                },
+            };
+            bilans.insert(change.student_id, bilan);
+            outcome
+        };
+        outcomes.push((change.student_id, outcome));
+    }
+    if written > 0 {
+        audit::record(
+            &txn,
+            actor,
+            Some(context.establishment_id),
+            "acquis scolaires",
+            row.code,
+            json!({
+                "classe": context.class.id,
+                "période": context.period.id,
+                "élèves": written,
+            }),
+        )
+        .await?;
+    }
+    let bilans = bilans_of(&txn, &context, &pupils).await?;
+    let statuses = statuses_of(&txn, &context, &pupils, &bilans).await?;
+    txn.commit().await?;
+    Ok(outcomes
+        .into_iter()
+        .map(|(student_id, outcome)| AcquisSaved {
+            student_id,
+            outcome,
+            status: bilans
+                .get(&student_id)
+                .map_or(BilanStatus::NonCree, |bilan| statuses[&bilan.id]),
+        })
+        .collect())
+}
+
+/// The pupils of the grid: enrolled in the class and not gone before the period starts, or
+/// with a bilan of this class and period; only those whose level has the row.
+async fn pupils_of(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    row: &DomainRow,
+) -> Result<Vec<student::Model>> {
+    let with_bilan: Vec<i32> = bilan::Entity::find()
+        .filter(bilan::Column::ClassId.eq(context.class.id))
+        .filter(bilan::Column::PeriodId.eq(context.period.id))
+        .all(db)
+        .await?
+        .iter()
+        .map(|bilan| bilan.student_id)
+        .collect();
+    let enrolled = Condition::all()
+        .add(student::Column::ClassId.eq(context.class.id))
+        .add(
+            Condition::any()
+                .add(student::Column::LeftOn.is_null())
+                .add(student::Column::LeftOn.gte(context.period.starts_on)),
+        );
+    let mut pupils: Vec<student::Model> = student::Entity::find()
+        .filter(
+            Condition::any()
+                .add(enrolled)
+                .add(student::Column::Id.is_in(with_bilan)),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|pupil| match level_of(pupil) {
+            Some(level) => crate::domain::catalogue::rows_for(level).any(|own| own == row),
+            None => true,
+        })
+        .collect();
+    pupils.sort_by_cached_key(|pupil| display_name(pupil).to_lowercase());
+    Ok(pupils)
+}
+
+/// The existing bilans of these pupils for the period, by pupil.
+async fn bilans_of(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    pupils: &[student::Model],
+) -> Result<HashMap<i32, bilan::Model>> {
+    Ok(bilan::Entity::find()
+        .filter(bilan::Column::PeriodId.eq(context.period.id))
+        .filter(bilan::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|bilan| (bilan.student_id, bilan))
+        .collect())
+}
+
+/// The row's line of each bilan, by bilan.
+async fn lines_of(
+    db: &impl ConnectionTrait,
+    bilans: &HashMap<i32, bilan::Model>,
+    row: &DomainRow,
+) -> Result<HashMap<i32, bilan_line::Model>> {
+    Ok(bilan_line::Entity::find()
+        .filter(bilan_line::Column::BilanId.is_in(bilans.values().map(|bilan| bilan.id)))
+        .filter(bilan_line::Column::DomainCode.eq(row.code))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|line| (line.bilan_id, line))
+        .collect())
+}
+
+async fn line_of(
+    db: &impl ConnectionTrait,
+    bilan_id: i32,
+    row: &DomainRow,
+) -> Result<Option<bilan_line::Model>> {
+    Ok(bilan_line::Entity::find()
+        .filter(bilan_line::Column::BilanId.eq(bilan_id))
+        .filter(bilan_line::Column::DomainCode.eq(row.code))
+        .one(db)
+        .await?)
+}
+
+async fn write_line(
+    db: &impl ConnectionTrait,
+    bilan: &bilan::Model,
+    line: Option<&bilan_line::Model>,
+    row: &DomainRow,
+    value: Option<Positionnement>,
+) -> Result<()> {
+    let level = value.and_then(Positionnement::level);
+    let not_evaluated = value == Some(Positionnement::NonEvalue);
+    match line {
+        Some(line) => {
+            let mut line: bilan_line::ActiveModel = line.clone().into();
+            line.positionnement = Set(level);
+            line.not_evaluated = Set(not_evaluated);
+            line.update(db).await?;
+        }
+        None => {
+            bilan_line::ActiveModel {
+                bilan_id: Set(bilan.id),
+                domain_code: Set(row.code.to_owned()),
+                positionnement: Set(level),
+                not_evaluated: Set(not_evaluated),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn statuses_of(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    pupils: &[student::Model],
+    bilans: &HashMap<i32, bilan::Model>,
+) -> Result<HashMap<i32, BilanStatus>> {
+    let with_levels: Vec<(&bilan::Model, Option<Level>)> = pupils
+        .iter()
+        .filter_map(|pupil| bilans.get(&pupil.id).map(|bilan| (bilan, level_of(pupil))))
+        .collect();
+    bilans::statuses(db, &context.levels, &with_levels).await
+}
+
+fn value_of(line: Option<&bilan_line::Model>) -> Option<Positionnement> {
+    line.and_then(|line| Positionnement::from_stored(line.positionnement, line.not_evaluated))
+}
+
+fn level_of(pupil: &student::Model) -> Option<Level> {
+    pupil
+        .level
+        .as_deref()
+        .and_then(|level| Level::parse(level).ok())
+}
+
+/// « NOM Prénoms », the name in use first.
+fn display_name(pupil: &student::Model) -> String {
+    let last = pupil.usage_name.as_deref().unwrap_or(&pupil.last_name);
+    format!("{} {}", last.to_uppercase(), pupil.first_names)
+}

@@ -1,0 +1,174 @@
+//! Bilans: their creation with the identity and teachers they show, the one guard every write
+//! to a bilan goes through, and their status, computed from the data.
+
+use crate::domain::bilan::{RowFacts, status};
+use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
+use crate::domain::{BilanStatus, Level};
+use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
+use crate::error::Result;
+use crate::services::accounts;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use std::collections::{HashMap, HashSet};
+
+/// What the guard answers to a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// The write may proceed: the bilan's version was bumped.
+    Granted,
+    /// The bilan is locked: nothing may be written to it.
+    Locked,
+    /// The bilan changed since it was read (another tab, another teacher).
+    Stale,
+}
+
+/// Every write to a bilan asks here first, inside the writing transaction: the version is
+/// bumped only if the bilan is unlocked and still at the version read, so that two writes
+/// racing from the same version cannot both proceed.
+pub async fn guard_write(db: &impl ConnectionTrait, read: &bilan::Model) -> Result<Guard> {
+    if read.locked_at.is_some() {
+        return Ok(Guard::Locked);
+    }
+    let bumped = bilan::Entity::update_many()
+        .col_expr(
+            bilan::Column::Version,
+            Expr::col(bilan::Column::Version).add(1),
+        )
+        .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(bilan::Column::Id.eq(read.id))
+        .filter(bilan::Column::Version.eq(read.version))
+        .filter(bilan::Column::LockedAt.is_null())
+        .exec(db)
+        .await?;
+    if bumped.rows_affected == 1 {
+        return Ok(Guard::Granted);
+    }
+    let now = bilan::Entity::find_by_id(read.id).one(db).await?;
+    Ok(match now {
+        Some(now) if now.locked_at.is_some() => Guard::Locked,
+        _ => Guard::Stale,
+    })
+}
+
+/// A new bilan (« en cours ») for the pupil and period, showing the pupil's identity and the
+/// class's teachers as they are now.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    pupil: &student::Model,
+    class_id: i32,
+    period_id: i32,
+) -> Result<bilan::Model> {
+    let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
+        .filter(teacher_assignment::Column::ClassId.eq(class_id))
+        .all(db)
+        .await?
+        .iter()
+        .map(|assignment| assignment.user_id)
+        .collect();
+    let teachers: Vec<String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(teacher_ids))
+        .order_by_asc(user::Column::LastName)
+        .all(db)
+        .await?
+        .iter()
+        .map(accounts::display_name)
+        .collect();
+    let now = chrono::Utc::now();
+    Ok(bilan::ActiveModel {
+        student_id: Set(pupil.id),
+        period_id: Set(period_id),
+        class_id: Set(class_id),
+        last_name: Set(pupil
+            .usage_name
+            .clone()
+            .unwrap_or_else(|| pupil.last_name.clone())),
+        first_names: Set(pupil.first_names.clone()),
+        birth_date: Set(pupil.birth_date),
+        sex: Set(pupil.sex.clone()),
+        teachers: Set(serde_json::json!(teachers)),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The status of each given bilan of one class and period (by bilan id). `levels` gives each
+/// bilan's pupil level (none for a pupil without one, who then has the class's rows).
+pub async fn statuses(
+    db: &impl ConnectionTrait,
+    class_levels: &[Level],
+    bilans: &[(&bilan::Model, Option<Level>)],
+) -> Result<HashMap<i32, BilanStatus>> {
+    let Some((first, _)) = bilans.first() else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<i32> = bilans.iter().map(|(bilan, _)| bilan.id).collect();
+    let mut lines: HashMap<i32, Vec<bilan_line::Model>> = HashMap::new();
+    for line in bilan_line::Entity::find()
+        .filter(bilan_line::Column::BilanId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        lines.entry(line.bilan_id).or_default().push(line);
+    }
+    // (level, domain code) of the class's lists that have at least one element.
+    let class_lists: HashSet<(String, String)> = programme_element::Entity::find()
+        .filter(programme_element::Column::ClassId.eq(first.class_id))
+        .filter(programme_element::Column::PeriodId.eq(first.period_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|element| (element.level, element.domain_code))
+        .collect();
+    let no_lines = Vec::new();
+    Ok(bilans
+        .iter()
+        .map(|(bilan, level)| {
+            let lines = lines.get(&bilan.id).unwrap_or(&no_lines);
+            let rows: Vec<&DomainRow> = match level {
+                Some(level) => rows_for(*level).collect(),
+                None => rows_for_class(class_levels),
+            };
+            let facts: Vec<RowFacts> = rows
+                .iter()
+                .map(|row| {
+                    let line = lines.iter().find(|line| line.domain_code == row.code);
+                    let own_elements = line
+                        .and_then(|line| line.elements.as_ref())
+                        .and_then(|elements| elements.as_array())
+                        .map(|elements| !elements.is_empty());
+                    let class_elements = || {
+                        level.is_some_and(|level| {
+                            class_lists.contains(&(level.code().to_owned(), row.code.to_owned()))
+                        })
+                    };
+                    RowFacts {
+                        positioned: line.is_some_and(|line| line.positionnement.is_some()),
+                        has_elements: own_elements.unwrap_or_else(class_elements),
+                        domain_commented: lines.iter().any(|other| {
+                            DomainRow::by_code(&other.domain_code)
+                                .is_some_and(|other_row| other_row.domain == row.domain)
+                                && other
+                                    .comment
+                                    .as_deref()
+                                    .is_some_and(|comment| !comment.trim().is_empty())
+                        }),
+                    }
+                })
+                .collect();
+            let has_appreciation = bilan
+                .appreciation
+                .as_deref()
+                .is_some_and(|text| !text.trim().is_empty());
+            (
+                bilan.id,
+                status(bilan.locked_at.is_some(), &facts, has_appreciation),
+            )
+        })
+        .collect())
+}

@@ -1,0 +1,167 @@
+//! What the collective entries share: the classes a person may fill in, and the check that a
+//! class, one of its periods and a domain row go together.
+
+use crate::api::saisie::{DomainChoice, PeriodChoice, TeachingClass};
+use crate::domain::catalogue::{DomainRow, rows_for_class};
+use crate::domain::{Level, Periodicity, PositionnementType, Role};
+use crate::entities::{class_level, period, period_class, school_class, teacher_assignment};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{classes, establishments};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+/// A class and one of its periods, once the actor is known to teach the class or run its
+/// school.
+pub struct ClassPeriod {
+    pub class: school_class::Model,
+    pub establishment_id: i32,
+    /// The class's levels, in order.
+    pub levels: Vec<Level>,
+    pub period: period::Model,
+    pub scale: PositionnementType,
+}
+
+impl ClassPeriod {
+    /// The domain row, if the class works on it (one of its levels has it).
+    pub fn domain_row(&self, code: &str) -> Result<&'static DomainRow> {
+        rows_for_class(&self.levels)
+            .into_iter()
+            .find(|row| row.code == code)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "domaine",
+                    format!("le domaine « {code} » n'est pas au programme de la classe"),
+                )
+            })
+    }
+}
+
+/// The class and period, when the actor teaches the class (or runs its school) and the class
+/// follows the period; refused otherwise.
+pub async fn class_period(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    period_id: i32,
+) -> Result<ClassPeriod> {
+    let (class, establishment_id) = classes::class_taught_by(db, actor, class_id).await?;
+    let follows = period_class::Entity::find()
+        .filter(period_class::Column::ClassId.eq(class_id))
+        .filter(period_class::Column::PeriodId.eq(period_id))
+        .one(db)
+        .await?
+        .is_some();
+    let period = match follows {
+        true => period::Entity::find_by_id(period_id).one(db).await?,
+        false => None,
+    }
+    .ok_or_else(|| AppError::invalid("periode", "la classe ne suit pas cette période"))?;
+    let scale = PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
+        AppError::internal("stored positionnement type", &class.positionnement_type)
+    })?;
+    Ok(ClassPeriod {
+        levels: levels_of(db, class_id).await?,
+        class,
+        establishment_id,
+        period,
+        scale,
+    })
+}
+
+/// The classes of the current school year the actor fills in: those assigned to a teacher,
+/// every class for the director; each with its periods and domain rows.
+pub async fn teaching_classes(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+    today: NaiveDate,
+) -> Result<Vec<TeachingClass>> {
+    let Actor::User(user) = actor else {
+        return Err(AppError::Forbidden);
+    };
+    let directs = user.has_role(establishment_id, Role::Directeur);
+    if !directs && !user.has_role(establishment_id, Role::Enseignant) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+        return Ok(Vec::new());
+    };
+    let mut query = school_class::Entity::find()
+        .filter(school_class::Column::SchoolYearId.eq(year.id))
+        .order_by_asc(school_class::Column::Label);
+    if !directs {
+        let assigned: Vec<i32> = teacher_assignment::Entity::find()
+            .filter(teacher_assignment::Column::UserId.eq(user.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|assignment| assignment.class_id)
+            .collect();
+        query = query.filter(school_class::Column::Id.is_in(assigned));
+    }
+    let mut taught = Vec::new();
+    for class in query.all(db).await? {
+        let levels = levels_of(db, class.id).await?;
+        let followed: Vec<i32> = period_class::Entity::find()
+            .filter(period_class::Column::ClassId.eq(class.id))
+            .all(db)
+            .await?
+            .iter()
+            .map(|link| link.period_id)
+            .collect();
+        let periods = period::Entity::find()
+            .filter(period::Column::Id.is_in(followed))
+            .order_by_asc(period::Column::Position)
+            .all(db)
+            .await?
+            .iter()
+            .map(|period| PeriodChoice {
+                id: period.id,
+                label: period_label(period),
+            })
+            .collect();
+        let domains = rows_for_class(&levels)
+            .into_iter()
+            .map(|row| DomainChoice {
+                code: row.code.to_owned(),
+                label: row.label.to_owned(),
+                domain: row.domain.to_owned(),
+                levels: levels
+                    .iter()
+                    .copied()
+                    .filter(|level| {
+                        crate::domain::catalogue::rows_for(*level).any(|own| own.code == row.code)
+                    })
+                    .collect(),
+            })
+            .collect();
+        taught.push(TeachingClass {
+            id: class.id,
+            label: class.label,
+            levels,
+            periods,
+            domains,
+            language: class.language,
+        });
+    }
+    Ok(taught)
+}
+
+/// « Trimestre 2 », « Semestre 1 », « Période 4 ».
+pub fn period_label(period: &period::Model) -> String {
+    let word = Periodicity::from_code(&period.periodicity).map_or("Période", |p| p.period_word());
+    format!("{word} {}", period.position)
+}
+
+async fn levels_of(db: &impl ConnectionTrait, class_id: i32) -> Result<Vec<Level>> {
+    let mut levels: Vec<Level> = class_level::Entity::find()
+        .filter(class_level::Column::ClassId.eq(class_id))
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|row| Level::parse(&row.level).ok())
+        .collect();
+    levels.sort();
+    Ok(levels)
+}

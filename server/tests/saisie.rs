@@ -1,0 +1,508 @@
+//! « Saisie collective »: the programme elements of a class (who may write a list, what it
+//! accepts, the aide à la saisie), the acquis grid (bilans created on first value, conflicts,
+//! locks) and the parcours éducatifs.
+
+mod support;
+
+use app::api::saisie::{AcquisChange, AcquisOutcome};
+use app::domain::{BilanStatus, Level, Login, Positionnement, Uai};
+use app::entities::{bilan, period};
+use app::error::AppError;
+use app::services::access::Actor;
+use app::services::acquis::{self, GridKey};
+use app::services::programme::{ListKey, aide_saisie, elements, save_elements};
+use app::services::{accounts, classes, establishments, parcours, saisie};
+use chrono::NaiveDate;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use support::test_db;
+
+async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
+    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
+}
+
+/// The demo's CM2 and CP-CE1, and its first trimestre.
+async fn demo(db: &DatabaseConnection) -> (i32, i32, i32) {
+    server::demo::seed(db).await.unwrap();
+    let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let rows = classes::list(db, &Actor::System, school, today)
+        .await
+        .unwrap();
+    let first = period::Entity::find()
+        .filter(period::Column::Periodicity.eq("trimestre"))
+        .filter(period::Column::Position.eq(1))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    (rows[0].id, rows[1].id, first.id)
+}
+
+fn key(class_id: i32, level: Level, period_id: i32, domain_code: &str) -> ListKey {
+    ListKey {
+        class_id,
+        level,
+        period_id,
+        domain_code: domain_code.to_owned(),
+    }
+}
+
+fn texts(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_teacher_of_a_class_saves_its_ordered_lists() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let oral = key(cm2, Level::Cm2, trimestre_1, "FRA-LGO");
+    assert!(elements(&t.db, &teacher, &oral).await.unwrap().is_empty());
+
+    let saved = save_elements(
+        &t.db,
+        &teacher,
+        &oral,
+        &texts(&[
+            "  Exposé sur un livre lu ",
+            "Débat réglé sur le harcèlement",
+        ]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        saved,
+        ["Exposé sur un livre lu", "Débat réglé sur le harcèlement"]
+    );
+    // Reordered and one removed: the list is what was sent, in that order.
+    save_elements(
+        &t.db,
+        &teacher,
+        &oral,
+        &texts(&["Débat réglé sur le harcèlement"]),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        elements(&t.db, &teacher, &oral).await.unwrap(),
+        ["Débat réglé sur le harcèlement"]
+    );
+    let director = actor(&t.db, "direction").await;
+    assert_eq!(elements(&t.db, &director, &oral).await.unwrap().len(), 1);
+
+    // Each bad item is named; nothing is written.
+    let refused = save_elements(
+        &t.db,
+        &teacher,
+        &oral,
+        &texts(&["Lire", "  ", &"x".repeat(301)]),
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.field_message("element-2").is_some());
+    assert!(
+        refused
+            .field_message("element-3")
+            .is_some_and(|m| m.contains("301 caractères"))
+    );
+    assert_eq!(elements(&t.db, &teacher, &oral).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn lists_exist_only_for_the_class_levels_periods_and_domains() {
+    let t = test_db().await;
+    let (cm2, cp, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let items = texts(&["Observer le vivant"]);
+    let cases = [
+        (key(cm2, Level::Cm2, trimestre_1, "QLM-VMO"), "domaine"),
+        (key(cm2, Level::Cp, trimestre_1, "FRA-LGO"), "niveau"),
+        (key(cm2, Level::Cm2, 999_999, "FRA-LGO"), "periode"),
+    ];
+    for (wrong, field) in cases {
+        let refused = save_elements(&t.db, &teacher, &wrong, &items)
+            .await
+            .unwrap_err();
+        assert!(
+            refused.field_message(field).is_some(),
+            "{field}: {refused:?}"
+        );
+    }
+    // The demo teacher does not teach the CP-CE1; the parent teaches nothing.
+    let not_theirs = key(cp, Level::Cp, trimestre_1, "FRA-LGO");
+    assert_eq!(
+        save_elements(&t.db, &teacher, &not_theirs, &items).await,
+        Err(AppError::Forbidden)
+    );
+    let parent = actor(&t.db, "parent").await;
+    let cm2_list = key(cm2, Level::Cm2, trimestre_1, "FRA-LGO");
+    assert_eq!(
+        elements(&t.db, &parent, &cm2_list).await,
+        Err(AppError::Forbidden)
+    );
+}
+
+#[test]
+fn the_aide_a_la_saisie_follows_the_cycle_of_the_level() {
+    let cycle_3 = aide_saisie(Level::Cm2, "HIG-RAC");
+    assert!(!cycle_3.is_empty());
+    assert!(
+        aide_saisie(Level::Ce1, "HIG-RAC").is_empty(),
+        "no history in cycle 2"
+    );
+    assert!(!aide_saisie(Level::Ce1, "QLM-VMO").is_empty());
+    assert!(
+        aide_saisie(Level::Cm2, "FRA-LGO")
+            .iter()
+            .all(|item| item.chars().count() <= 300)
+    );
+}
+
+fn grid_key(class_id: i32, period_id: i32, domain_code: &str) -> GridKey {
+    GridKey {
+        class_id,
+        period_id,
+        domain_code: domain_code.to_owned(),
+    }
+}
+
+fn change(
+    student_id: i32,
+    was: Option<Positionnement>,
+    now: Option<Positionnement>,
+) -> AcquisChange {
+    AcquisChange {
+        student_id,
+        was,
+        now,
+    }
+}
+
+#[tokio::test]
+async fn the_first_value_creates_the_bilan_and_the_grid_reads_it_back() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let numbers = grid_key(cm2, trimestre_1, "MAT-NBC");
+    let grid = acquis::grid(&t.db, &teacher, &numbers).await.unwrap();
+    assert!(grid.rows.len() > 2);
+    let names: Vec<&str> = grid.rows.iter().map(|row| row.name.as_str()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|name| name.to_lowercase());
+    assert_eq!(names, sorted, "pupils in name order");
+    assert!(
+        grid.rows
+            .iter()
+            .all(|row| row.value.is_none() && row.status == BilanStatus::NonCree)
+    );
+    let (first, second) = (grid.rows[0].student_id, grid.rows[1].student_id);
+
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &numbers,
+        &[
+            change(first, None, Some(Positionnement::Atteints)),
+            change(second, None, Some(Positionnement::NonEvalue)),
+        ],
+    )
+    .await
+    .unwrap();
+    assert!(
+        saved
+            .iter()
+            .all(|row| row.outcome == AcquisOutcome::Saved && row.status == BilanStatus::EnCours)
+    );
+    let grid = acquis::grid(&t.db, &teacher, &numbers).await.unwrap();
+    assert_eq!(grid.rows[0].value, Some(Positionnement::Atteints));
+    assert_eq!(grid.rows[1].value, Some(Positionnement::NonEvalue));
+    assert_eq!(grid.rows[2].status, BilanStatus::NonCree);
+    let created = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(first))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.teachers, serde_json::json!(["M. Marc Durand"]));
+
+    // Clearing a value is a change like any other; another row is untouched.
+    acquis::save(
+        &t.db,
+        &teacher,
+        &numbers,
+        &[change(first, Some(Positionnement::Atteints), None)],
+    )
+    .await
+    .unwrap();
+    let grid = acquis::grid(&t.db, &teacher, &numbers).await.unwrap();
+    assert_eq!(grid.rows[0].value, None);
+    assert_eq!(grid.rows[1].value, Some(Positionnement::NonEvalue));
+    // Another domain row of the same bilans is empty.
+    let geometry = acquis::grid(&t.db, &teacher, &grid_key(cm2, trimestre_1, "MAT-GEO"))
+        .await
+        .unwrap();
+    assert!(geometry.rows.iter().all(|row| row.value.is_none()));
+}
+
+#[tokio::test]
+async fn a_value_changed_elsewhere_is_a_conflict_and_a_locked_bilan_is_never_written() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let oral = grid_key(cm2, trimestre_1, "FRA-LGO");
+    let rows = acquis::grid(&t.db, &teacher, &oral).await.unwrap().rows;
+    let (pupil, other) = (rows[0].student_id, rows[1].student_id);
+
+    // The director sets a value; the teacher's page, loaded before, still thinks it empty.
+    acquis::save(
+        &t.db,
+        &director,
+        &oral,
+        &[change(pupil, None, Some(Positionnement::Depasses))],
+    )
+    .await
+    .unwrap();
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[
+            change(pupil, None, Some(Positionnement::NonAtteints)),
+            change(other, None, Some(Positionnement::Atteints)),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        saved[0].outcome,
+        AcquisOutcome::Conflict {
+            current: Some(Positionnement::Depasses)
+        }
+    );
+    assert_eq!(saved[1].outcome, AcquisOutcome::Saved, "the rest is saved");
+    // Choosing one's own value, knowing the current one, goes through.
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[change(
+            pupil,
+            Some(Positionnement::Depasses),
+            Some(Positionnement::NonAtteints),
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved[0].outcome, AcquisOutcome::Saved);
+
+    // Locked: refused whatever the page sends, and shown as such.
+    let locked = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(other))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut lock: bilan::ActiveModel = locked.into();
+    lock.locked_at = Set(Some(chrono::Utc::now()));
+    lock.update(&t.db).await.unwrap();
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[change(
+            other,
+            Some(Positionnement::Atteints),
+            Some(Positionnement::NonAtteints),
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved[0].outcome, AcquisOutcome::Locked);
+    assert_eq!(saved[0].status, BilanStatus::Verrouille);
+    let rows = acquis::grid(&t.db, &teacher, &oral).await.unwrap().rows;
+    assert_eq!(rows[1].value, Some(Positionnement::Atteints));
+    assert_eq!(rows[1].status, BilanStatus::Verrouille);
+}
+
+#[tokio::test]
+async fn a_bilan_is_complete_with_three_complete_rows_and_the_appreciation() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let pupil = acquis::grid(&t.db, &teacher, &grid_key(cm2, trimestre_1, "FRA-LGO"))
+        .await
+        .unwrap()
+        .rows[0]
+        .student_id;
+    for code in ["FRA-LGO", "FRA-LEC", "EPS-RAC"] {
+        save_elements(
+            &t.db,
+            &teacher,
+            &key(cm2, Level::Cm2, trimestre_1, code),
+            &texts(&["Un élément travaillé"]),
+        )
+        .await
+        .unwrap();
+        acquis::save(
+            &t.db,
+            &teacher,
+            &grid_key(cm2, trimestre_1, code),
+            &[change(pupil, None, Some(Positionnement::Atteints))],
+        )
+        .await
+        .unwrap();
+    }
+    let status = |rows: Vec<app::api::saisie::AcquisRow>| {
+        rows.into_iter()
+            .find(|row| row.student_id == pupil)
+            .unwrap()
+            .status
+    };
+    let eps = grid_key(cm2, trimestre_1, "EPS-RAC");
+    let rows = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows;
+    assert_eq!(status(rows), BilanStatus::EnCours, "no appréciation yet");
+    let written = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(pupil))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut appreciation: bilan::ActiveModel = written.into();
+    appreciation.appreciation = Set(Some("Bon trimestre.".to_owned()));
+    appreciation.update(&t.db).await.unwrap();
+    let rows = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows;
+    assert_eq!(status(rows), BilanStatus::Complet);
+}
+
+#[tokio::test]
+async fn grids_exist_only_for_the_classes_one_teaches_and_their_pupils() {
+    let t = test_db().await;
+    let (cm2, cp, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let parent = actor(&t.db, "parent").await;
+    let cp_grid = grid_key(cp, trimestre_1, "FRA-LGO");
+    assert_eq!(
+        acquis::grid(&t.db, &teacher, &cp_grid).await,
+        Err(AppError::Forbidden)
+    );
+    assert_eq!(
+        acquis::save(&t.db, &parent, &grid_key(cm2, trimestre_1, "FRA-LGO"), &[]).await,
+        Err(AppError::Forbidden)
+    );
+    let refused = acquis::grid(&t.db, &teacher, &grid_key(cm2, trimestre_1, "QLM-VMO"))
+        .await
+        .unwrap_err();
+    assert!(refused.field_message("domaine").is_some(), "{refused:?}");
+    // A CP pupil cannot be slipped into the CM2's grid.
+    let director = actor(&t.db, "direction").await;
+    let cp_pupil = acquis::grid(&t.db, &director, &cp_grid).await.unwrap().rows[0].student_id;
+    let refused = acquis::save(
+        &t.db,
+        &teacher,
+        &grid_key(cm2, trimestre_1, "FRA-LGO"),
+        &[change(cp_pupil, None, Some(Positionnement::Atteints))],
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.field_message("eleve").is_some(), "{refused:?}");
+
+    // The teacher fills in their class only; the director every class.
+    let school = establishments::find_by_uai(&t.db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let taught = saisie::teaching_classes(&t.db, &teacher, school, today)
+        .await
+        .unwrap();
+    assert_eq!(taught.len(), 1);
+    assert_eq!(taught[0].id, cm2);
+    assert_eq!(taught[0].periods.len(), 3);
+    assert_eq!(taught[0].periods[0].label, "Trimestre 1");
+    assert_eq!(taught[0].domains.len(), 15);
+    let all = saisie::teaching_classes(&t.db, &director, school, today)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        saisie::teaching_classes(&t.db, &parent, school, today).await,
+        Err(AppError::Forbidden)
+    );
+}
+
+#[tokio::test]
+async fn parcours_texts_are_saved_per_class_and_period() {
+    let t = test_db().await;
+    let (cm2, cp, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let empty = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap();
+    assert_eq!(empty.len(), 3);
+    assert!(empty.iter().all(|entry| entry.text.is_empty()));
+    let texts_of = |citoyen: &str, sante: &str| {
+        vec![
+            ("PAR_CIT".to_owned(), citoyen.to_owned()),
+            ("PAR_SAN".to_owned(), sante.to_owned()),
+        ]
+    };
+    parcours::save(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        &texts_of(" Élection des délégués ", "Semaine du goût"),
+    )
+    .await
+    .unwrap();
+    let saved = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap();
+    assert_eq!(saved[0].text, "Élection des délégués");
+    assert_eq!(saved[1].text, "", "the artistic parcours was not sent");
+    assert_eq!(saved[2].text, "Semaine du goût");
+
+    // Too long: refused and named, nothing written; a blank text removes the parcours.
+    let refused = parcours::save(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        &texts_of(&"x".repeat(601), ""),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        refused
+            .field_message("parcours-PAR_CIT")
+            .is_some_and(|m| m.contains("601 caractères"))
+    );
+    parcours::save(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        &texts_of("Élection des délégués", " "),
+    )
+    .await
+    .unwrap();
+    let saved = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap();
+    assert_eq!(saved[2].text, "");
+    assert_eq!(
+        parcours::texts(&t.db, &teacher, cp, trimestre_1).await,
+        Err(AppError::Forbidden)
+    );
+}
