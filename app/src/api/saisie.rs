@@ -13,6 +13,8 @@ pub struct PeriodChoice {
     pub id: i32,
     /// « Trimestre 1 ».
     pub label: String,
+    /// Today falls within it: the one the entry pages open on.
+    pub current: bool,
 }
 
 /// A domain row a class works on.
@@ -37,6 +39,71 @@ pub struct TeachingClass {
     pub domains: Vec<DomainChoice>,
     /// The language named on the « Langue vivante » row.
     pub language: Option<String>,
+}
+
+/// What the address of an entry page asks for (`?classe=…&periode=…&domaine=…&niveau=…`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaisieQuery {
+    pub classe: Option<i32>,
+    pub periode: Option<i32>,
+    pub domaine: Option<String>,
+    pub niveau: Option<String>,
+}
+
+/// What an entry page works on: what its address names when the person may fill it in, else
+/// the first class, the current period, the first domain and its first level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    pub class: TeachingClass,
+    pub period: PeriodChoice,
+    pub domain: Option<DomainChoice>,
+    pub level: Option<Level>,
+}
+
+impl Selection {
+    pub fn resolve(classes: &[TeachingClass], query: &SaisieQuery) -> Option<Selection> {
+        let class = classes
+            .iter()
+            .find(|class| query.classe == Some(class.id))
+            .or_else(|| classes.first())?
+            .clone();
+        let period = class
+            .periods
+            .iter()
+            .find(|period| query.periode == Some(period.id))
+            .or_else(|| class.periods.iter().find(|period| period.current))
+            .or_else(|| class.periods.first())?
+            .clone();
+        let domain = class
+            .domains
+            .iter()
+            .find(|domain| query.domaine.as_deref() == Some(domain.code.as_str()))
+            .or_else(|| class.domains.first())
+            .cloned();
+        let level = domain.as_ref().and_then(|domain| {
+            domain
+                .levels
+                .iter()
+                .find(|level| query.niveau.as_deref() == Some(level.code()))
+                .or_else(|| domain.levels.first())
+                .copied()
+        });
+        Some(Selection {
+            class,
+            period,
+            domain,
+            level,
+        })
+    }
+}
+
+/// An entry page: the classes to choose from, what is chosen (none when there is nothing to
+/// fill in) and what the page shows for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaisiePage<T> {
+    pub classes: Vec<TeachingClass>,
+    pub selection: Option<Selection>,
+    pub content: Option<T>,
 }
 
 /// One pupil's row of the acquis grid.
@@ -95,49 +162,125 @@ pub struct ParcoursEntry {
     pub text: String,
 }
 
-/// The classes of the current establishment the person fills in (assigned ones for a teacher,
-/// all for the director).
-#[server(endpoint = "teaching-classes")]
-pub async fn teaching_classes() -> Result<Vec<TeachingClass>, AppError> {
-    use crate::auth::RequestContext;
+/// The programme elements of a list with the national suggestions for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeList {
+    pub items: Vec<String>,
+    /// The aide à la saisie for the level's cycle and the domain row.
+    pub suggestions: Vec<String>,
+}
+
+/// The classes, periods and domains the person fills in and what the address chooses among
+/// them: from one call, so that the page is rendered complete on the server.
+#[cfg(feature = "ssr")]
+async fn choose(
+    request: &crate::auth::RequestContext,
+    query: &SaisieQuery,
+) -> Result<
+    (
+        crate::services::access::Actor,
+        Vec<TeachingClass>,
+        Option<Selection>,
+    ),
+    AppError,
+> {
     use crate::domain::Role;
     use crate::services::{access::Actor, saisie};
+    let user = request.acting_user().await?;
+    let establishment_id = user.require_current(&[Role::Directeur, Role::Enseignant])?;
+    let actor = Actor::User(user);
+    let today = crate::time::today_in_paris();
+    let classes = saisie::teaching_classes(&request.db, &actor, establishment_id, today).await?;
+    let selection = Selection::resolve(&classes, query);
+    Ok((actor, classes, selection))
+}
+
+/// « Acquis scolaires »: the classes to choose from and the grid the address chooses.
+#[server(endpoint = "acquis-page", input = Json)]
+pub async fn acquis_page(query: SaisieQuery) -> Result<SaisiePage<AcquisView>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::acquis;
     let request = RequestContext::current()?;
     request.reply(
         async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur, Role::Enseignant])?;
-            let today = crate::time::today_in_paris();
-            saisie::teaching_classes(&request.db, &Actor::User(user), establishment_id, today).await
+            let (actor, classes, selection) = choose(&request, &query).await?;
+            let key = selection.as_ref().and_then(|selection| {
+                Some(acquis::GridKey {
+                    class_id: selection.class.id,
+                    period_id: selection.period.id,
+                    domain_code: selection.domain.as_ref()?.code.clone(),
+                })
+            });
+            let content = match key {
+                Some(key) => Some(acquis::grid(&request.db, &actor, &key).await?),
+                None => None,
+            };
+            Ok(SaisiePage {
+                classes,
+                selection,
+                content,
+            })
         }
         .await,
     )
 }
 
-/// The programme elements of a class, level, period and domain row, with the national
-/// suggestions for that level's cycle and row.
-#[server(endpoint = "programme-list")]
-pub async fn programme_list(
-    class_id: i32,
-    level: Level,
-    period_id: i32,
-    domain_code: String,
-) -> Result<(Vec<String>, Vec<String>), AppError> {
+/// « Éléments du programme »: the classes to choose from and the list the address chooses.
+#[server(endpoint = "programme-page", input = Json)]
+pub async fn programme_page(query: SaisieQuery) -> Result<SaisiePage<ProgrammeList>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, programme};
+    use crate::services::programme;
     let request = RequestContext::current()?;
     request.reply(
         async {
-            let actor = Actor::User(request.acting_user().await?);
-            let key = programme::ListKey {
-                class_id,
-                level,
-                period_id,
-                domain_code,
+            let (actor, classes, selection) = choose(&request, &query).await?;
+            let key = selection.as_ref().and_then(|selection| {
+                Some(programme::ListKey {
+                    class_id: selection.class.id,
+                    level: selection.level?,
+                    period_id: selection.period.id,
+                    domain_code: selection.domain.as_ref()?.code.clone(),
+                })
+            });
+            let content = match key {
+                Some(key) => Some(ProgrammeList {
+                    items: programme::elements(&request.db, &actor, &key).await?,
+                    suggestions: programme::aide_saisie(key.level, &key.domain_code).to_vec(),
+                }),
+                None => None,
             };
-            let items = programme::elements(&request.db, &actor, &key).await?;
-            let suggestions = programme::aide_saisie(level, &key.domain_code).to_vec();
-            Ok((items, suggestions))
+            Ok(SaisiePage {
+                classes,
+                selection,
+                content,
+            })
+        }
+        .await,
+    )
+}
+
+/// « Parcours éducatifs »: the classes to choose from and the texts of the class and period
+/// the address chooses.
+#[server(endpoint = "parcours-page", input = Json)]
+pub async fn parcours_page(query: SaisieQuery) -> Result<SaisiePage<Vec<ParcoursEntry>>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::parcours;
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let (actor, classes, selection) = choose(&request, &query).await?;
+            let content = match &selection {
+                Some(selection) => Some(
+                    parcours::texts(&request.db, &actor, selection.class.id, selection.period.id)
+                        .await?,
+                ),
+                None => None,
+            };
+            Ok(SaisiePage {
+                classes,
+                selection,
+                content,
+            })
         }
         .await,
     )
@@ -170,30 +313,6 @@ pub async fn save_programme_list(
     )
 }
 
-/// The acquis grid of a class, period and domain row.
-#[server(endpoint = "acquis-grid")]
-pub async fn acquis_grid(
-    class_id: i32,
-    period_id: i32,
-    domain_code: String,
-) -> Result<AcquisView, AppError> {
-    use crate::auth::RequestContext;
-    use crate::services::{access::Actor, acquis};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            let key = acquis::GridKey {
-                class_id,
-                period_id,
-                domain_code,
-            };
-            acquis::grid(&request.db, &actor, &key).await
-        }
-        .await,
-    )
-}
-
 /// Saves the changed cells of an acquis grid, in one transaction.
 #[server(endpoint = "save-acquis", input = Json)]
 pub async fn save_acquis(
@@ -214,21 +333,6 @@ pub async fn save_acquis(
                 domain_code,
             };
             acquis::save(&request.db, &actor, &key, &changes).await
-        }
-        .await,
-    )
-}
-
-/// The parcours éducatifs of a class and period.
-#[server(endpoint = "class-parcours")]
-pub async fn class_parcours(class_id: i32, period_id: i32) -> Result<Vec<ParcoursEntry>, AppError> {
-    use crate::auth::RequestContext;
-    use crate::services::{access::Actor, parcours};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            parcours::texts(&request.db, &actor, class_id, period_id).await
         }
         .await,
     )

@@ -58,6 +58,7 @@ pub fn Frame() -> impl IntoView {
 fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let is_director = session.has_current_role(Role::Directeur);
+    let fills_in = is_director || session.has_current_role(Role::Enseignant);
     let current = session.current.clone();
     let others = session.establishments.len() > 1;
 
@@ -90,6 +91,11 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     <li>
                         <A href="/" exact=true>"Accueil"</A>
                     </li>
+                    {fills_in.then(|| view! {
+                        <li>
+                            <A href="/saisie/acquis">"Saisie collective"</A>
+                        </li>
+                    })}
                     {is_director.then(|| view! {
                         <li>
                             <A href="/parametrage/classes">"Paramétrage"</A>

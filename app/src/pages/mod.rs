@@ -8,6 +8,8 @@ use leptos_router::{
 
 /// Page « Comptes de l'établissement » (Paramétrage).
 mod accounts;
+/// Page « Acquis scolaires » (Saisie collective): the grid.
+mod acquis;
 /// Page « Classes et type de positionnement » (Paramétrage).
 mod classes;
 /// What forms share: the messages of a refused answer.
@@ -28,6 +30,8 @@ mod password;
 mod periods;
 /// Page « Import des élèves » (Paramétrage).
 mod pupil_import;
+/// What the « Saisie collective » pages share: their menu and the choice of class and period.
+mod saisie;
 
 /// A small blue notebook, inline so that no page makes a request for a favicon.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='2' y='1' width='12' height='14' rx='2' fill='%23000091'/%3E%3Crect x='5' y='4' width='6' height='1.5' fill='white'/%3E%3C/svg%3E";
@@ -113,6 +117,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/import")
                         view={Lazy::<pupil_import::PupilImportRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/saisie/acquis")
+                        view={Lazy::<acquis::AcquisRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

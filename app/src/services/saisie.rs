@@ -119,6 +119,7 @@ pub async fn teaching_classes(
             .map(|period| PeriodChoice {
                 id: period.id,
                 label: period_label(period),
+                current: period.starts_on <= today && today <= period.ends_on,
             })
             .collect();
         let domains = rows_for_class(&levels)
