@@ -141,3 +141,79 @@ test('values entered while the connection is lost are kept and saved when it is 
   );
   await context.close();
 });
+
+test('programme elements: typed or picked from the aide à la saisie, reordered, per domain', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await logIn(context, server, 'enseignant', 'demo-enseignant', { allow: [422] });
+  await page.goto(`${server.url}/saisie/elements-programme?domaine=FRA-LGO`);
+  await page.waitForLoadState('networkidle');
+  await page.getByText('Aucun élément pour l\'instant').waitFor();
+
+  await page.getByRole('button', { name: 'Afficher l\'aide à la saisie' }).click();
+  const suggestion = page.locator('button.suggestion').first();
+  const suggested = (await suggestion.innerText()).replace(/^\+\s*/, '').trim();
+  await suggestion.click();
+  assert.ok(await suggestion.isDisabled(), 'an added suggestion is marked');
+  await page.getByRole('button', { name: 'Ajouter un élément' }).click();
+  await page.locator('#element-2').fill('x'.repeat(301));
+  await page.getByText('301 / 300').waitFor();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Rien n\'est enregistré : corrigez les éléments signalés.').waitFor();
+  await page.locator('.erreur-champ', { hasText: '301 caractères' }).waitFor();
+  await page.locator('#element-2').fill('Raconter une histoire lue en classe');
+  await page.getByRole('button', { name: 'Monter l\'élément 2' }).click();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Enregistré : 2 élément(s).').waitFor();
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'elements-programme.png'), fullPage: true });
+
+  // Another domain has its own list; coming back shows this one, in its order.
+  await page.locator('#choix-domaine').selectOption('FRA-LEC');
+  await page.waitForURL(/domaine=FRA-LEC/);
+  await page.getByText('Aucun élément pour l\'instant').waitFor();
+  await page.locator('#choix-domaine').selectOption('FRA-LGO');
+  await page.waitForURL(/domaine=FRA-LGO/);
+  await page.locator('#element-2').waitFor();
+  assert.equal(await page.locator('#element-1').inputValue(), 'Raconter une histoire lue en classe');
+  assert.equal(await page.locator('#element-2').inputValue(), suggested);
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#element-1').inputValue(), 'Raconter une histoire lue en classe');
+  await page.getByRole('button', { name: 'Retirer l\'élément 1' }).click();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Enregistré : 1 élément(s).').waitFor();
+  assertClean(page, assert);
+  await context.close();
+});
+
+test('parcours éducatifs: the notice, a counter, and a form that also works without JavaScript', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await logIn(context, server, 'enseignant', 'demo-enseignant');
+  await page.goto(`${server.url}/saisie/parcours`);
+  await page.waitForLoadState('networkidle');
+  await page.getByText('Ne saisissez que des faits pertinents').waitFor();
+  await page.locator('#parcours-PAR_CIT').fill('Élection des délégués de classe');
+  await page.getByText('31 / 600').waitFor();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Parcours enregistrés.').waitFor();
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'parcours-tablette.png'), fullPage: true });
+  assertClean(page, assert);
+
+  const cookies = await context.cookies();
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  noJs.javaScriptDisabled = true;
+  await noJs.addCookies(cookies);
+  const plain = await noJs.newPage();
+  await plain.goto(`${server.url}/saisie/parcours`);
+  await plain.locator('#parcours-PAR_SAN').fill('Semaine du goût');
+  await plain.getByRole('button', { name: 'Enregistrer' }).click();
+  await plain.waitForLoadState('load');
+  assert.equal(await plain.locator('#parcours-PAR_SAN').inputValue(), 'Semaine du goût');
+  assert.equal(await plain.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
+  await noJs.close();
+  await context.close();
+});

@@ -697,3 +697,112 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
     .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn collective_entries_answer_only_to_the_class_teachers_and_the_director() {
+    use app::api::saisie::{AcquisOutcome, AcquisSaved, AcquisView, SaisiePage};
+    let app = TestApp::spawn().await;
+    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
+        client.post(app.url(endpoint)).json(&body).send()
+    };
+    let page_query = serde_json::json!({ "query": { "domaine": "FRA-LGO" } });
+
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let all: SaisiePage<AcquisView> = json_post(&director, "/api/acquis-page", page_query.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all.classes.len(), 2, "the director fills in every class");
+    let cp = all
+        .classes
+        .iter()
+        .find(|class| class.label.starts_with("CP"))
+        .unwrap();
+    let period_id = cp.periods[0].id;
+    let cp_writes = [
+        (
+            "/api/save-acquis",
+            serde_json::json!({ "class_id": cp.id, "period_id": period_id, "domain_code": "FRA-LGO", "changes": [] }),
+        ),
+        (
+            "/api/save-programme-list",
+            serde_json::json!({ "class_id": cp.id, "level": "Cp", "period_id": period_id, "domain_code": "FRA-LGO", "items": ["Lire"] }),
+        ),
+    ];
+
+    let visitor = app.client();
+    for endpoint in [
+        "/api/acquis-page",
+        "/api/programme-page",
+        "/api/parcours-page",
+    ] {
+        let response = json_post(&visitor, endpoint, page_query.clone())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    for (endpoint, body) in &cp_writes {
+        let response = json_post(&visitor, endpoint, body.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    let refused = json_post(&parent, "/api/acquis-page", page_query.clone())
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // The teacher of the CM2 sees only the CM2 and cannot write to the CP.
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let own: SaisiePage<AcquisView> = json_post(&teacher, "/api/acquis-page", page_query)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own.classes.len(), 1);
+    let cm2 = own.selection.as_ref().unwrap().class.id;
+    assert_ne!(cm2, cp.id);
+    for (endpoint, body) in &cp_writes {
+        let response = json_post(&teacher, endpoint, body.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    let parcours = post_form(
+        &app,
+        &teacher,
+        "/api/save-class-parcours",
+        &[
+            ("class_id", &cp.id.to_string()),
+            ("period_id", &period_id.to_string()),
+            ("par_cit", "Intrusion"),
+            ("par_art", ""),
+            ("par_san", ""),
+        ],
+    )
+    .await;
+    assert_eq!(parcours.status(), StatusCode::FORBIDDEN);
+
+    // Their own grid: one call saves the changed cells.
+    let pupil = own.content.unwrap().rows[0].student_id;
+    let saved: Vec<AcquisSaved> = json_post(
+        &teacher,
+        "/api/save-acquis",
+        serde_json::json!({
+            "class_id": cm2,
+            "period_id": own.selection.unwrap().period.id,
+            "domain_code": "FRA-LGO",
+            "changes": [{ "student_id": pupil, "was": null, "now": "Atteints" }],
+        }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(saved[0].outcome, AcquisOutcome::Saved);
+}

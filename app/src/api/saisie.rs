@@ -338,12 +338,15 @@ pub async fn save_acquis(
     )
 }
 
-/// Saves the parcours éducatifs of a class and period, given as (code, text).
-#[server(endpoint = "save-class-parcours", input = Json)]
+/// Saves the parcours éducatifs of a class and period, one field per parcours (a blank one
+/// removes it): a plain form, which also works without JavaScript.
+#[server(endpoint = "save-class-parcours")]
 pub async fn save_class_parcours(
     class_id: i32,
     period_id: i32,
-    texts: Vec<(String, String)>,
+    par_cit: String,
+    par_art: String,
+    par_san: String,
 ) -> Result<(), AppError> {
     use crate::auth::RequestContext;
     use crate::services::{access::Actor, parcours};
@@ -351,6 +354,12 @@ pub async fn save_class_parcours(
     request.reply(
         async {
             let actor = Actor::User(request.acting_user().await?);
+            let texts = [
+                ("PAR_CIT", par_cit),
+                ("PAR_ART", par_art),
+                ("PAR_SAN", par_san),
+            ]
+            .map(|(code, text)| (code.to_owned(), text));
             parcours::save(&request.db, &actor, class_id, period_id, &texts).await
         }
         .await,

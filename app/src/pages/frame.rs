@@ -93,12 +93,12 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     </li>
                     {fills_in.then(|| view! {
                         <li>
-                            <A href="/saisie/acquis">"Saisie collective"</A>
+                            <A href="/saisie">"Saisie collective"</A>
                         </li>
                     })}
                     {is_director.then(|| view! {
                         <li>
-                            <A href="/parametrage/classes">"Paramétrage"</A>
+                            <A href="/parametrage">"Paramétrage"</A>
                         </li>
                     })}
                 </ul>

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
     Lazy, SsrMode,
-    components::{ParentRoute, Route, Router, Routes},
+    components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
 
@@ -24,10 +24,14 @@ mod login;
 mod not_found;
 /// What the Paramétrage pages share.
 mod parametrage;
+/// Page « Parcours éducatifs » (Saisie collective).
+mod parcours;
 /// Page « Mot de passe », also shown in place of any page while a one-time password is in use.
 mod password;
 /// Page « Périodes de l'année » (Paramétrage).
 mod periods;
+/// Page « Éléments du programme » (Saisie collective).
+mod programme;
 /// Page « Import des élèves » (Paramétrage).
 mod pupil_import;
 /// What the « Saisie collective » pages share: their menu and the choice of class and period.
@@ -103,6 +107,13 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/connexion") view=login::LoginPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                    // A section's address leads to its first page; the menu links there, so
+                    // that the section stays marked on each of its pages.
+                    <Route path=path!("/saisie") view=|| view! { <Redirect path="/saisie/acquis" /> } />
+                    <Route
+                        path=path!("/parametrage")
+                        view=|| view! { <Redirect path="/parametrage/classes" /> }
+                    />
                     <Route
                         path=path!("/parametrage/classes")
                         view={Lazy::<classes::ClassesRoute>::new()}
@@ -122,6 +133,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/saisie/acquis")
                         view={Lazy::<acquis::AcquisRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/saisie/elements-programme")
+                        view={Lazy::<programme::ProgrammeRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/saisie/parcours")
+                        view={Lazy::<parcours::ParcoursRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
