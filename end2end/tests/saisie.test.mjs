@@ -157,12 +157,12 @@ test('programme elements: typed or picked from the aide à la saisie, reordered,
   await page.getByRole('button', { name: 'Ajouter un élément' }).click();
   await page.locator('#element-2').fill('x'.repeat(301));
   await page.getByText('301 / 300').waitFor();
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.getByText('Rien n\'est enregistré : corrigez les éléments signalés.').waitFor();
   await page.locator('.erreur-champ', { hasText: '301 caractères' }).waitFor();
   await page.locator('#element-2').fill('Raconter une histoire lue en classe');
   await page.getByRole('button', { name: 'Monter l\'élément 2' }).click();
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.getByText('Enregistré : 2 élément(s).').waitFor();
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'elements-programme.png'), fullPage: true });
@@ -180,8 +180,18 @@ test('programme elements: typed or picked from the aide à la saisie, reordered,
   await page.waitForLoadState('networkidle');
   assert.equal(await page.locator('#element-1').inputValue(), 'Raconter une histoire lue en classe');
   await page.getByRole('button', { name: 'Retirer l\'élément 1' }).click();
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
   await page.getByText('Enregistré : 1 élément(s).').waitFor();
+
+  // The « Langue vivante » row names the class's language.
+  await page.locator('#choix-domaine').selectOption('LGV-RAC');
+  await page.waitForURL(/domaine=LGV-RAC/);
+  await page.locator('#langue').fill('Anglais');
+  await page.getByRole('button', { name: 'Enregistrer la langue' }).click();
+  await page.getByText('Langue enregistrée : Anglais.').waitFor();
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  assert.match(await page.locator('#choix-domaine option:checked').innerText(), /Langue vivante \(Anglais\)/);
   assertClean(page, assert);
   await context.close();
 });

@@ -506,3 +506,83 @@ async fn parcours_texts_are_saved_per_class_and_period() {
         Err(AppError::Forbidden)
     );
 }
+
+#[tokio::test]
+async fn a_class_names_its_language_on_the_langue_vivante_row() {
+    let t = test_db().await;
+    let (cm2, cp, _) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    assert_eq!(
+        saisie::set_language(&t.db, &teacher, cm2, "  Anglais ").await,
+        Ok(Some("Anglais".to_owned()))
+    );
+    let school = establishments::find_by_uai(&t.db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let taught = saisie::teaching_classes(&t.db, &teacher, school, today)
+        .await
+        .unwrap();
+    let language_row = taught[0]
+        .domains
+        .iter()
+        .find(|domain| domain.code == "LGV-RAC")
+        .unwrap();
+    assert_eq!(language_row.label, "Langue vivante (Anglais)");
+    let refused = saisie::set_language(&t.db, &teacher, cm2, &"x".repeat(41))
+        .await
+        .unwrap_err();
+    assert!(refused.field_message("langue").is_some());
+    assert_eq!(
+        saisie::set_language(&t.db, &teacher, cm2, " ").await,
+        Ok(None)
+    );
+    assert_eq!(
+        saisie::set_language(&t.db, &teacher, cp, "Allemand").await,
+        Err(AppError::Forbidden)
+    );
+}
+
+#[tokio::test]
+async fn the_bilan_guard_refuses_a_stale_or_locked_read() {
+    use app::services::bilans::guard_writes;
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let oral = grid_key(cm2, trimestre_1, "FRA-LGO");
+    let pupil = acquis::grid(&t.db, &teacher, &oral).await.unwrap().rows[0].student_id;
+    acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[change(pupil, None, Some(Positionnement::Atteints))],
+    )
+    .await
+    .unwrap();
+    let read = || async {
+        bilan::Entity::find()
+            .filter(bilan::Column::StudentId.eq(pupil))
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let first = read().await;
+    assert!(guard_writes(&t.db, &[&first]).await.unwrap());
+    let second = read().await;
+    assert_eq!(second.version, first.version + 1);
+    assert!(
+        !guard_writes(&t.db, &[&first]).await.unwrap(),
+        "written since it was read"
+    );
+    let mut lock: bilan::ActiveModel = second.clone().into();
+    lock.locked_at = Set(Some(chrono::Utc::now()));
+    lock.update(&t.db).await.unwrap();
+    assert!(
+        !guard_writes(&t.db, &[&second]).await.unwrap(),
+        "locked since it was read"
+    );
+    assert_eq!(read().await.version, second.version, "nothing bumped");
+}

@@ -365,3 +365,21 @@ pub async fn save_class_parcours(
         .await,
     )
 }
+
+/// Names the language a class learns (a blank name removes it); answers the name kept.
+#[server(endpoint = "set-class-language")]
+pub async fn set_class_language(
+    class_id: i32,
+    language: String,
+) -> Result<Option<String>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, saisie};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            saisie::set_language(&request.db, &actor, class_id, &language).await
+        }
+        .await,
+    )
+}

@@ -155,6 +155,12 @@ pub struct BoundedText<const MAX: usize>(String);
 /// A parcours éducatif text (600 characters at most).
 pub type ParcoursText = BoundedText<600>;
 
+/// The domain row of the language a class learns, which names it.
+pub const LANGUE_VIVANTE: &str = "LGV-RAC";
+
+/// The language a class learns, as the « Langue vivante » row names it (« Anglais »).
+pub type LanguageName = BoundedText<40>;
+
 impl<const MAX: usize> BoundedText<MAX> {
     pub const MAX_CHARS: usize = MAX;
 

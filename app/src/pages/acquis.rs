@@ -1,4 +1,4 @@
-use super::saisie::{SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
+use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
 use crate::api::saisie::{
     AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, SaisiePage, Selection,
     acquis_page, save_acquis,
@@ -34,7 +34,8 @@ pub fn AcquisPage() -> impl IntoView {
                     Ok(SaisiePage { classes, selection: Some(selection), content }) => {
                         let key = GridKey::of(&selection);
                         EitherOf3::A(view! {
-                            <SaisieChooser classes selection with_domain=true />
+                            <SaisieChooser classes selection=selection.clone() with_domain=true />
+                            <LanguageForm selection />
                             {content.zip(key).map(|(grid, key)| view! { <AcquisGrid grid key /> })}
                         })
                     }

@@ -1,4 +1,4 @@
-use super::saisie::{SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
+use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
 use crate::api::saisie::{
     ProgrammeList, SaisiePage, Selection, programme_page, save_programme_list,
 };
@@ -30,6 +30,7 @@ pub fn ProgrammePage() -> impl IntoView {
                                 with_domain=true
                                 with_level=true
                             />
+                            <LanguageForm selection=selection.clone() />
                             {content.map(|list| view! { <ElementsEditor list selection /> })}
                         })
                     }

@@ -1,4 +1,5 @@
-use crate::api::saisie::{SaisieQuery, Selection, TeachingClass};
+use crate::api::saisie::{SaisieQuery, Selection, SetClassLanguage, TeachingClass};
+use crate::domain::catalogue::LANGUE_VIVANTE;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{A, Form};
@@ -153,4 +154,66 @@ pub fn nothing_to_fill(classes: &[TeachingClass]) -> &'static str {
     } else {
         "Cette classe ne suit encore aucune période : la direction de l'école les définit dans « Paramétrage », « Périodes »."
     }
+}
+
+/// Languages schools usually teach, offered as the language is typed.
+const LANGUAGES: [&str; 15] = [
+    "Allemand",
+    "Anglais",
+    "Arabe",
+    "Basque",
+    "Breton",
+    "Catalan",
+    "Chinois",
+    "Corse",
+    "Créole",
+    "Espagnol",
+    "Italien",
+    "Langues régionales d'Alsace",
+    "Occitan",
+    "Portugais",
+    "Russe",
+];
+
+/// On the « Langue vivante » row: the language the class learns, named once for its bilans.
+#[component]
+pub fn LanguageForm(selection: Selection) -> impl IntoView {
+    let is_language = selection
+        .domain
+        .as_ref()
+        .is_some_and(|domain| domain.code == LANGUE_VIVANTE);
+    is_language.then(|| {
+        let action = ServerAction::<SetClassLanguage>::new();
+        let class = selection.class;
+        view! {
+            <ActionForm action attr:class="langue-classe">
+                <input type="hidden" name="class_id" value=class.id />
+                <label for="langue">"Langue étudiée par la classe (figure sur les bilans)"</label>
+                <div class="ligne-langue">
+                    <input
+                        id="langue"
+                        name="language"
+                        list="langues"
+                        maxlength="40"
+                        value=class.language.unwrap_or_default()
+                    />
+                    <datalist id="langues">
+                        {LANGUAGES
+                            .into_iter()
+                            .map(|language| view! { <option value=language></option> })
+                            .collect_view()}
+                    </datalist>
+                    <button type="submit" class="secondaire">"Enregistrer la langue"</button>
+                </div>
+                <p class="etat-elements" role="status" aria-live="polite">
+                    {move || match action.value().get() {
+                        Some(Ok(Some(language))) => format!("Langue enregistrée : {language}."),
+                        Some(Ok(None)) => "Langue retirée.".to_owned(),
+                        Some(Err(error)) => error.to_string(),
+                        None => String::new(),
+                    }}
+                </p>
+            </ActionForm>
+        }
+    })
 }

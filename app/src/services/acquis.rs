@@ -8,11 +8,12 @@ use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit;
-use crate::services::bilans::{self, Guard};
+use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -61,6 +62,25 @@ pub async fn save(
     key: &GridKey,
     changes: &[AcquisChange],
 ) -> Result<Vec<AcquisSaved>> {
+    // A save that crossed another write or a lock between its reads and its writes is rolled
+    // back and made again from what is stored then (where that change is a conflict or a lock).
+    for _ in 0..2 {
+        if let Some(saved) = try_save(db, actor, key, changes).await? {
+            return Ok(saved);
+        }
+    }
+    try_save(db, actor, key, changes)
+        .await?
+        .ok_or_else(|| AppError::internal("acquis grid", "bilans kept changing during the save"))
+}
+
+/// One attempt at `save`: `None` when the bilan guard refused it (nothing is written).
+async fn try_save(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    key: &GridKey,
+    changes: &[AcquisChange],
+) -> Result<Option<Vec<AcquisSaved>>> {
     let txn = db.begin().await?;
     let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
     let row = context.domain_row(&key.domain_code)?;
@@ -78,43 +98,44 @@ pub async fn save(
     let mut bilans = bilans_of(&txn, &context, &pupils).await?;
     let lines = lines_of(&txn, &bilans, row).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
-    let mut written = 0;
+    // The cells to write: bilan, its line for the row if any, new value.
+    let mut writes = Vec::new();
     for change in changes {
-        let existing = bilans.get(&change.student_id).cloned();
-        let current = existing
-            .as_ref()
-            .and_then(|bilan| value_of(lines.get(&bilan.id)));
-        let outcome = if existing.as_ref().is_some_and(|b| b.locked_at.is_some()) {
+        let existing = bilans.get(&change.student_id);
+        let current = existing.and_then(|bilan| value_of(lines.get(&bilan.id)));
+        let outcome = if existing.is_some_and(|b| b.locked_at.is_some()) {
             AcquisOutcome::Locked
         } else if current == change.now {
             AcquisOutcome::Saved
         } else if current != change.was {
             AcquisOutcome::Conflict { current }
         } else {
-            let bilan = match existing {
-                Some(bilan) => bilan,
-                None => {
-                    let pupil = by_id[&change.student_id];
-                    bilans::create(&txn, pupil, context.class.id, context.period.id).await?
-                }
-            };
-            let outcome = match bilans::guard_write(&txn, &bilan).await? {
-                Guard::Granted => {
-                    write_line(&txn, &bilan, lines.get(&bilan.id), row, change.now).await?;
-                    written += 1;
-                    AcquisOutcome::Saved
-                }
-                Guard::Locked => AcquisOutcome::Locked,
-                Guard::Stale => AcquisOutcome::Conflict {
-                    current: value_of(line_of(&txn, bilan.id, row).await?.as_ref()),
-                },
-            };
-            bilans.insert(change.student_id, bilan);
-            outcome
+            if existing.is_none() {
+                let pupil = by_id[&change.student_id];
+                let created =
+                    bilans::create(&txn, pupil, context.class.id, context.period.id).await?;
+                bilans.insert(change.student_id, created);
+            }
+            writes.push((change.student_id, change.now));
+            AcquisOutcome::Saved
         };
         outcomes.push((change.student_id, outcome));
     }
-    if written > 0 {
+    let written: Vec<&bilan::Model> = writes.iter().map(|(pupil, _)| &bilans[pupil]).collect();
+    if !bilans::guard_writes(&txn, &written).await? {
+        txn.rollback().await?;
+        return Ok(None);
+    }
+    write_lines(
+        &txn,
+        row,
+        writes.iter().map(|(pupil, value)| {
+            let bilan = &bilans[pupil];
+            (bilan.id, lines.get(&bilan.id), *value)
+        }),
+    )
+    .await?;
+    if !writes.is_empty() {
         audit::record(
             &txn,
             actor,
@@ -124,24 +145,34 @@ pub async fn save(
             json!({
                 "classe": context.class.id,
                 "période": context.period.id,
-                "élèves": written,
+                "élèves": writes.len(),
             }),
         )
         .await?;
     }
-    let bilans = bilans_of(&txn, &context, &pupils).await?;
-    let statuses = statuses_of(&txn, &context, &pupils, &bilans).await?;
+    let changed: Vec<student::Model> = pupils
+        .iter()
+        .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))
+        .cloned()
+        .collect();
+    let statuses = statuses_of(&txn, &context, &changed, &bilans).await?;
     txn.commit().await?;
-    Ok(outcomes
-        .into_iter()
-        .map(|(student_id, outcome)| AcquisSaved {
-            student_id,
-            outcome,
-            status: bilans
-                .get(&student_id)
-                .map_or(BilanStatus::NonCree, |bilan| statuses[&bilan.id]),
-        })
-        .collect())
+    Ok(Some(
+        outcomes
+            .into_iter()
+            .map(|(student_id, outcome)| AcquisSaved {
+                student_id,
+                status: bilans.get(&student_id).map_or(
+                    BilanStatus::NonCree,
+                    |bilan| match &outcome {
+                        AcquisOutcome::Locked => BilanStatus::Verrouille,
+                        _ => statuses[&bilan.id],
+                    },
+                ),
+                outcome,
+            })
+            .collect(),
+    ))
 }
 
 /// The pupils of the grid: enrolled in the class and not gone before the period starts, or
@@ -151,14 +182,12 @@ async fn pupils_of(
     context: &ClassPeriod,
     row: &DomainRow,
 ) -> Result<Vec<student::Model>> {
-    let with_bilan: Vec<i32> = bilan::Entity::find()
-        .filter(bilan::Column::ClassId.eq(context.class.id))
-        .filter(bilan::Column::PeriodId.eq(context.period.id))
-        .all(db)
-        .await?
-        .iter()
-        .map(|bilan| bilan.student_id)
-        .collect();
+    let with_bilan = Query::select()
+        .column(bilan::Column::StudentId)
+        .from(bilan::Entity)
+        .and_where(bilan::Column::ClassId.eq(context.class.id))
+        .and_where(bilan::Column::PeriodId.eq(context.period.id))
+        .to_owned();
     let enrolled = Condition::all()
         .add(student::Column::ClassId.eq(context.class.id))
         .add(
@@ -170,7 +199,7 @@ async fn pupils_of(
         .filter(
             Condition::any()
                 .add(enrolled)
-                .add(student::Column::Id.is_in(with_bilan)),
+                .add(student::Column::Id.in_subquery(with_bilan)),
         )
         .all(db)
         .await?
@@ -216,45 +245,43 @@ async fn lines_of(
         .collect())
 }
 
-async fn line_of(
+/// Writes the row's value of each bilan: the lines that exist are updated (one statement per
+/// value), the others inserted together.
+async fn write_lines<'a>(
     db: &impl ConnectionTrait,
-    bilan_id: i32,
     row: &DomainRow,
-) -> Result<Option<bilan_line::Model>> {
-    Ok(bilan_line::Entity::find()
-        .filter(bilan_line::Column::BilanId.eq(bilan_id))
-        .filter(bilan_line::Column::DomainCode.eq(row.code))
-        .one(db)
-        .await?)
-}
-
-async fn write_line(
-    db: &impl ConnectionTrait,
-    bilan: &bilan::Model,
-    line: Option<&bilan_line::Model>,
-    row: &DomainRow,
-    value: Option<Positionnement>,
+    cells: impl Iterator<Item = (i32, Option<&'a bilan_line::Model>, Option<Positionnement>)>,
 ) -> Result<()> {
-    let level = value.and_then(Positionnement::level);
-    let not_evaluated = value == Some(Positionnement::NonEvalue);
-    match line {
-        Some(line) => {
-            let mut line: bilan_line::ActiveModel = line.clone().into();
-            line.positionnement = Set(level);
-            line.not_evaluated = Set(not_evaluated);
-            line.update(db).await?;
-        }
-        None => {
-            bilan_line::ActiveModel {
-                bilan_id: Set(bilan.id),
+    let mut updates: HashMap<Option<Positionnement>, Vec<i32>> = HashMap::new();
+    let mut inserts = Vec::new();
+    for (bilan_id, line, value) in cells {
+        match line {
+            Some(line) => updates.entry(value).or_default().push(line.id),
+            None => inserts.push(bilan_line::ActiveModel {
+                bilan_id: Set(bilan_id),
                 domain_code: Set(row.code.to_owned()),
-                positionnement: Set(level),
-                not_evaluated: Set(not_evaluated),
+                positionnement: Set(value.and_then(Positionnement::level)),
+                not_evaluated: Set(value == Some(Positionnement::NonEvalue)),
                 ..Default::default()
-            }
-            .insert(db)
-            .await?;
+            }),
         }
+    }
+    for (value, ids) in updates {
+        bilan_line::Entity::update_many()
+            .col_expr(
+                bilan_line::Column::Positionnement,
+                Expr::value(value.and_then(Positionnement::level)),
+            )
+            .col_expr(
+                bilan_line::Column::NotEvaluated,
+                Expr::value(value == Some(Positionnement::NonEvalue)),
+            )
+            .filter(bilan_line::Column::Id.is_in(ids))
+            .exec(db)
+            .await?;
+    }
+    if !inserts.is_empty() {
+        bilan_line::Entity::insert_many(inserts).exec(db).await?;
     }
     Ok(())
 }

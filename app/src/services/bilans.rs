@@ -13,23 +13,16 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-/// What the guard answers to a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Guard {
-    /// The write may proceed: the bilan's version was bumped.
-    Granted,
-    /// The bilan is locked: nothing may be written to it.
-    Locked,
-    /// The bilan changed since it was read (another tab, another teacher).
-    Stale,
-}
-
-/// Every write to a bilan asks here first, inside the writing transaction: the version is
-/// bumped only if the bilan is unlocked and still at the version read, so that two writes
-/// racing from the same version cannot both proceed.
-pub async fn guard_write(db: &impl ConnectionTrait, read: &bilan::Model) -> Result<Guard> {
-    if read.locked_at.is_some() {
-        return Ok(Guard::Locked);
+/// Every write to bilans asks here first, inside the writing transaction, for all the bilans it
+/// writes at once: their versions are bumped only if each is unlocked and still at the version
+/// read. Answers whether the write may proceed; when it may not, another write or a lock came
+/// in between, and the caller rolls back and reads again.
+pub async fn guard_writes(db: &impl ConnectionTrait, read: &[&bilan::Model]) -> Result<bool> {
+    if read.is_empty() {
+        return Ok(true);
+    }
+    if read.iter().any(|bilan| bilan.locked_at.is_some()) {
+        return Ok(false);
     }
     let bumped = bilan::Entity::update_many()
         .col_expr(
@@ -37,19 +30,17 @@ pub async fn guard_write(db: &impl ConnectionTrait, read: &bilan::Model) -> Resu
             Expr::col(bilan::Column::Version).add(1),
         )
         .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-        .filter(bilan::Column::Id.eq(read.id))
-        .filter(bilan::Column::Version.eq(read.version))
+        .filter(
+            Expr::tuple([
+                Expr::col(bilan::Column::Id),
+                Expr::col(bilan::Column::Version),
+            ])
+            .in_tuples(read.iter().map(|bilan| (bilan.id, bilan.version))),
+        )
         .filter(bilan::Column::LockedAt.is_null())
         .exec(db)
         .await?;
-    if bumped.rows_affected == 1 {
-        return Ok(Guard::Granted);
-    }
-    let now = bilan::Entity::find_by_id(read.id).one(db).await?;
-    Ok(match now {
-        Some(now) if now.locked_at.is_some() => Guard::Locked,
-        _ => Guard::Stale,
-    })
+    Ok(bumped.rows_affected == read.len() as u64)
 }
 
 /// A new bilan (« en cours ») for the pupil and period, showing the pupil's identity and the

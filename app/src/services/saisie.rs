@@ -2,14 +2,18 @@
 //! class, one of its periods and a domain row go together.
 
 use crate::api::saisie::{DomainChoice, PeriodChoice, TeachingClass};
-use crate::domain::catalogue::{DomainRow, rows_for_class};
+use crate::domain::catalogue::{DomainRow, LANGUE_VIVANTE, LanguageName, rows_for_class};
 use crate::domain::{Level, Periodicity, PositionnementType, Role};
 use crate::entities::{class_level, period, period_class, school_class, teacher_assignment};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{classes, establishments};
+use crate::services::{audit, classes, establishments};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
 
 /// A class and one of its periods, once the actor is known to teach the class or run its
 /// school.
@@ -46,17 +50,16 @@ pub async fn class_period(
     period_id: i32,
 ) -> Result<ClassPeriod> {
     let (class, establishment_id) = classes::class_taught_by(db, actor, class_id).await?;
-    let follows = period_class::Entity::find()
-        .filter(period_class::Column::ClassId.eq(class_id))
-        .filter(period_class::Column::PeriodId.eq(period_id))
+    let followed = Query::select()
+        .column(period_class::Column::PeriodId)
+        .from(period_class::Entity)
+        .and_where(period_class::Column::ClassId.eq(class_id))
+        .to_owned();
+    let period = period::Entity::find_by_id(period_id)
+        .filter(period::Column::Id.in_subquery(followed))
         .one(db)
         .await?
-        .is_some();
-    let period = match follows {
-        true => period::Entity::find_by_id(period_id).one(db).await?,
-        false => None,
-    }
-    .ok_or_else(|| AppError::invalid("periode", "la classe ne suit pas cette période"))?;
+        .ok_or_else(|| AppError::invalid("periode", "la classe ne suit pas cette période"))?;
     let scale = PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
         AppError::internal("stored positionnement type", &class.positionnement_type)
     })?;
@@ -126,7 +129,10 @@ pub async fn teaching_classes(
             .into_iter()
             .map(|row| DomainChoice {
                 code: row.code.to_owned(),
-                label: row.label.to_owned(),
+                label: match (&class.language, row.code) {
+                    (Some(language), LANGUE_VIVANTE) => format!("{} ({language})", row.label),
+                    _ => row.label.to_owned(),
+                },
                 domain: row.domain.to_owned(),
                 levels: levels
                     .iter()
@@ -147,6 +153,43 @@ pub async fn teaching_classes(
         });
     }
     Ok(taught)
+}
+
+/// Names the language the class learns (« Anglais »), shown on the « Langue vivante » row; a
+/// blank name removes it. For the class's teachers and the director.
+pub async fn set_language(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    language: &str,
+) -> Result<Option<String>> {
+    let (class, establishment_id) = classes::class_taught_by(db, actor, class_id).await?;
+    let language = match language.trim() {
+        "" => None,
+        named => Some(
+            LanguageName::parse(named)
+                .map_err(|message| AppError::invalid("langue", message))?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    if class.language == language {
+        return Ok(language);
+    }
+    let label = class.label.clone();
+    let mut class: school_class::ActiveModel = class.into();
+    class.language = Set(language.clone());
+    class.update(db).await?;
+    audit::record(
+        db,
+        actor,
+        Some(establishment_id),
+        "langue vivante",
+        &label,
+        json!({ "langue": language }),
+    )
+    .await?;
+    Ok(language)
 }
 
 /// « Trimestre 2 », « Semestre 1 », « Période 4 ».

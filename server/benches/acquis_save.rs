@@ -1,0 +1,153 @@
+//! Saving a 30-pupil acquis grid (DESIGN.md: one round trip, one transaction, ≤ 5 ms p99 on
+//! SQLite): the service call a « save-acquis » request makes, with every pupil's value changed.
+//! The demo's CM2 is filled up to 30 pupils; each iteration moves every pupil to the next
+//! value, so every cell is written through the bilan guard (their bilans exist after the first
+//! save, as they do for a grid being filled in). After criterion's timing, the same save is
+//! run 1,000 times more to print the p50, p99 and maximum.
+//!
+//! `cargo bench -p server --bench acquis_save`
+
+use app::api::saisie::{AcquisChange, AcquisOutcome};
+use app::domain::{Login, Positionnement, Uai};
+use app::entities::{period, student};
+use app::services::access::Actor;
+use app::services::acquis::{self, GridKey};
+use app::services::{accounts, classes, establishments};
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use std::time::{Duration, Instant};
+
+const PUPILS: usize = 30;
+
+struct Grid {
+    db: DatabaseConnection,
+    teacher: Actor,
+    key: GridKey,
+    pupils: Vec<i32>,
+}
+
+async fn grid(dir: &tempfile::TempDir) -> Grid {
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("grid.db").display());
+    let db = server::db::connect(&url).await.expect("database");
+    server::demo::seed(&db).await.expect("demo");
+    let school = establishments::find_by_uai(&db, &Uai::parse("0259999X").expect("UAI"))
+        .await
+        .expect("query")
+        .expect("demo school")
+        .id;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("a date");
+    let cm2 = classes::list(&db, &Actor::System, school, today)
+        .await
+        .expect("classes")
+        .into_iter()
+        .find(|class| class.label.starts_with("CM2"))
+        .expect("the demo CM2");
+    for i in cm2.pupils as usize..PUPILS {
+        student::ActiveModel {
+            establishment_id: Set(school),
+            last_name: Set(format!("ÉLÈVE{i:02}")),
+            first_names: Set(format!("Prénom{i}")),
+            birth_date: Set(NaiveDate::from_ymd_opt(2015, 3, 1).expect("a date")),
+            level: Set(Some("CM2".to_owned())),
+            class_id: Set(Some(cm2.id)),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("pupil");
+    }
+    let period_id = period::Entity::find()
+        .filter(period::Column::Position.eq(1))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("trimestre 1")
+        .id;
+    let login = Login::parse("enseignant").expect("login");
+    let teacher_id = accounts::find_by_login(&db, &login)
+        .await
+        .expect("query")
+        .expect("demo teacher")
+        .id;
+    let teacher = Actor::User(
+        accounts::acting_user(&db, teacher_id, None)
+            .await
+            .expect("teacher"),
+    );
+    let key = GridKey {
+        class_id: cm2.id,
+        period_id,
+        domain_code: "MAT-NBC".to_owned(),
+    };
+    let pupils: Vec<i32> = acquis::grid(&db, &teacher, &key)
+        .await
+        .expect("grid")
+        .rows
+        .iter()
+        .map(|row| row.student_id)
+        .collect();
+    assert_eq!(pupils.len(), PUPILS);
+    Grid {
+        db,
+        teacher,
+        key,
+        pupils,
+    }
+}
+
+/// Saves every pupil's next value; `step` says which value the grid holds now.
+async fn save_all(grid: &Grid, step: usize) {
+    let value = |step: usize| Some(Positionnement::ALL[step % Positionnement::ALL.len()]);
+    let changes: Vec<AcquisChange> = grid
+        .pupils
+        .iter()
+        .map(|&student_id| AcquisChange {
+            student_id,
+            was: if step == 0 { None } else { value(step) },
+            now: value(step + 1),
+        })
+        .collect();
+    let saved = acquis::save(&grid.db, &grid.teacher, &grid.key, &changes)
+        .await
+        .expect("save");
+    assert!(saved.iter().all(|row| row.outcome == AcquisOutcome::Saved));
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let grid = runtime.block_on(grid(&dir));
+    runtime.block_on(save_all(&grid, 0)); // creates the 30 bilans
+    let mut step = 1;
+
+    let mut group = c.benchmark_group("acquis_grid_30");
+    group.measurement_time(Duration::from_secs(10));
+    group.bench_function("save_30_changed_cells", |b| {
+        b.to_async(&runtime).iter(|| {
+            step += 1;
+            save_all(&grid, step - 1)
+        });
+    });
+    group.finish();
+
+    let mut times: Vec<Duration> = (0..1_000)
+        .map(|_| {
+            let start = Instant::now();
+            runtime.block_on(save_all(&grid, step));
+            step += 1;
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "acquis_grid_30/save_30_changed_cells over 1,000 saves: p50 {:?}, p99 {:?}, max {:?}",
+        times[times.len() / 2],
+        times[times.len() * 99 / 100],
+        times[times.len() - 1]
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
