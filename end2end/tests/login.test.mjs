@@ -215,6 +215,10 @@ test('every page of the frame hydrates cleanly when loaded from the server', asy
     ['/parametrage/periodes', "Périodes de l'année"],
     ['/parametrage/import', 'Import des élèves'],
     ['/parametrage/comptes', "Comptes de l'établissement"],
+    ['/saisie/acquis', 'Acquis scolaires'],
+    ['/saisie/elements-programme', 'Éléments du programme'],
+    ['/saisie/parcours', 'Parcours éducatifs'],
+    ['/saisie', 'Acquis scolaires'],
   ]) {
     await page.goto(`${server.url}${path}`);
     await page.getByRole('heading', { name: heading }).waitFor();

@@ -227,3 +227,32 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await noJs.close();
   await context.close();
 });
+
+test('values entered after the session ended are kept and saved once logged in again', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await logIn(context, server, 'enseignant', 'demo-enseignant', { allow: [401] });
+  await openGrid(page, '?domaine=ART-PLA');
+  // The session ends in another tab.
+  const other = await context.newPage();
+  await other.goto(`${server.url}/`);
+  await other.waitForLoadState('networkidle');
+  await other.getByRole('button', { name: 'Se déconnecter' }).click();
+  await other.waitForURL(/\/connexion/);
+
+  await cell(page, 0, 0).click();
+  await page.keyboard.press('4');
+  await page.getByText(/Votre session a expiré : 1 saisie non enregistrée/).waitFor();
+  assert.equal(await selected(page, 0), 3, 'the value stays on the page');
+
+  await other.waitForLoadState('networkidle');
+  await other.fill('#identifiant', 'enseignant');
+  await other.fill('#mot-de-passe', 'demo-enseignant');
+  await other.click('button[type=submit]');
+  await other.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  await page.getByText(saved).waitFor({ timeout: 15_000 });
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await selected(page, 0), 3);
+  assertClean(page, assert);
+  await context.close();
+});
