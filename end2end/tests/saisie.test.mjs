@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import {
   assertAccessible,
   assertClean,
+  contextWithoutJavaScript,
   launchBrowser,
   logIn,
   screenshotDir,
@@ -109,7 +110,9 @@ test('a value changed elsewhere is shown as a conflict, never overwritten', asyn
   await teacher.getByText('Modifié ailleurs entre-temps : « Dépassés ».').waitFor();
   assert.equal(await selected(teacher, 0), 0, 'the teacher still sees their own choice');
   await teacher.screenshot({ path: path.join(screenshotDir, 'acquis-conflit.png'), fullPage: true });
-  await teacher.getByRole('button', { name: 'Garder ma saisie' }).click();
+  // The row's buttons keep their keys inside the grid.
+  await teacher.getByRole('button', { name: 'Garder ma saisie' }).focus();
+  await teacher.keyboard.press('Enter');
   await teacher.getByText(saved).waitFor();
 
   await director.reload();
@@ -128,7 +131,7 @@ test('values entered while the connection is lost are kept and saved when it is 
   await context.setOffline(true);
   await cell(page, 0, 0).click();
   await page.keyboard.press('2');
-  await page.getByText(/Connexion perdue : 1 saisie non enregistrée/).waitFor();
+  await page.getByText(/Connexion perdue : 1 saisie non enregistrée est gardée/).waitFor();
   await context.setOffline(false);
   await page.getByText(saved).waitFor();
   await page.reload();
@@ -214,8 +217,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   assertClean(page, assert);
 
   const cookies = await context.cookies();
-  const noJs = await browser.newContext({ javaScriptEnabled: false });
-  noJs.javaScriptDisabled = true;
+  const noJs = await contextWithoutJavaScript(browser);
   await noJs.addCookies(cookies);
   const plain = await noJs.newPage();
   await plain.goto(`${server.url}/saisie/parcours`);
@@ -241,7 +243,7 @@ test('values entered after the session ended are kept and saved once logged in a
 
   await cell(page, 0, 0).click();
   await page.keyboard.press('4');
-  await page.getByText(/Votre session a expiré : 1 saisie non enregistrée/).waitFor();
+  await page.getByText(/Vous n'êtes plus connecté : 1 saisie non enregistrée est gardée/).waitFor();
   assert.equal(await selected(page, 0), 3, 'the value stays on the page');
 
   await other.waitForLoadState('networkidle');

@@ -406,15 +406,17 @@ async fn grids_exist_only_for_the_classes_one_teaches_and_their_pupils() {
     // A CP pupil cannot be slipped into the CM2's grid.
     let director = actor(&t.db, "direction").await;
     let cp_pupil = acquis::grid(&t.db, &director, &cp_grid).await.unwrap().rows[0].student_id;
-    let refused = acquis::save(
+    let slipped = acquis::save(
         &t.db,
         &teacher,
         &grid_key(cm2, trimestre_1, "FRA-LGO"),
         &[change(cp_pupil, None, Some(Positionnement::Atteints))],
     )
     .await
-    .unwrap_err();
-    assert!(refused.field_message("eleve").is_some(), "{refused:?}");
+    .unwrap();
+    assert_eq!(slipped[0].outcome, AcquisOutcome::NotInGrid);
+    let cp_rows = acquis::grid(&t.db, &director, &cp_grid).await.unwrap().rows;
+    assert_eq!(cp_rows[0].status, BilanStatus::NonCree, "nothing written");
 
     // The teacher fills in their class only; the director every class.
     let school = establishments::find_by_uai(&t.db, &Uai::parse("0259999X").unwrap())
@@ -585,4 +587,89 @@ async fn the_bilan_guard_refuses_a_stale_or_locked_read() {
         "locked since it was read"
     );
     assert_eq!(read().await.version, second.version, "nothing bumped");
+}
+
+#[tokio::test]
+async fn a_pupil_who_left_the_grid_is_reported_and_a_pupil_twice_is_refused() {
+    use app::entities::student;
+    let t = test_db().await;
+    let (cm2, cp, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let oral = grid_key(cm2, trimestre_1, "FRA-LGO");
+    let rows = acquis::grid(&t.db, &teacher, &oral).await.unwrap().rows;
+    let (moved, stays) = (rows[0].student_id, rows[1].student_id);
+    let refused = acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[
+            change(stays, None, Some(Positionnement::Atteints)),
+            change(stays, None, Some(Positionnement::Depasses)),
+        ],
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.field_message("eleve").is_some(), "{refused:?}");
+
+    // The pupil moves to the CP-CE1 while the teacher's grid is open.
+    let pupil = student::Entity::find_by_id(moved)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut pupil: student::ActiveModel = pupil.into();
+    pupil.class_id = Set(Some(cp));
+    pupil.update(&t.db).await.unwrap();
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &oral,
+        &[
+            change(moved, None, Some(Positionnement::Atteints)),
+            change(stays, None, Some(Positionnement::Atteints)),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved[0].outcome, AcquisOutcome::NotInGrid);
+    assert_eq!(saved[0].status, BilanStatus::NonCree);
+    assert_eq!(
+        saved[1].outcome,
+        AcquisOutcome::Saved,
+        "the others are saved"
+    );
+    let rows = acquis::grid(&t.db, &teacher, &oral).await.unwrap().rows;
+    assert!(rows.iter().all(|row| row.student_id != moved));
+}
+
+#[tokio::test]
+async fn two_saves_at_once_on_a_new_bilan_give_one_value_and_one_conflict() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let eps = grid_key(cm2, trimestre_1, "EPS-RAC");
+    let pupil = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows[0].student_id;
+    let mine = [change(pupil, None, Some(Positionnement::Atteints))];
+    let theirs = [change(pupil, None, Some(Positionnement::Depasses))];
+    let (first, second) = tokio::join!(
+        acquis::save(&t.db, &teacher, &eps, &mine),
+        acquis::save(&t.db, &director, &eps, &theirs),
+    );
+    let mut outcomes = [
+        first.unwrap()[0].outcome.clone(),
+        second.unwrap()[0].outcome.clone(),
+    ];
+    outcomes.sort_by_key(|outcome| matches!(outcome, AcquisOutcome::Conflict { .. }));
+    assert_eq!(outcomes[0], AcquisOutcome::Saved);
+    assert!(matches!(
+        outcomes[1],
+        AcquisOutcome::Conflict { current: Some(_) }
+    ));
+    let stored = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows[0].value;
+    assert_eq!(
+        outcomes[1],
+        AcquisOutcome::Conflict { current: stored },
+        "the conflict names the value kept"
+    );
 }

@@ -62,10 +62,13 @@ pub struct Selection {
 
 impl Selection {
     pub fn resolve(classes: &[TeachingClass], query: &SaisieQuery) -> Option<Selection> {
+        // A class without periods has nothing to fill in: the first class that has some.
+        let has_periods = |class: &&TeachingClass| !class.periods.is_empty();
         let class = classes
             .iter()
+            .filter(has_periods)
             .find(|class| query.classe == Some(class.id))
-            .or_else(|| classes.first())?
+            .or_else(|| classes.iter().find(has_periods))?
             .clone();
         let period = class
             .periods
@@ -142,6 +145,9 @@ pub enum AcquisOutcome {
     Conflict { current: Option<Positionnement> },
     /// The bilan is locked: nothing was written.
     Locked,
+    /// The pupil is no longer in this grid (moved to another class, left before the period):
+    /// nothing was written.
+    NotInGrid,
 }
 
 /// A changed cell's outcome and its pupil's bilan status after the save.

@@ -5,11 +5,13 @@ use crate::api::saisie::{
 };
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
 use crate::error::AppError;
-use leptos::either::{Either, EitherOf3};
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Quiet time after the last change before the grid saves itself.
@@ -84,6 +86,8 @@ enum RowSync {
     Conflict(Option<Positionnement>),
     /// The bilan is locked: the row is read-only.
     Locked,
+    /// The pupil left this grid since it was loaded (another class, gone): read-only.
+    Gone,
 }
 
 /// One pupil's row. Reference-counted signals, so that the unsaved values can still be sent
@@ -98,6 +102,8 @@ struct Row {
     stored: ArcRwSignal<Option<Positionnement>>,
     status: ArcRwSignal<BilanStatus>,
     sync: ArcRwSignal<RowSync>,
+    /// Changed on this page: its row then says when it is saved.
+    changed_here: ArcRwSignal<bool>,
 }
 
 impl Row {
@@ -115,11 +121,13 @@ impl Row {
             } else {
                 RowSync::Saved
             }),
+            changed_here: ArcRwSignal::new(false),
         }
     }
 
+    /// Locked, or no longer in the grid: nothing can be written to the row.
     fn is_locked(&self) -> bool {
-        self.sync.get_untracked() == RowSync::Locked
+        matches!(self.sync.get_untracked(), RowSync::Locked | RowSync::Gone)
     }
 
     /// Sets the value as the teacher chose it (also a way out of a conflict).
@@ -129,6 +137,7 @@ impl Row {
         }
         self.value.set(value);
         self.sync.set(RowSync::Pending);
+        self.changed_here.set(true);
     }
 
     /// The change to send, if the row has one and is not waiting for the teacher or a lock.
@@ -169,6 +178,10 @@ impl Row {
                 self.value.set(self.stored.get_untracked());
                 self.sync.set(RowSync::Locked);
             }
+            AcquisOutcome::NotInGrid => {
+                self.value.set(self.stored.get_untracked());
+                self.sync.set(RowSync::Gone);
+            }
         }
     }
 }
@@ -185,10 +198,10 @@ enum Away {
 struct Saver {
     key: GridKey,
     rows: Vec<Row>,
-    in_flight: RwSignal<bool>,
-    away: RwSignal<Option<Away>>,
+    in_flight: Arc<AtomicBool>,
+    away: ArcRwSignal<Option<Away>>,
     /// Changes since load: each schedules a save; only the last one's timer saves.
-    generation: StoredValue<u64>,
+    generation: Arc<AtomicU64>,
 }
 
 impl Saver {
@@ -204,6 +217,11 @@ impl Saver {
             .count()
     }
 
+    /// Values not stored: pending ones and those waiting for the teacher's choice.
+    fn unsaved(&self) -> usize {
+        self.pending() + self.conflicts()
+    }
+
     fn conflicts(&self) -> usize {
         self.rows
             .iter()
@@ -212,12 +230,11 @@ impl Saver {
     }
 
     fn schedule(&self, delay: Duration) {
-        let generation = self.generation.get_value() + 1;
-        self.generation.set_value(generation);
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let saver = self.clone();
         set_timeout(
             move || {
-                if saver.generation.try_get_value() == Some(generation) {
+                if saver.generation.load(Ordering::SeqCst) == generation {
                     saver.save_now();
                 }
             },
@@ -226,7 +243,7 @@ impl Saver {
     }
 
     fn save_now(&self) {
-        if self.in_flight.get_untracked() {
+        if self.in_flight.load(Ordering::SeqCst) {
             return; // the save under way schedules the next one
         }
         let changes: Vec<(Row, AcquisChange)> = self
@@ -240,16 +257,15 @@ impl Saver {
         for (row, _) in &changes {
             row.sync.set(RowSync::Saving);
         }
-        self.in_flight.set(true);
+        self.in_flight.store(true, Ordering::SeqCst);
         let saver = self.clone();
         leptos::task::spawn_local(async move {
             let sent: Vec<AcquisChange> = changes.iter().map(|(_, c)| c.clone()).collect();
             let key = saver.key.clone();
             let result = save_acquis(key.class_id, key.period_id, key.domain_code, sent).await;
-            // The grid may have been left meanwhile: its signals are then gone.
-            if saver.in_flight.try_set(false).is_some() {
-                return;
-            }
+            // The grid may have been left meanwhile: its state lives on until everything is
+            // saved.
+            saver.in_flight.store(false, Ordering::SeqCst);
             match result {
                 Ok(outcomes) => {
                     saver.away.set(None);
@@ -296,37 +312,32 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
     let saver = Saver {
         key: key.clone(),
         rows: rows.clone(),
-        in_flight: RwSignal::new(false),
-        away: RwSignal::new(None),
-        generation: StoredValue::new(0),
+        in_flight: Arc::new(AtomicBool::new(false)),
+        away: ArcRwSignal::new(None),
+        generation: Arc::new(AtomicU64::new(0)),
     };
     let focus = RwSignal::new((0_usize, 0_usize));
     let row_count = rows.len();
 
-    // Leaving the grid (another domain, another page) sends what is still unsaved.
-    let leaving = rows.clone();
-    let leaving_key = key.clone();
-    on_cleanup(move || {
-        let changes: Vec<AcquisChange> = leaving.iter().filter_map(Row::change).collect();
-        if !changes.is_empty() {
-            let key = leaving_key;
-            leptos::task::spawn_local(async move {
-                let _ = save_acquis(key.class_id, key.period_id, key.domain_code, changes).await;
-            });
-        }
-    });
-    // Back online: try at once.
+    // Leaving the grid (another domain, another page) does not stop its saving: the rows and
+    // the saver are reference-counted and live on until every value is stored; the listeners
+    // stay until then too, so that closing the tab still asks first.
     let online = saver.clone();
     let online_listener = window_event_listener_untyped("online", move |_| online.save_now());
-    on_cleanup(move || online_listener.remove());
-    // Closing the tab with unsaved values asks first.
     let unload = saver.clone();
     let unload_listener = window_event_listener(leptos::ev::beforeunload, move |event| {
-        if untrack(|| unload.pending()) > 0 {
+        if untrack(|| unload.unsaved()) > 0 {
             event.prevent_default();
         }
     });
-    on_cleanup(move || unload_listener.remove());
+    let leaving = saver.clone();
+    on_cleanup(move || {
+        leaving.save_now();
+        if untrack(|| leaving.unsaved()) == 0 {
+            online_listener.remove();
+            unload_listener.remove();
+        }
+    });
 
     let set_value = {
         let saver = saver.clone();
@@ -348,6 +359,17 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
         let rows = rows.clone();
         let set_value = set_value.clone();
         move |event: leptos::ev::KeyboardEvent| {
+            // Only the cells' keys: the buttons of a conflict row keep theirs, and shortcuts
+            // with a modifier are the browser's.
+            let on_cell = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|element| {
+                    element.get_attribute("role").as_deref() == Some("gridcell")
+                });
+            if !on_cell || event.ctrl_key() || event.alt_key() || event.meta_key() {
+                return;
+            }
             let (row, column) = focus.get_untracked();
             let last_row = row_count.saturating_sub(1);
             let last_column = Positionnement::ALL.len() - 1;
@@ -495,7 +517,7 @@ where
             };
             let locked = {
                 let sync = row.sync.clone();
-                move || sync.get() == RowSync::Locked
+                move || matches!(sync.get(), RowSync::Locked | RowSync::Gone)
             };
             let toggle = {
                 let set_value = set_value.clone();
@@ -503,7 +525,7 @@ where
                 let sync = row.sync.clone();
                 move |_| {
                     focus.set((index, column));
-                    if sync.get_untracked() != RowSync::Locked {
+                    if !matches!(sync.get_untracked(), RowSync::Locked | RowSync::Gone) {
                         let next = (current.get_untracked() != Some(value)).then_some(value);
                         set_value(index, next);
                     }
@@ -532,6 +554,7 @@ where
         .collect_view();
     let status = row.status.clone();
     let sync = row.sync.clone();
+    let changed_here = row.changed_here.clone();
     let problem_sync = row.sync.clone();
     let keep_mine = {
         let row = row.clone();
@@ -542,12 +565,13 @@ where
         move |_| {
             row.value.set(row.stored.get_untracked());
             row.sync.set(RowSync::Saved);
+            row.changed_here.set(false);
         }
     };
     let row_class = {
         let sync = row.sync.clone();
         move || match sync.get() {
-            RowSync::Locked => "verrouillee",
+            RowSync::Locked | RowSync::Gone => "verrouillee",
             RowSync::Conflict(_) => "en-conflit",
             RowSync::Failed(_) => "en-echec",
             _ => "",
@@ -570,29 +594,43 @@ where
                     {move || match sync.get() {
                         RowSync::Pending => "À enregistrer",
                         RowSync::Saving => "Enregistrement…",
+                        RowSync::Saved if changed_here.get() => "✓ Enregistré",
                         _ => "",
                     }}
                 </span>
             </td>
         </tr>
         {move || match problem_sync.get() {
-            RowSync::Failed(message) => Some(Either::Left(view! {
+            RowSync::Failed(message) => Some(EitherOf3::A(view! {
                 <tr class=problem_class.clone()>
                     <td colspan="7" class="probleme">{format!("Non enregistré : {message}")}</td>
                 </tr>
             })),
+            RowSync::Gone => Some(EitherOf3::B(view! {
+                <tr class=problem_class.clone()>
+                    <td colspan="7" class="probleme">
+                        "Cet élève n'est plus dans cette classe pour cette période : rechargez la page."
+                    </td>
+                </tr>
+            })),
             RowSync::Conflict(current) => {
-                let theirs = current.map_or("aucune valeur", |value| value.label(scale));
-                Some(Either::Right(view! {
+                let (theirs, take) = match current {
+                    Some(value) => {
+                        let label = value.label(scale);
+                        (format!("« {label} »"), format!("Prendre « {label} »"))
+                    }
+                    None => ("une case vide".to_owned(), "Effacer ma saisie".to_owned()),
+                };
+                Some(EitherOf3::C(view! {
                     <tr class=problem_class.clone()>
                         <td colspan="7" class="probleme">
                             <span class="conflit">
-                                {format!("Modifié ailleurs entre-temps : « {theirs} ».")}
+                                {format!("Modifié ailleurs entre-temps : {theirs}.")}
                                 <button type="button" class="secondaire" on:click=keep_mine.clone()>
                                     "Garder ma saisie"
                                 </button>
                                 <button type="button" class="secondaire" on:click=take_theirs.clone()>
-                                    {format!("Prendre « {theirs} »")}
+                                    {take}
                                 </button>
                             </span>
                         </td>
@@ -627,22 +665,24 @@ fn parse_choice(choice: &str) -> Option<Positionnement> {
 
 /// What the grid says about its saving, in one sentence.
 fn grid_status(pending: usize, conflicts: usize, away: Option<Away>) -> String {
-    let values = match pending {
-        1 => "1 saisie".to_owned(),
-        n => format!("{n} saisies"),
+    let kept = match pending {
+        1 => "1 saisie non enregistrée est gardée".to_owned(),
+        n => format!("{n} saisies non enregistrées sont gardées"),
     };
     match (pending, away) {
-        (0, _) if conflicts > 0 => format!(
-            "{conflicts} élève(s) modifié(s) ailleurs entre-temps : choisissez, sur sa ligne, la valeur à garder."
+        (0, _) if conflicts == 1 => "Une valeur a été modifiée ailleurs entre-temps : choisissez, sur sa ligne, celle à garder.".to_owned(),
+        (0, _) if conflicts > 1 => format!(
+            "{conflicts} valeurs ont été modifiées ailleurs entre-temps : choisissez, sur chaque ligne, celle à garder."
         ),
         (0, _) => "Toutes les saisies sont enregistrées.".to_owned(),
         (_, Some(Away::Connection)) => format!(
-            "Connexion perdue : {values} non enregistrée(s), gardée(s) sur cette page. Nouvel essai toutes les 5 secondes et dès le retour de la connexion."
+            "Connexion perdue : {kept} sur cette page. Nouvel essai toutes les 5 secondes et dès le retour de la connexion."
         ),
         (_, Some(Away::Session)) => format!(
-            "Votre session a expiré : {values} non enregistrée(s), gardée(s) sur cette page. Reconnectez-vous dans un autre onglet (/connexion) : elles seront enregistrées aussitôt."
+            "Vous n'êtes plus connecté : {kept} sur cette page. Reconnectez-vous dans un autre onglet (/connexion) : elles seront enregistrées aussitôt."
         ),
-        (_, None) => format!("{values} en attente d'enregistrement."),
+        (1, None) => "1 saisie en attente d'enregistrement.".to_owned(),
+        (_, None) => format!("{pending} saisies en attente d'enregistrement."),
     }
 }
 

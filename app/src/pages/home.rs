@@ -31,6 +31,7 @@ fn Welcome(session: SessionView) -> impl IntoView {
             .join(", ")
     };
     let is_director = session.has_current_role(Role::Directeur);
+    let fills_in = is_director || session.has_current_role(Role::Enseignant);
     view! {
         <h1>{format!("Bonjour, {}", session.display_name)}</h1>
         {match session.current {
@@ -83,7 +84,32 @@ fn Welcome(session: SessionView) -> impl IntoView {
                 })
             }
         }}
+        {fills_in.then(|| view! { <SaisieLinks /> })}
         {is_director.then(|| view! { <SetupChecklist /> })}
+    }
+}
+
+/// The collective entries, one click from home.
+#[component]
+fn SaisieLinks() -> impl IntoView {
+    view! {
+        <section class="carte" aria-labelledby="saisie-titre">
+            <h2 id="saisie-titre">"Saisie collective"</h2>
+            <ul class="liens">
+                <li>
+                    <a href="/saisie/acquis">"Acquis scolaires"</a>
+                    " — positionner toute la classe, domaine par domaine"
+                </li>
+                <li>
+                    <a href="/saisie/elements-programme">"Éléments du programme"</a>
+                    " — ce qui a été travaillé pendant la période"
+                </li>
+                <li>
+                    <a href="/saisie/parcours">"Parcours éducatifs"</a>
+                    " — citoyen, artistique et culturel, santé"
+                </li>
+            </ul>
+        </section>
     }
 }
 

@@ -75,6 +75,7 @@ fn ParcoursForm(
                         id=field
                         name=name
                         rows="4"
+                        aria-describedby="regle-parcours"
                         prop:value=move || text.get()
                         on:input=move |event| text.set(event_target_value(&event))
                     >

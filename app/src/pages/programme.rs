@@ -211,6 +211,7 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
                                 <textarea
                                     id=input_id
                                     rows="2"
+                                    readonly=move || saving.get()
                                     aria-invalid=move || error.with(Option::is_some).then_some("true")
                                     prop:value=move || value.get()
                                     on:input=move |event| {

@@ -150,9 +150,9 @@ pub fn use_saisie_query() -> Memo<SaisieQuery> {
 /// Why there is nothing to fill in: no class, or a class without periods.
 pub fn nothing_to_fill(classes: &[TeachingClass]) -> &'static str {
     if classes.is_empty() {
-        "Aucune classe ne vous est attribuée cette année : la direction de l'école vous l'attribue dans « Paramétrage »."
+        "Aucune classe ne vous est attribuée cette année : la direction de l'école attribue les classes dans « Paramétrage » › « Classes »."
     } else {
-        "Cette classe ne suit encore aucune période : la direction de l'école les définit dans « Paramétrage », « Périodes »."
+        "Vos classes ne suivent encore aucune période : la direction de l'école définit les périodes dans « Paramétrage » › « Périodes »."
     }
 }
 

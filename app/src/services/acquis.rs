@@ -12,8 +12,8 @@ use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -81,29 +81,37 @@ async fn try_save(
     key: &GridKey,
     changes: &[AcquisChange],
 ) -> Result<Option<Vec<AcquisSaved>>> {
-    let txn = db.begin().await?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some(twice) = changes.iter().find(|c| !seen.insert(c.student_id)) {
+        return Err(AppError::invalid(
+            "eleve",
+            format!("l'élève n° {} figure deux fois", twice.student_id),
+        ));
+    }
+    // SQLite: take the write lock at once, so that a concurrent save waits for this one
+    // instead of failing at its first write.
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
     let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
     let row = context.domain_row(&key.domain_code)?;
     let pupils = pupils_of(&txn, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
-    if let Some(stranger) = changes.iter().find(|c| !by_id.contains_key(&c.student_id)) {
-        return Err(AppError::invalid(
-            "eleve",
-            format!(
-                "l'élève n° {} n'est pas dans cette grille : rechargez la page",
-                stranger.student_id
-            ),
-        ));
-    }
     let mut bilans = bilans_of(&txn, &context, &pupils).await?;
     let lines = lines_of(&txn, &bilans, row).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
     // The cells to write: bilan, its line for the row if any, new value.
     let mut writes = Vec::new();
+    let mut teachers = None;
     for change in changes {
         let existing = bilans.get(&change.student_id);
         let current = existing.and_then(|bilan| value_of(lines.get(&bilan.id)));
-        let outcome = if existing.is_some_and(|b| b.locked_at.is_some()) {
+        let outcome = if !by_id.contains_key(&change.student_id) {
+            AcquisOutcome::NotInGrid
+        } else if existing.is_some_and(|b| b.locked_at.is_some()) {
             AcquisOutcome::Locked
         } else if current == change.now {
             AcquisOutcome::Saved
@@ -111,9 +119,18 @@ async fn try_save(
             AcquisOutcome::Conflict { current }
         } else {
             if existing.is_none() {
+                let teachers = match &teachers {
+                    Some(teachers) => teachers,
+                    None => teachers.insert(bilans::class_teachers(&txn, context.class.id).await?),
+                };
                 let pupil = by_id[&change.student_id];
-                let created =
-                    bilans::create(&txn, pupil, context.class.id, context.period.id).await?;
+                let (class_id, period_id) = (context.class.id, context.period.id);
+                let Some(created) =
+                    bilans::create(&txn, pupil, class_id, period_id, teachers).await?
+                else {
+                    txn.rollback().await?;
+                    return Ok(None);
+                };
                 bilans.insert(change.student_id, created);
             }
             writes.push((change.student_id, change.now));
@@ -175,7 +192,8 @@ async fn try_save(
     ))
 }
 
-/// The pupils of the grid: enrolled in the class and not gone before the period starts, or
+/// The pupils of the grid: enrolled in the class during the period (arrived before it ends, not
+/// gone before it starts), or
 /// with a bilan of this class and period; only those whose level has the row.
 async fn pupils_of(
     db: &impl ConnectionTrait,
@@ -194,6 +212,11 @@ async fn pupils_of(
             Condition::any()
                 .add(student::Column::LeftOn.is_null())
                 .add(student::Column::LeftOn.gte(context.period.starts_on)),
+        )
+        .add(
+            Condition::any()
+                .add(student::Column::EnteredOn.is_null())
+                .add(student::Column::EnteredOn.lte(context.period.ends_on)),
         );
     let mut pupils: Vec<student::Model> = student::Entity::find()
         .filter(
@@ -209,7 +232,7 @@ async fn pupils_of(
             None => true,
         })
         .collect();
-    pupils.sort_by_cached_key(|pupil| display_name(pupil).to_lowercase());
+    pupils.sort_by_cached_key(|pupil| sort_key(&display_name(pupil)));
     Ok(pupils)
 }
 
@@ -308,6 +331,16 @@ fn level_of(pupil: &student::Model) -> Option<Level> {
         .level
         .as_deref()
         .and_then(|level| Level::parse(level).ok())
+}
+
+/// Names in French order: accents and case set aside (« ÉMERY » between « DUPONT » and
+/// « FABRE »).
+fn sort_key(name: &str) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    name.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// « NOM Prénoms », the name in use first.

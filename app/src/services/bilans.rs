@@ -7,10 +7,8 @@ use crate::domain::{BilanStatus, Level};
 use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
 use crate::error::Result;
 use crate::services::accounts;
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
 use std::collections::{HashMap, HashSet};
 
 /// Every write to bilans asks here first, inside the writing transaction, for all the bilans it
@@ -43,14 +41,8 @@ pub async fn guard_writes(db: &impl ConnectionTrait, read: &[&bilan::Model]) -> 
     Ok(bumped.rows_affected == read.len() as u64)
 }
 
-/// A new bilan (« en cours ») for the pupil and period, showing the pupil's identity and the
-/// class's teachers as they are now.
-pub async fn create(
-    db: &impl ConnectionTrait,
-    pupil: &student::Model,
-    class_id: i32,
-    period_id: i32,
-) -> Result<bilan::Model> {
+/// The class's teachers as a new bilan shows them (a JSON array of display names).
+pub async fn class_teachers(db: &impl ConnectionTrait, class_id: i32) -> Result<serde_json::Value> {
     let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
         .filter(teacher_assignment::Column::ClassId.eq(class_id))
         .all(db)
@@ -66,8 +58,21 @@ pub async fn create(
         .iter()
         .map(accounts::display_name)
         .collect();
+    Ok(serde_json::json!(teachers))
+}
+
+/// A new bilan (« en cours ») for the pupil and period, showing the pupil's identity as it is
+/// now and the given teachers (`class_teachers`). `None` when the pupil's bilan for the period
+/// was created meanwhile by another write: the caller reads again.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    pupil: &student::Model,
+    class_id: i32,
+    period_id: i32,
+    teachers: &serde_json::Value,
+) -> Result<Option<bilan::Model>> {
     let now = chrono::Utc::now();
-    Ok(bilan::ActiveModel {
+    let bilan = bilan::ActiveModel {
         student_id: Set(pupil.id),
         period_id: Set(period_id),
         class_id: Set(class_id),
@@ -78,14 +83,27 @@ pub async fn create(
         first_names: Set(pupil.first_names.clone()),
         birth_date: Set(pupil.birth_date),
         sex: Set(pupil.sex.clone()),
-        teachers: Set(serde_json::json!(teachers)),
+        teachers: Set(teachers.clone()),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
+    };
+    let inserted = bilan::Entity::insert(bilan)
+        .on_conflict(
+            OnConflict::columns([bilan::Column::StudentId, bilan::Column::PeriodId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_with_returning(db)
+        .await;
+    match inserted {
+        Ok(bilan) => Ok(Some(bilan)),
+        // Nothing inserted: the row that conflicted is not returned (PostgreSQL answers no row,
+        // SQLite no insert).
+        Err(DbErr::RecordNotInserted | DbErr::RecordNotFound(_)) => Ok(None),
+        Err(error) => Err(error.into()),
     }
-    .insert(db)
-    .await?)
 }
 
 /// The status of each given bilan of one class and period (by bilan id). `levels` gives each
@@ -95,9 +113,9 @@ pub async fn statuses(
     class_levels: &[Level],
     bilans: &[(&bilan::Model, Option<Level>)],
 ) -> Result<HashMap<i32, BilanStatus>> {
-    let Some((first, _)) = bilans.first() else {
+    if bilans.is_empty() {
         return Ok(HashMap::new());
-    };
+    }
     let ids: Vec<i32> = bilans.iter().map(|(bilan, _)| bilan.id).collect();
     let mut lines: HashMap<i32, Vec<bilan_line::Model>> = HashMap::new();
     for line in bilan_line::Entity::find()
@@ -107,14 +125,23 @@ pub async fn statuses(
     {
         lines.entry(line.bilan_id).or_default().push(line);
     }
-    // (level, domain code) of the class's lists that have at least one element.
-    let class_lists: HashSet<(String, String)> = programme_element::Entity::find()
-        .filter(programme_element::Column::ClassId.eq(first.class_id))
-        .filter(programme_element::Column::PeriodId.eq(first.period_id))
+    // (class, period, level, domain code) of the class lists that have at least one element.
+    let class_lists: HashSet<(i32, i32, String, String)> = programme_element::Entity::find()
+        .filter(
+            programme_element::Column::ClassId
+                .is_in(bilans.iter().map(|(bilan, _)| bilan.class_id)),
+        )
+        .filter(
+            programme_element::Column::PeriodId
+                .is_in(bilans.iter().map(|(bilan, _)| bilan.period_id)),
+        )
         .all(db)
         .await?
         .into_iter()
-        .map(|element| (element.level, element.domain_code))
+        .map(|element| {
+            let key = (element.class_id, element.period_id);
+            (key.0, key.1, element.level, element.domain_code)
+        })
         .collect();
     let no_lines = Vec::new();
     Ok(bilans
@@ -133,9 +160,19 @@ pub async fn statuses(
                         .and_then(|line| line.elements.as_ref())
                         .and_then(|elements| elements.as_array())
                         .map(|elements| !elements.is_empty());
+                    // A pupil without a level (ULIS) takes any of the class's lists.
+                    let levels = match level {
+                        Some(level) => std::slice::from_ref(level),
+                        None => class_levels,
+                    };
                     let class_elements = || {
-                        level.is_some_and(|level| {
-                            class_lists.contains(&(level.code().to_owned(), row.code.to_owned()))
+                        levels.iter().any(|level| {
+                            class_lists.contains(&(
+                                bilan.class_id,
+                                bilan.period_id,
+                                level.code().to_owned(),
+                                row.code.to_owned(),
+                            ))
                         })
                     };
                     RowFacts {
