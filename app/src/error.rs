@@ -58,6 +58,10 @@ pub enum AppError {
     /// 422: input that does not follow the rules, field by field.
     #[error("{}", .0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ; "))]
     Invalid(Vec<FieldError>),
+    /// 409: what was edited changed meanwhile (another tab, a co-teacher); nothing was written.
+    /// Carries what is stored now, for the person to choose.
+    #[error("Modifié ailleurs entre-temps : rien n'est enregistré.")]
+    ChangedMeanwhile { current: Vec<String> },
     /// 429: too many failed logins for this account or this address.
     #[error("Trop de tentatives de connexion : réessayez dans {minutes} minute(s).")]
     TooManyAttempts { minutes: i64 },
@@ -90,6 +94,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
             AppError::Forbidden | AppError::PasswordChangeRequired | AppError::CrossSite => 403,
             AppError::NotFound { .. } => 404,
+            AppError::ChangedMeanwhile { .. } => 409,
             AppError::Invalid(_) => 422,
             AppError::TooManyAttempts { .. } => 429,
             AppError::Internal => 500,

@@ -12,6 +12,7 @@ import {
   logIn,
   screenshotDir,
   startServer,
+  watchedPage,
 } from '../support.mjs';
 
 let server;
@@ -256,5 +257,32 @@ test('values entered after the session ended are kept and saved once logged in a
   await page.waitForLoadState('networkidle');
   assert.equal(await selected(page, 0), 3);
   assertClean(page, assert);
+  await context.close();
+});
+
+test('a programme list changed elsewhere meanwhile is shown; the teacher keeps theirs', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const teacher = await logIn(context, server, 'enseignant', 'demo-enseignant', { allow: [409] });
+  const other = await watchedPage(context);
+  for (const page of [teacher, other]) {
+    await page.goto(`${server.url}/saisie/elements-programme?domaine=FRA-ECR`);
+    await page.waitForLoadState('networkidle');
+  }
+  await other.getByRole('button', { name: 'Ajouter un élément' }).click();
+  await other.locator('#element-1').fill('Copier un poème');
+  await other.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await other.getByText('Enregistré : 1 élément(s).').waitFor();
+
+  await teacher.getByRole('button', { name: 'Ajouter un élément' }).click();
+  await teacher.locator('#element-1').fill('Écrire la suite d\'un récit');
+  await teacher.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+  await teacher.getByText('Pendant votre saisie, la liste enregistrée est devenue :').waitFor();
+  await teacher.locator('.conflit-liste li', { hasText: 'Copier un poème' }).waitFor();
+  await teacher.getByRole('button', { name: 'Garder ma liste' }).click();
+  await teacher.getByText('Enregistré : 1 élément(s).').waitFor();
+  await other.reload();
+  await other.waitForLoadState('networkidle');
+  assert.equal(await other.locator('#element-1').inputValue(), 'Écrire la suite d\'un récit');
+  assertClean(teacher, assert);
   await context.close();
 });

@@ -729,7 +729,7 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         ),
         (
             "/api/save-programme-list",
-            serde_json::json!({ "class_id": cp.id, "level": "Cp", "period_id": period_id, "domain_code": "FRA-LGO", "items": ["Lire"] }),
+            serde_json::json!({ "class_id": cp.id, "level": "Cp", "period_id": period_id, "domain_code": "FRA-LGO", "was": [], "items": ["Lire"] }),
         ),
     ];
 

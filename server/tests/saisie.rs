@@ -72,6 +72,7 @@ async fn the_teacher_of_a_class_saves_its_ordered_lists() {
         &t.db,
         &teacher,
         &oral,
+        &[],
         &texts(&[
             "  Exposé sur un livre lu ",
             "Débat réglé sur le harcèlement",
@@ -88,10 +89,21 @@ async fn the_teacher_of_a_class_saves_its_ordered_lists() {
         &t.db,
         &teacher,
         &oral,
+        &saved,
         &texts(&["Débat réglé sur le harcèlement"]),
     )
     .await
     .unwrap();
+    // A page that loaded the list before that change is told, with the list as it is now.
+    let stale = save_elements(&t.db, &teacher, &oral, &saved, &texts(&["Lire"]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        stale,
+        AppError::ChangedMeanwhile {
+            current: texts(&["Débat réglé sur le harcèlement"])
+        }
+    );
     assert_eq!(
         elements(&t.db, &teacher, &oral).await.unwrap(),
         ["Débat réglé sur le harcèlement"]
@@ -104,6 +116,7 @@ async fn the_teacher_of_a_class_saves_its_ordered_lists() {
         &t.db,
         &teacher,
         &oral,
+        &texts(&["Débat réglé sur le harcèlement"]),
         &texts(&["Lire", "  ", &"x".repeat(301)]),
     )
     .await
@@ -129,7 +142,7 @@ async fn lists_exist_only_for_the_class_levels_periods_and_domains() {
         (key(cm2, Level::Cm2, 999_999, "FRA-LGO"), "periode"),
     ];
     for (wrong, field) in cases {
-        let refused = save_elements(&t.db, &teacher, &wrong, &items)
+        let refused = save_elements(&t.db, &teacher, &wrong, &[], &items)
             .await
             .unwrap_err();
         assert!(
@@ -140,7 +153,7 @@ async fn lists_exist_only_for_the_class_levels_periods_and_domains() {
     // The demo teacher does not teach the CP-CE1; the parent teaches nothing.
     let not_theirs = key(cp, Level::Cp, trimestre_1, "FRA-LGO");
     assert_eq!(
-        save_elements(&t.db, &teacher, &not_theirs, &items).await,
+        save_elements(&t.db, &teacher, &not_theirs, &[], &items).await,
         Err(AppError::Forbidden)
     );
     let parent = actor(&t.db, "parent").await;
@@ -349,6 +362,7 @@ async fn a_bilan_is_complete_with_three_complete_rows_and_the_appreciation() {
             &t.db,
             &teacher,
             &key(cm2, Level::Cm2, trimestre_1, code),
+            &[],
             &texts(&["Un élément travaillé"]),
         )
         .await

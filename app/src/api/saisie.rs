@@ -292,13 +292,15 @@ pub async fn parcours_page(query: SaisieQuery) -> Result<SaisiePage<Vec<Parcours
     )
 }
 
-/// Replaces the programme elements of a class, level, period and domain row.
+/// Replaces the programme elements of a class, level, period and domain row, if they are still
+/// `was` (as the page loaded them).
 #[server(endpoint = "save-programme-list", input = Json)]
 pub async fn save_programme_list(
     class_id: i32,
     level: Level,
     period_id: i32,
     domain_code: String,
+    was: Vec<String>,
     items: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
     use crate::auth::RequestContext;
@@ -313,7 +315,7 @@ pub async fn save_programme_list(
                 period_id,
                 domain_code,
             };
-            programme::save_elements(&request.db, &actor, &key, &items).await
+            programme::save_elements(&request.db, &actor, &key, &was, &items).await
         }
         .await,
     )

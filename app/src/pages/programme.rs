@@ -146,28 +146,49 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
     });
     on_cleanup(move || unload_listener.remove());
 
-    let save = {
-        let domain_code = domain.code.clone();
-        let (class_id, period_id) = (selection.class.id, selection.period.id);
-        move |_| {
-            if saving.get_untracked() {
-                return;
+    // The list as stored when the page last loaded or saved it: the `was` of the next save.
+    let stored = StoredValue::new(list.items.clone());
+    let target = StoredValue::new((selection.class.id, selection.period.id, domain.code.clone()));
+    let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
+        saving.set(true);
+        outcome.set(None);
+        let texts = items.texts();
+        let was = stored.get_value();
+        let (class_id, period_id, domain_code) = target.get_value();
+        leptos::task::spawn_local(async move {
+            let result =
+                save_programme_list(class_id, level, period_id, domain_code, was, texts).await;
+            if saving.try_set(false).is_some() {
+                return; // the editor was left meanwhile
             }
-            saving.set(true);
+            outcome.set(Some(result.map(|saved| {
+                stored.set_value(saved.clone());
+                items.replace(&saved);
+                saved.len()
+            })));
+        });
+    };
+    // Changed elsewhere meanwhile: keep one's own list (saved over theirs) or take theirs.
+    let theirs = move || {
+        outcome.with(|outcome| match outcome {
+            Some(Err(AppError::ChangedMeanwhile { current })) => Some(current.clone()),
+            _ => None,
+        })
+    };
+    let keep_mine = move |_| {
+        if let Some(current) = theirs() {
+            stored.set_value(current);
+            save();
+        }
+    };
+    let take_theirs = move |_| {
+        if let Some(current) = theirs() {
+            stored.set_value(current.clone());
+            items.replace(&current);
             outcome.set(None);
-            let texts = items.texts();
-            let domain_code = domain_code.clone();
-            leptos::task::spawn_local(async move {
-                let result =
-                    save_programme_list(class_id, level, period_id, domain_code, texts).await;
-                if saving.try_set(false).is_some() {
-                    return; // the editor was left meanwhile
-                }
-                outcome.set(Some(result.map(|saved| {
-                    items.replace(&saved);
-                    saved.len()
-                })));
-            });
         }
     };
     let suggestions = list.suggestions;
@@ -279,7 +300,7 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
                     type="button"
                     class="principal"
                     disabled=move || saving.get()
-                    on:click=save
+                    on:click=move |_| save()
                 >
                     {move || if saving.get() { "Enregistrement…" } else { "Enregistrer" }}
                 </button>
@@ -287,6 +308,9 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
             <p class="etat-elements" role="status" aria-live="polite">
                 {move || match outcome.get() {
                     Some(Ok(count)) => format!("Enregistré : {count} élément(s)."),
+                    Some(Err(AppError::ChangedMeanwhile { .. })) => {
+                        "Rien n'est enregistré : la liste a été modifiée ailleurs entre-temps.".to_owned()
+                    }
                     Some(Err(AppError::Invalid(_))) => {
                         "Rien n'est enregistré : corrigez les éléments signalés.".to_owned()
                     }
@@ -295,6 +319,27 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
                     None => String::new(),
                 }}
             </p>
+            {move || theirs().map(|current| view! {
+                <div class="alerte conflit-liste" role="alert">
+                    <p>"Pendant votre saisie, la liste enregistrée est devenue :"</p>
+                    {if current.is_empty() {
+                        Some(view! { <p>"(aucun élément)"</p> })
+                    } else {
+                        None
+                    }}
+                    <ol>
+                        {current.into_iter().map(|item| view! { <li>{item}</li> }).collect_view()}
+                    </ol>
+                    <div class="actions-elements">
+                        <button type="button" class="secondaire" on:click=keep_mine>
+                            "Garder ma liste"
+                        </button>
+                        <button type="button" class="secondaire" on:click=take_theirs>
+                            "Prendre cette liste"
+                        </button>
+                    </div>
+                </div>
+            })}
             <Show when=move || show_aide.get()>
                 <section id="aide-saisie" class="aide-saisie" aria-labelledby="titre-aide">
                     <h3 id="titre-aide">"Aide à la saisie (programmes nationaux)"</h3>

@@ -9,7 +9,7 @@ use crate::services::access::Actor;
 use crate::services::{audit, saisie};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    SqliteTransactionMode, TransactionOptions, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -41,12 +41,15 @@ pub async fn elements(
         .collect())
 }
 
-/// Replaces the list with `items`, in that order, in one transaction. Every item is checked
-/// (not blank, ≤ 300 characters) and a refusal names each one at fault (`element-N`).
+/// Replaces the list with `items`, in that order, in one transaction, if it is still `was` (the
+/// list as the page loaded it); else nothing is written and `ChangedMeanwhile` carries the
+/// stored list. Every item is checked (not blank, ≤ 300 characters) and a refusal names each
+/// one at fault (`element-N`).
 pub async fn save_elements(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     key: &ListKey,
+    was: &[String],
     items: &[String],
 ) -> Result<Vec<String>> {
     let establishment_id = check_key(db, actor, key).await?;
@@ -72,7 +75,20 @@ pub async fn save_elements(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    let current: Vec<String> = rows_of(&txn, key)
+        .await?
+        .into_iter()
+        .map(|row| row.text)
+        .collect();
+    if current != was {
+        return Err(AppError::ChangedMeanwhile { current });
+    }
     programme_element::Entity::delete_many()
         .filter(list_filter(key))
         .exec(&txn)
