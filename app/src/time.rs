@@ -10,6 +10,19 @@ pub fn today_in_paris() -> NaiveDate {
         .date_naive()
 }
 
+/// A moment as read in France: `28/11/2026 à 14 h 05` (Europe/Paris).
+#[cfg(feature = "ssr")]
+pub fn format_moment(moment: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    let local = moment.with_timezone(&chrono_tz::Europe::Paris);
+    format!(
+        "{} à {} h {:02}",
+        format_date(local.date_naive()),
+        local.hour(),
+        local.minute()
+    )
+}
+
 /// `28/11/2026`. Written by hand rather than with chrono's `format`: its strftime machinery
 /// would weigh on the browser bundle.
 pub fn format_date(date: NaiveDate) -> String {
@@ -36,6 +49,20 @@ pub fn parse_input_date(value: &str) -> Option<NaiveDate> {
 mod tests {
     use super::{format_date, input_date, parse_input_date};
     use chrono::NaiveDate;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn moments_are_written_in_paris_time() {
+        use chrono::TimeZone;
+        let winter = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 13, 5, 0)
+            .unwrap();
+        assert_eq!(super::format_moment(winter), "28/11/2026 à 14 h 05");
+        let summer = chrono::Utc
+            .with_ymd_and_hms(2027, 6, 30, 22, 30, 0)
+            .unwrap();
+        assert_eq!(super::format_moment(summer), "01/07/2027 à 0 h 30");
+    }
 
     #[test]
     fn dates_are_written_day_month_year() {

@@ -219,6 +219,7 @@ test('every page of the frame hydrates cleanly when loaded from the server', asy
     ['/saisie/elements-programme', 'Éléments du programme'],
     ['/saisie/parcours', 'Parcours éducatifs'],
     ['/saisie', 'Acquis scolaires'],
+    ['/bilans', 'Bilans'],
   ]) {
     await page.goto(`${server.url}${path}`);
     await page.getByRole('heading', { name: heading }).waitFor();

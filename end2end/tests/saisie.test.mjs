@@ -286,3 +286,35 @@ test('a programme list changed elsewhere meanwhile is shown; the teacher keeps t
   assertClean(teacher, assert);
   await context.close();
 });
+
+test('the bilans of a class: created at once, an incomplete one is not locked', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
+  const page = await logIn(context, server, 'direction', 'demo-direction');
+  await page.getByRole('link', { name: 'Bilans' }).click();
+  await page.waitForURL(/\/bilans/);
+  await page.waitForLoadState('networkidle');
+  // The CP-CE1: no other test writes to it.
+  const cp = await page.locator('#choix-classe option', { hasText: 'CP' }).getAttribute('value');
+  await page.locator('#choix-classe').selectOption(cp);
+  await page.waitForURL(new RegExp(`classe=${cp}`));
+  await page.locator('caption', { hasText: 'CP' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  const rows = page.locator('table.liste-bilans tbody tr');
+  const count = await rows.count();
+  const notCreated = await page.locator('.statut-bilan.non-cree').count();
+  assert.ok(notCreated > 0 && notCreated <= count);
+
+  await page.getByRole('checkbox', { name: 'Sélectionner tous les élèves' }).check();
+  await page.getByRole('button', { name: 'Créer les bilans sélectionnés' }).click();
+  await page.getByText(`${notCreated} bilan(s) créé(s).`).waitFor();
+  await page.locator('.statut-bilan.non-cree').first().waitFor({ state: 'detached' });
+
+  await rows.first().getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Verrouiller les bilans sélectionnés', exact: true }).click();
+  await page.getByText('0 bilan(s) verrouillé(s).').waitFor();
+  await page.getByText(/son bilan est incomplet/).waitFor();
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'bilans-tablette.png'), fullPage: true });
+  assertClean(page, assert);
+  await context.close();
+});

@@ -200,6 +200,48 @@ fn change(
     }
 }
 
+/// Positions the pupil on three rows of the CM2, each with a class element: three complete rows.
+async fn three_complete_rows(
+    db: &DatabaseConnection,
+    teacher: &Actor,
+    class_id: i32,
+    period_id: i32,
+    pupil: i32,
+) {
+    for code in ["FRA-LGO", "FRA-LEC", "EPS-RAC"] {
+        save_elements(
+            db,
+            teacher,
+            &key(class_id, Level::Cm2, period_id, code),
+            &[],
+            &texts(&["Un élément travaillé"]),
+        )
+        .await
+        .unwrap();
+        acquis::save(
+            db,
+            teacher,
+            &grid_key(class_id, period_id, code),
+            &[change(pupil, None, Some(Positionnement::Atteints))],
+        )
+        .await
+        .unwrap();
+    }
+}
+
+/// Writes the appréciation générale of the pupil's bilan (its editor comes with the bilans).
+async fn write_appreciation(db: &DatabaseConnection, pupil: i32) {
+    let written = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(pupil))
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut appreciation: bilan::ActiveModel = written.into();
+    appreciation.appreciation = Set(Some("Bon trimestre.".to_owned()));
+    appreciation.update(db).await.unwrap();
+}
+
 #[tokio::test]
 async fn the_first_value_creates_the_bilan_and_the_grid_reads_it_back() {
     let t = test_db().await;
@@ -357,25 +399,7 @@ async fn a_bilan_is_complete_with_three_complete_rows_and_the_appreciation() {
         .unwrap()
         .rows[0]
         .student_id;
-    for code in ["FRA-LGO", "FRA-LEC", "EPS-RAC"] {
-        save_elements(
-            &t.db,
-            &teacher,
-            &key(cm2, Level::Cm2, trimestre_1, code),
-            &[],
-            &texts(&["Un élément travaillé"]),
-        )
-        .await
-        .unwrap();
-        acquis::save(
-            &t.db,
-            &teacher,
-            &grid_key(cm2, trimestre_1, code),
-            &[change(pupil, None, Some(Positionnement::Atteints))],
-        )
-        .await
-        .unwrap();
-    }
+    three_complete_rows(&t.db, &teacher, cm2, trimestre_1, pupil).await;
     let status = |rows: Vec<app::api::saisie::AcquisRow>| {
         rows.into_iter()
             .find(|row| row.student_id == pupil)
@@ -385,15 +409,7 @@ async fn a_bilan_is_complete_with_three_complete_rows_and_the_appreciation() {
     let eps = grid_key(cm2, trimestre_1, "EPS-RAC");
     let rows = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows;
     assert_eq!(status(rows), BilanStatus::EnCours, "no appréciation yet");
-    let written = bilan::Entity::find()
-        .filter(bilan::Column::StudentId.eq(pupil))
-        .one(&t.db)
-        .await
-        .unwrap()
-        .unwrap();
-    let mut appreciation: bilan::ActiveModel = written.into();
-    appreciation.appreciation = Set(Some("Bon trimestre.".to_owned()));
-    appreciation.update(&t.db).await.unwrap();
+    write_appreciation(&t.db, pupil).await;
     let rows = acquis::grid(&t.db, &teacher, &eps).await.unwrap().rows;
     assert_eq!(status(rows), BilanStatus::Complet);
 }
@@ -686,4 +702,134 @@ async fn two_saves_at_once_on_a_new_bilan_give_one_value_and_one_conflict() {
         AcquisOutcome::Conflict { current: stored },
         "the conflict names the value kept"
     );
+}
+
+#[tokio::test]
+async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_only() {
+    use app::api::bilans::BilanAction;
+    use app::services::bilan_list;
+    let t = test_db().await;
+    let (cm2, cp, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let list = bilan_list::list(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap();
+    assert_eq!(list.teachers, ["M. Marc Durand"]);
+    assert!(!list.may_unlock);
+    assert_eq!(list.rows[0].number, 1);
+    assert!(
+        list.rows
+            .iter()
+            .all(|row| row.status == BilanStatus::NonCree)
+    );
+    let (first, second) = (list.rows[0].student_id, list.rows[1].student_id);
+
+    let created = bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Create,
+        &[first, second],
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.done, 2);
+    // An incomplete bilan is not locked, and says why.
+    let refused = bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Lock,
+        &[first],
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.done, 0);
+    assert!(refused.left_alone[0].1.contains("incomplet"));
+
+    // Complete it: three rows with an element and a level, and the appréciation générale.
+    three_complete_rows(&t.db, &teacher, cm2, trimestre_1, first).await;
+    write_appreciation(&t.db, first).await;
+    let locked = bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Lock,
+        &[first],
+    )
+    .await
+    .unwrap();
+    assert_eq!(locked.done, 1);
+    let row = bilan_list::list(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap()
+        .rows
+        .remove(0);
+    assert_eq!(row.status, BilanStatus::Verrouille);
+    let lock = row.lock.unwrap();
+    assert_eq!(lock.by, "M. Marc Durand");
+    assert!(lock.at.contains(" à "), "{}", lock.at);
+    // The grid now refuses it.
+    let saved = acquis::save(
+        &t.db,
+        &teacher,
+        &grid_key(cm2, trimestre_1, "EPS-RAC"),
+        &[change(
+            first,
+            Some(Positionnement::Atteints),
+            Some(Positionnement::Depasses),
+        )],
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved[0].outcome, AcquisOutcome::Locked);
+
+    // Only the director unlocks; nobody acts on another class's pupils.
+    assert_eq!(
+        bilan_list::act(
+            &t.db,
+            &teacher,
+            cm2,
+            trimestre_1,
+            BilanAction::Unlock,
+            &[first]
+        )
+        .await,
+        Err(AppError::Forbidden)
+    );
+    let unlocked = bilan_list::act(
+        &t.db,
+        &director,
+        cm2,
+        trimestre_1,
+        BilanAction::Unlock,
+        &[first],
+    )
+    .await
+    .unwrap();
+    assert_eq!(unlocked.done, 1);
+    assert_eq!(
+        bilan_list::act(&t.db, &teacher, cp, trimestre_1, BilanAction::Create, &[]).await,
+        Err(AppError::Forbidden)
+    );
+    let stranger = bilan_list::list(&t.db, &director, cp, trimestre_1)
+        .await
+        .unwrap()
+        .rows[0]
+        .student_id;
+    let refused = bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Create,
+        &[stranger],
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.field_message("eleve").is_some());
 }

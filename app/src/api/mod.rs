@@ -3,6 +3,8 @@
 
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
+/// « Bilans »: a class's list for a period; creating, locking, unlocking.
+pub mod bilans;
 /// Classes of the school year and their positionnement type (Paramétrage).
 pub mod classes;
 /// The periods of the school year and the classes that follow them (Paramétrage).

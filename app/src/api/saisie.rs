@@ -179,7 +179,7 @@ pub struct ProgrammeList {
 /// The classes, periods and domains the person fills in and what the address chooses among
 /// them: from one call, so that the page is rendered complete on the server.
 #[cfg(feature = "ssr")]
-async fn choose(
+pub(crate) async fn choose(
     request: &crate::auth::RequestContext,
     query: &SaisieQuery,
 ) -> Result<

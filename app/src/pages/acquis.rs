@@ -1,7 +1,7 @@
-use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
+use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
 use crate::api::saisie::{
-    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, SaisiePage, Selection,
-    acquis_page, save_acquis,
+    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection, acquis_page,
+    save_acquis,
 };
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
 use crate::error::AppError;
@@ -32,22 +32,14 @@ pub fn AcquisPage() -> impl IntoView {
         <SaisieNav />
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SaisiePage { classes, selection: Some(selection), content }) => {
-                        let key = GridKey::of(&selection);
-                        EitherOf3::A(view! {
-                            <SaisieChooser classes selection=selection.clone() with_domain=true />
-                            <LanguageForm selection />
-                            {content.zip(key).map(|(grid, key)| view! { <AcquisGrid grid key /> })}
-                        })
+                saisie_content(data.await, move |classes, selection, content| {
+                    let key = GridKey::of(&selection);
+                    view! {
+                        <SaisieChooser classes selection=selection.clone() with_domain=true />
+                        <LanguageForm selection />
+                        {content.zip(key).map(|(grid, key)| view! { <AcquisGrid grid key /> })}
                     }
-                    Ok(SaisiePage { classes, selection: None, .. }) => EitherOf3::B(view! {
-                        <p class="carte">{nothing_to_fill(&classes)}</p>
-                    }),
-                    Err(error) => EitherOf3::C(view! {
-                        <p class="alerte" role="alert">{error.to_string()}</p>
-                    }),
-                }
+                })
             })}
         </Transition>
     }

@@ -95,6 +95,9 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                         <li>
                             <A href="/saisie">"Saisie collective"</A>
                         </li>
+                        <li>
+                            <A href="/bilans">"Bilans"</A>
+                        </li>
                     })}
                     {is_director.then(|| view! {
                         <li>

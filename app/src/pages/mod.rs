@@ -10,6 +10,8 @@ use leptos_router::{
 mod accounts;
 /// Page « Acquis scolaires » (Saisie collective): the grid.
 mod acquis;
+/// Page « Bilans »: a class's bilans for a period; create, lock, unlock.
+mod bilans;
 /// Page « Classes et type de positionnement » (Paramétrage).
 mod classes;
 /// What forms share: the messages of a refused answer.
@@ -128,6 +130,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/import")
                         view={Lazy::<pupil_import::PupilImportRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans")
+                        view={Lazy::<bilans::BilansRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -1,8 +1,7 @@
-use super::saisie::{SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
-use crate::api::saisie::{ParcoursEntry, SaisiePage, SaveClassParcours, Selection, parcours_page};
+use super::saisie::{SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
+use crate::api::saisie::{ParcoursEntry, SaveClassParcours, Selection, parcours_page};
 use crate::domain::catalogue::ParcoursText;
 use crate::error::AppError;
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -23,20 +22,12 @@ pub fn ParcoursPage() -> impl IntoView {
         <SaisieNav />
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SaisiePage { classes, selection: Some(selection), content }) => {
-                        EitherOf3::A(view! {
-                            <SaisieChooser classes selection=selection.clone() />
-                            {content.map(|entries| view! { <ParcoursForm entries selection save /> })}
-                        })
+                saisie_content(data.await, move |classes, selection, content| {
+                    view! {
+                        <SaisieChooser classes selection=selection.clone() />
+                        {content.map(|entries| view! { <ParcoursForm entries selection save /> })}
                     }
-                    Ok(SaisiePage { classes, selection: None, .. }) => EitherOf3::B(view! {
-                        <p class="carte">{nothing_to_fill(&classes)}</p>
-                    }),
-                    Err(error) => EitherOf3::C(view! {
-                        <p class="alerte" role="alert">{error.to_string()}</p>
-                    }),
-                }
+                })
             })}
         </Transition>
     }

@@ -1,10 +1,7 @@
-use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, nothing_to_fill, use_saisie_query};
-use crate::api::saisie::{
-    ProgrammeList, SaisiePage, Selection, programme_page, save_programme_list,
-};
+use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
+use crate::api::saisie::{ProgrammeList, Selection, programme_page, save_programme_list};
 use crate::domain::catalogue::ProgrammeElement;
 use crate::error::AppError;
-use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -21,26 +18,18 @@ pub fn ProgrammePage() -> impl IntoView {
         <SaisieNav />
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(SaisiePage { classes, selection: Some(selection), content }) => {
-                        EitherOf3::A(view! {
-                            <SaisieChooser
-                                classes
-                                selection=selection.clone()
-                                with_domain=true
-                                with_level=true
-                            />
-                            <LanguageForm selection=selection.clone() />
-                            {content.map(|list| view! { <ElementsEditor list selection /> })}
-                        })
+                saisie_content(data.await, move |classes, selection, content| {
+                    view! {
+                        <SaisieChooser
+                            classes
+                            selection=selection.clone()
+                            with_domain=true
+                            with_level=true
+                        />
+                        <LanguageForm selection=selection.clone() />
+                        {content.map(|list| view! { <ElementsEditor list selection /> })}
                     }
-                    Ok(SaisiePage { classes, selection: None, .. }) => EitherOf3::B(view! {
-                        <p class="carte">{nothing_to_fill(&classes)}</p>
-                    }),
-                    Err(error) => EitherOf3::C(view! {
-                        <p class="alerte" role="alert">{error.to_string()}</p>
-                    }),
-                }
+                })
             })}
         </Transition>
     }

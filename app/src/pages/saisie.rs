@@ -1,5 +1,7 @@
-use crate::api::saisie::{SaisieQuery, Selection, SetClassLanguage, TeachingClass};
+use crate::api::saisie::{SaisiePage, SaisieQuery, Selection, SetClassLanguage, TeachingClass};
 use crate::domain::catalogue::LANGUE_VIVANTE;
+use crate::error::AppError;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_router::components::{A, Form};
@@ -147,8 +149,31 @@ pub fn use_saisie_query() -> Memo<SaisieQuery> {
     })
 }
 
+/// An entry page's content once loaded: what `render` makes of the chosen class and period,
+/// else why there is nothing to fill in, else the error.
+pub fn saisie_content<T, V: IntoView>(
+    page: Result<SaisiePage<T>, AppError>,
+    render: impl FnOnce(Vec<TeachingClass>, Selection, Option<T>) -> V,
+) -> impl IntoView {
+    match page {
+        Ok(SaisiePage {
+            classes,
+            selection: Some(selection),
+            content,
+        }) => EitherOf3::A(render(classes, selection, content)),
+        Ok(SaisiePage {
+            classes,
+            selection: None,
+            ..
+        }) => EitherOf3::B(view! { <p class="carte">{nothing_to_fill(&classes)}</p> }),
+        Err(error) => {
+            EitherOf3::C(view! { <p class="alerte" role="alert">{error.to_string()}</p> })
+        }
+    }
+}
+
 /// Why there is nothing to fill in: no class, or a class without periods.
-pub fn nothing_to_fill(classes: &[TeachingClass]) -> &'static str {
+fn nothing_to_fill(classes: &[TeachingClass]) -> &'static str {
     if classes.is_empty() {
         "Aucune classe ne vous est attribuée cette année : la direction de l'école attribue les classes dans « Paramétrage » › « Classes »."
     } else {

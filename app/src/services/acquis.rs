@@ -3,16 +3,16 @@
 
 use crate::api::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
 use crate::domain::catalogue::DomainRow;
-use crate::domain::{BilanStatus, Level, Positionnement};
+use crate::domain::{BilanStatus, Positionnement};
 use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit;
 use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
     TransactionOptions, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
@@ -32,9 +32,9 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
     let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
     let row = context.domain_row(&key.domain_code)?;
     let pupils = pupils_of(db, &context, row).await?;
-    let bilans = bilans_of(db, &context, &pupils).await?;
+    let bilans = bilans::bilans_of(db, &context, &pupils).await?;
     let lines = lines_of(db, &bilans, row).await?;
-    let statuses = statuses_of(db, &context, &pupils, &bilans).await?;
+    let statuses = bilans::pupil_statuses(db, &context, &pupils, &bilans).await?;
     Ok(AcquisView {
         scale: context.scale,
         rows: pupils
@@ -43,8 +43,8 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
                 let bilan = bilans.get(&pupil.id);
                 AcquisRow {
                     student_id: pupil.id,
-                    name: display_name(pupil),
-                    level: level_of(pupil),
+                    name: bilans::pupil_name(pupil),
+                    level: bilans::pupil_level(pupil),
                     value: bilan.and_then(|bilan| value_of(lines.get(&bilan.id))),
                     status: bilan.map_or(BilanStatus::NonCree, |bilan| statuses[&bilan.id]),
                 }
@@ -100,7 +100,7 @@ async fn try_save(
     let row = context.domain_row(&key.domain_code)?;
     let pupils = pupils_of(&txn, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
-    let mut bilans = bilans_of(&txn, &context, &pupils).await?;
+    let mut bilans = bilans::bilans_of(&txn, &context, &pupils).await?;
     let lines = lines_of(&txn, &bilans, row).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
     // The cells to write: bilan, its line for the row if any, new value.
@@ -172,7 +172,7 @@ async fn try_save(
         .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))
         .cloned()
         .collect();
-    let statuses = statuses_of(&txn, &context, &changed, &bilans).await?;
+    let statuses = bilans::pupil_statuses(&txn, &context, &changed, &bilans).await?;
     txn.commit().await?;
     Ok(Some(
         outcomes
@@ -192,64 +192,19 @@ async fn try_save(
     ))
 }
 
-/// The pupils of the grid: enrolled in the class during the period (arrived before it ends, not
-/// gone before it starts), or
-/// with a bilan of this class and period; only those whose level has the row.
+/// The pupils of the class for the period whose level has the row (all, for a pupil without a
+/// level).
 async fn pupils_of(
     db: &impl ConnectionTrait,
     context: &ClassPeriod,
     row: &DomainRow,
 ) -> Result<Vec<student::Model>> {
-    let with_bilan = Query::select()
-        .column(bilan::Column::StudentId)
-        .from(bilan::Entity)
-        .and_where(bilan::Column::ClassId.eq(context.class.id))
-        .and_where(bilan::Column::PeriodId.eq(context.period.id))
-        .to_owned();
-    let enrolled = Condition::all()
-        .add(student::Column::ClassId.eq(context.class.id))
-        .add(
-            Condition::any()
-                .add(student::Column::LeftOn.is_null())
-                .add(student::Column::LeftOn.gte(context.period.starts_on)),
-        )
-        .add(
-            Condition::any()
-                .add(student::Column::EnteredOn.is_null())
-                .add(student::Column::EnteredOn.lte(context.period.ends_on)),
-        );
-    let mut pupils: Vec<student::Model> = student::Entity::find()
-        .filter(
-            Condition::any()
-                .add(enrolled)
-                .add(student::Column::Id.in_subquery(with_bilan)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|pupil| match level_of(pupil) {
-            Some(level) => crate::domain::catalogue::rows_for(level).any(|own| own == row),
-            None => true,
-        })
-        .collect();
-    pupils.sort_by_cached_key(|pupil| sort_key(&display_name(pupil)));
+    let mut pupils = bilans::class_pupils(db, context).await?;
+    pupils.retain(|pupil| match bilans::pupil_level(pupil) {
+        Some(level) => crate::domain::catalogue::rows_for(level).any(|own| own == row),
+        None => true,
+    });
     Ok(pupils)
-}
-
-/// The existing bilans of these pupils for the period, by pupil.
-async fn bilans_of(
-    db: &impl ConnectionTrait,
-    context: &ClassPeriod,
-    pupils: &[student::Model],
-) -> Result<HashMap<i32, bilan::Model>> {
-    Ok(bilan::Entity::find()
-        .filter(bilan::Column::PeriodId.eq(context.period.id))
-        .filter(bilan::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|bilan| (bilan.student_id, bilan))
-        .collect())
 }
 
 /// The row's line of each bilan, by bilan.
@@ -309,42 +264,6 @@ async fn write_lines<'a>(
     Ok(())
 }
 
-async fn statuses_of(
-    db: &impl ConnectionTrait,
-    context: &ClassPeriod,
-    pupils: &[student::Model],
-    bilans: &HashMap<i32, bilan::Model>,
-) -> Result<HashMap<i32, BilanStatus>> {
-    let with_levels: Vec<(&bilan::Model, Option<Level>)> = pupils
-        .iter()
-        .filter_map(|pupil| bilans.get(&pupil.id).map(|bilan| (bilan, level_of(pupil))))
-        .collect();
-    bilans::statuses(db, &context.levels, &with_levels).await
-}
-
 fn value_of(line: Option<&bilan_line::Model>) -> Option<Positionnement> {
     line.and_then(|line| Positionnement::from_stored(line.positionnement, line.not_evaluated))
-}
-
-fn level_of(pupil: &student::Model) -> Option<Level> {
-    pupil
-        .level
-        .as_deref()
-        .and_then(|level| Level::parse(level).ok())
-}
-
-/// Names in French order: accents and case set aside (« ÉMERY » between « DUPONT » and
-/// « FABRE »).
-fn sort_key(name: &str) -> String {
-    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
-    name.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// « NOM Prénoms », the name in use first.
-fn display_name(pupil: &student::Model) -> String {
-    let last = pupil.usage_name.as_deref().unwrap_or(&pupil.last_name);
-    format!("{} {}", last.to_uppercase(), pupil.first_names)
 }

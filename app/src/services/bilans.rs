@@ -7,8 +7,11 @@ use crate::domain::{BilanStatus, Level};
 use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
 use crate::error::Result;
 use crate::services::accounts;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set};
+use crate::services::saisie::ClassPeriod;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Every write to bilans asks here first, inside the writing transaction, for all the bilans it
@@ -41,8 +44,8 @@ pub async fn guard_writes(db: &impl ConnectionTrait, read: &[&bilan::Model]) -> 
     Ok(bumped.rows_affected == read.len() as u64)
 }
 
-/// The class's teachers as a new bilan shows them (a JSON array of display names).
-pub async fn class_teachers(db: &impl ConnectionTrait, class_id: i32) -> Result<serde_json::Value> {
+/// The class's teachers, by name, as a new bilan shows them.
+pub async fn class_teachers(db: &impl ConnectionTrait, class_id: i32) -> Result<Vec<String>> {
     let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
         .filter(teacher_assignment::Column::ClassId.eq(class_id))
         .all(db)
@@ -50,15 +53,14 @@ pub async fn class_teachers(db: &impl ConnectionTrait, class_id: i32) -> Result<
         .iter()
         .map(|assignment| assignment.user_id)
         .collect();
-    let teachers: Vec<String> = user::Entity::find()
+    Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(teacher_ids))
         .order_by_asc(user::Column::LastName)
         .all(db)
         .await?
         .iter()
         .map(accounts::display_name)
-        .collect();
-    Ok(serde_json::json!(teachers))
+        .collect())
 }
 
 /// A new bilan (« en cours ») for the pupil and period, showing the pupil's identity as it is
@@ -69,7 +71,7 @@ pub async fn create(
     pupil: &student::Model,
     class_id: i32,
     period_id: i32,
-    teachers: &serde_json::Value,
+    teachers: &[String],
 ) -> Result<Option<bilan::Model>> {
     let now = chrono::Utc::now();
     let bilan = bilan::ActiveModel {
@@ -83,7 +85,7 @@ pub async fn create(
         first_names: Set(pupil.first_names.clone()),
         birth_date: Set(pupil.birth_date),
         sex: Set(pupil.sex.clone()),
-        teachers: Set(teachers.clone()),
+        teachers: Set(serde_json::json!(teachers)),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -199,4 +201,97 @@ pub async fn statuses(
             )
         })
         .collect())
+}
+
+/// The status of each pupil's existing bilan (by bilan id).
+pub async fn pupil_statuses(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    pupils: &[student::Model],
+    found: &HashMap<i32, bilan::Model>,
+) -> Result<HashMap<i32, BilanStatus>> {
+    let with_levels: Vec<(&bilan::Model, Option<Level>)> = pupils
+        .iter()
+        .filter_map(|pupil| {
+            found
+                .get(&pupil.id)
+                .map(|bilan| (bilan, pupil_level(pupil)))
+        })
+        .collect();
+    statuses(db, &context.levels, &with_levels).await
+}
+
+/// The pupils of a class for a period: enrolled in it during the period (arrived before it
+/// ends, not gone before it starts), or with a bilan of this class and period; in name order.
+pub async fn class_pupils(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+) -> Result<Vec<student::Model>> {
+    let with_bilan = Query::select()
+        .column(bilan::Column::StudentId)
+        .from(bilan::Entity)
+        .and_where(bilan::Column::ClassId.eq(context.class.id))
+        .and_where(bilan::Column::PeriodId.eq(context.period.id))
+        .to_owned();
+    let enrolled = Condition::all()
+        .add(student::Column::ClassId.eq(context.class.id))
+        .add(
+            Condition::any()
+                .add(student::Column::LeftOn.is_null())
+                .add(student::Column::LeftOn.gte(context.period.starts_on)),
+        )
+        .add(
+            Condition::any()
+                .add(student::Column::EnteredOn.is_null())
+                .add(student::Column::EnteredOn.lte(context.period.ends_on)),
+        );
+    let mut pupils: Vec<student::Model> = student::Entity::find()
+        .filter(
+            Condition::any()
+                .add(enrolled)
+                .add(student::Column::Id.in_subquery(with_bilan)),
+        )
+        .all(db)
+        .await?;
+    pupils.sort_by_cached_key(|pupil| sort_key(&pupil_name(pupil)));
+    Ok(pupils)
+}
+
+/// The existing bilans of these pupils for the period, by pupil.
+pub async fn bilans_of(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    pupils: &[student::Model],
+) -> Result<HashMap<i32, bilan::Model>> {
+    Ok(bilan::Entity::find()
+        .filter(bilan::Column::PeriodId.eq(context.period.id))
+        .filter(bilan::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|bilan| (bilan.student_id, bilan))
+        .collect())
+}
+
+pub fn pupil_level(pupil: &student::Model) -> Option<Level> {
+    pupil
+        .level
+        .as_deref()
+        .and_then(|level| Level::parse(level).ok())
+}
+
+/// Names in French order: accents and case set aside (« ÉMERY » between « DUPONT » and
+/// « FABRE »).
+fn sort_key(name: &str) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    name.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// « NOM Prénoms », the name in use first.
+pub fn pupil_name(pupil: &student::Model) -> String {
+    let last = pupil.usage_name.as_deref().unwrap_or(&pupil.last_name);
+    format!("{} {}", last.to_uppercase(), pupil.first_names)
 }

@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod acquis;
 /// Audit trail of writes.
 pub mod audit;
+/// « Bilans »: a class's list for a period; creating, locking, unlocking several at once.
+pub mod bilan_list;
 /// Bilans: creation, the write guard, status.
 pub mod bilans;
 /// Classes: their set-up by the director, teacher assignments.

@@ -1,0 +1,111 @@
+//! « Bilans »: the list of a class's bilans for a period, and what is done to several at once
+//! (create, lock, unlock).
+
+use super::saisie::{SaisiePage, SaisieQuery};
+use crate::domain::{BilanStatus, Level};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// Who locked a bilan, and when (Europe/Paris, « 28/11/2026 à 14 h 05 »).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockView {
+    pub by: String,
+    pub at: String,
+}
+
+/// One pupil's row of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilanRow {
+    pub student_id: i32,
+    /// 1 for the first pupil, in name order.
+    pub number: usize,
+    pub last_name: String,
+    pub first_names: String,
+    pub level: Option<Level>,
+    pub status: BilanStatus,
+    pub lock: Option<LockView>,
+}
+
+/// A class's bilans for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilansView {
+    pub teachers: Vec<String>,
+    pub levels: Vec<Level>,
+    pub rows: Vec<BilanRow>,
+    /// The person may unlock (directeur).
+    pub may_unlock: bool,
+}
+
+/// What can be done to the selected bilans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BilanAction {
+    Create,
+    Lock,
+    Unlock,
+}
+
+/// What became of an action on the selected bilans: how many were done, and each one left
+/// alone with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilanActionReport {
+    pub action: BilanAction,
+    pub done: usize,
+    /// (pupil's name, reason), in list order.
+    pub left_alone: Vec<(String, String)>,
+}
+
+/// « Bilans »: the classes to choose from and the list the address chooses.
+#[server(endpoint = "bilans-page", input = Json)]
+pub async fn bilans_page(query: SaisieQuery) -> Result<SaisiePage<BilansView>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::bilan_list;
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let (actor, classes, selection) = super::saisie::choose(&request, &query).await?;
+            let content = match &selection {
+                Some(selection) => Some(
+                    bilan_list::list(&request.db, &actor, selection.class.id, selection.period.id)
+                        .await?,
+                ),
+                None => None,
+            };
+            Ok(SaisiePage {
+                classes,
+                selection,
+                content,
+            })
+        }
+        .await,
+    )
+}
+
+/// Creates, locks or unlocks the selected pupils' bilans of a class and period.
+#[server(endpoint = "bilans-action", input = Json)]
+pub async fn bilans_action(
+    class_id: i32,
+    period_id: i32,
+    action: BilanAction,
+    student_ids: Vec<i32>,
+) -> Result<BilanActionReport, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, bilan_list};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            bilan_list::act(
+                &request.db,
+                &actor,
+                class_id,
+                period_id,
+                action,
+                &student_ids,
+            )
+            .await
+        }
+        .await,
+    )
+}

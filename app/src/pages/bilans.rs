@@ -1,0 +1,267 @@
+use super::saisie::{SaisieChooser, saisie_content, use_saisie_query};
+use crate::api::bilans::{
+    BilanAction, BilanActionReport, BilanRow, BilansAction, BilansView, bilans_page,
+};
+use crate::api::saisie::Selection;
+use crate::domain::BilanStatus;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{LazyRoute, lazy_route};
+use std::collections::BTreeSet;
+
+/// « Saisie individuelle et recherche de bilans »: a class's pupils for a period with the
+/// status of their bilan; bilans are created, locked or (by the director) unlocked, one or
+/// several at once.
+#[component]
+pub fn BilansPage() -> impl IntoView {
+    let query = use_saisie_query();
+    let act = ServerAction::<BilansAction>::new();
+    let done = super::successes(move || matches!(act.value().get(), Some(Ok(_))));
+    let data = Resource::new(
+        move || (query.get(), done.get()),
+        |(query, _)| bilans_page(query),
+    );
+    view! {
+        <Title text="Bilans — Livret" />
+        <h1>"Bilans"</h1>
+        <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
+            {move || Suspend::new(async move {
+                saisie_content(data.await, move |classes, selection, content| {
+                    view! {
+                        <SaisieChooser classes selection=selection.clone() />
+                        {content.map(|view| view! { <BilansTable view selection act /> })}
+                    }
+                })
+            })}
+        </Transition>
+        <ActionReport act />
+    }
+}
+
+#[component]
+fn BilansTable(
+    view: BilansView,
+    selection: Selection,
+    act: ServerAction<BilansAction>,
+) -> impl IntoView {
+    let BilansView {
+        teachers,
+        levels,
+        rows,
+        may_unlock,
+    } = view;
+    let (class_id, period_id) = (selection.class.id, selection.period.id);
+    let chosen = RwSignal::new(BTreeSet::<i32>::new());
+    let all_ids: Vec<i32> = rows.iter().map(|row| row.student_id).collect();
+    let run = move |action: BilanAction, student_ids: Vec<i32>| {
+        act.dispatch(BilansAction {
+            class_id,
+            period_id,
+            action,
+            student_ids,
+        });
+    };
+    let run_on_chosen = move |action: BilanAction| {
+        let ids: Vec<i32> = chosen.get_untracked().into_iter().collect();
+        if !ids.is_empty() {
+            run(action, ids);
+        }
+    };
+    let nothing_chosen = move || chosen.with(BTreeSet::is_empty) || act.pending().get();
+    let every_id = all_ids.clone();
+    let all_chosen = move || !every_id.is_empty() && chosen.with(|c| c.len() == every_id.len());
+    let levels = levels
+        .iter()
+        .map(|level| level.code())
+        .collect::<Vec<_>>()
+        .join(", ");
+    view! {
+        <dl class="fiche entete-bilans">
+            <dt>"Enseignant(s)"</dt>
+            <dd>{if teachers.is_empty() { "aucun".to_owned() } else { teachers.join(", ") }}</dd>
+            <dt>"Niveau(x)"</dt>
+            <dd>{levels}</dd>
+        </dl>
+        <noscript>
+            <p class="alerte">"Créer ou verrouiller des bilans demande JavaScript."</p>
+        </noscript>
+        <div class="actions-elements">
+            {[
+                (BilanAction::Create, "Créer les bilans sélectionnés"),
+                (BilanAction::Lock, "Verrouiller les bilans sélectionnés"),
+                (BilanAction::Unlock, "Déverrouiller les bilans sélectionnés"),
+            ]
+                .into_iter()
+                .filter(|(action, _)| may_unlock || *action != BilanAction::Unlock)
+                .map(|(action, label)| {
+                    view! {
+                        <button
+                            type="button"
+                            class="secondaire"
+                            disabled=nothing_chosen
+                            on:click=move |_| run_on_chosen(action)
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+        <div class="tableau-defilant">
+            <table class="tableau liste-bilans">
+                <caption>{format!("{} — {}", selection.class.label, selection.period.label)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col" class="case">
+                            <input
+                                type="checkbox"
+                                aria-label="Sélectionner tous les élèves"
+                                prop:checked=all_chosen
+                                on:change=move |event| {
+                                    let ids = all_ids.clone();
+                                    chosen.set(if event_target_checked(&event) {
+                                        ids.into_iter().collect()
+                                    } else {
+                                        BTreeSet::new()
+                                    });
+                                }
+                            />
+                        </th>
+                        <th scope="col">"N°"</th>
+                        <th scope="col">"Nom"</th>
+                        <th scope="col">"Prénom"</th>
+                        <th scope="col">"Statut"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| view! { <Row row chosen may_unlock run /> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn Row<F>(row: BilanRow, chosen: RwSignal<BTreeSet<i32>>, may_unlock: bool, run: F) -> impl IntoView
+where
+    F: Fn(BilanAction, Vec<i32>) + Copy + Send + Sync + 'static,
+{
+    let id = row.student_id;
+    let name = format!("{} {}", row.last_name, row.first_names);
+    let action = match row.status {
+        BilanStatus::NonCree => Some((BilanAction::Create, "Créer le bilan")),
+        BilanStatus::Verrouille if may_unlock => Some((BilanAction::Unlock, "Déverrouiller")),
+        _ => None,
+    };
+    let status_class = match row.status {
+        BilanStatus::NonCree => "statut-bilan non-cree",
+        BilanStatus::EnCours => "statut-bilan en-cours",
+        BilanStatus::Complet => "statut-bilan complet",
+        BilanStatus::Verrouille => "statut-bilan verrouille",
+    };
+    view! {
+        <tr>
+            <td class="case">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Sélectionner {name}")
+                    prop:checked=move || chosen.with(|c| c.contains(&id))
+                    on:change=move |event| {
+                        let on = event_target_checked(&event);
+                        chosen.update(|c| {
+                            if on {
+                                c.insert(id);
+                            } else {
+                                c.remove(&id);
+                            }
+                        });
+                    }
+                />
+            </td>
+            <td>{row.number}</td>
+            <th scope="row">
+                {row.last_name.clone()}
+                {row.level.map(|level| view! { <span class="niveau-eleve">{level.code()}</span> })}
+            </th>
+            <td>{row.first_names.clone()}</td>
+            <td>
+                <span class=status_class>
+                    {match row.status {
+                        BilanStatus::Verrouille => "🔒 Verrouillé",
+                        other => other.label(),
+                    }}
+                </span>
+                {row.lock.map(|lock| view! {
+                    <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>
+                })}
+            </td>
+            <td>
+                {action.map(|(action, label)| view! {
+                    <button
+                        type="button"
+                        class="secondaire"
+                        aria-label=format!("{label} de {name}")
+                        on:click=move |_| run(action, vec![id])
+                    >
+                        {label}
+                    </button>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+/// What the last action did, and to whom it was not done.
+#[component]
+fn ActionReport(act: ServerAction<BilansAction>) -> impl IntoView {
+    move || {
+        act.value().get().map(|result| match result {
+            Ok(BilanActionReport {
+                action,
+                done,
+                left_alone,
+            }) => {
+                let verb = match action {
+                    BilanAction::Create => "créé(s)",
+                    BilanAction::Lock => "verrouillé(s)",
+                    BilanAction::Unlock => "déverrouillé(s)",
+                };
+                view! {
+                    <div class="carte rapport-bilans" role="status">
+                        <p>{format!("{done} bilan(s) {verb}.")}</p>
+                        {(!left_alone.is_empty()).then(|| view! {
+                            <p>"Laissés tels quels :"</p>
+                            <ul>
+                                {left_alone
+                                    .into_iter()
+                                    .map(|(name, reason)| view! { <li>{format!("{name} : {reason}")}</li> })
+                                    .collect_view()}
+                            </ul>
+                        })}
+                    </div>
+                }
+                .into_any()
+            }
+            Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+        })
+    }
+}
+
+/// « Bilans », loaded on demand: its code is a chunk of its own in the WASM bundle.
+pub struct BilansRoute;
+
+#[lazy_route]
+impl LazyRoute for BilansRoute {
+    fn data() -> Self {
+        BilansRoute
+    }
+
+    fn view(this: Self) -> AnyView {
+        let BilansRoute = this;
+        view! { <BilansPage /> }.into_any()
+    }
+}

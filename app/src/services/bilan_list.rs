@@ -1,0 +1,206 @@
+//! « Saisie individuelle et recherche de bilans »: a class's bilans for a period, and creating,
+//! locking or unlocking several at once.
+
+use crate::api::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView, LockView};
+use crate::domain::BilanStatus;
+use crate::entities::{bilan, user};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::saisie;
+use crate::services::{accounts, audit, bilans};
+use crate::time::format_moment;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqliteTransactionMode,
+    TransactionOptions, TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The class's pupils for the period, in name order, with their bilan's status and lock.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    period_id: i32,
+) -> Result<BilansView> {
+    let context = saisie::class_period(db, actor, class_id, period_id).await?;
+    let pupils = bilans::class_pupils(db, &context).await?;
+    let found = bilans::bilans_of(db, &context, &pupils).await?;
+    let statuses = bilans::pupil_statuses(db, &context, &pupils, &found).await?;
+    let locker_ids: Vec<i32> = found.values().filter_map(|b| b.locked_by).collect();
+    let lockers: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(locker_ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(|account| (account.id, accounts::display_name(account)))
+        .collect();
+    let rows = pupils
+        .iter()
+        .enumerate()
+        .map(|(index, pupil)| {
+            let bilan = found.get(&pupil.id);
+            BilanRow {
+                student_id: pupil.id,
+                number: index + 1,
+                last_name: pupil
+                    .usage_name
+                    .clone()
+                    .unwrap_or_else(|| pupil.last_name.clone())
+                    .to_uppercase(),
+                first_names: pupil.first_names.clone(),
+                level: bilans::pupil_level(pupil),
+                status: bilan.map_or(BilanStatus::NonCree, |b| statuses[&b.id]),
+                lock: bilan.and_then(|b| {
+                    Some(LockView {
+                        by: b
+                            .locked_by
+                            .and_then(|id| lockers.get(&id).cloned())
+                            .unwrap_or_else(|| "—".to_owned()),
+                        at: format_moment(b.locked_at?),
+                    })
+                }),
+            }
+        })
+        .collect();
+    Ok(BilansView {
+        teachers: bilans::class_teachers(db, class_id).await?,
+        levels: context.levels.clone(),
+        rows,
+        may_unlock: actor.require_director_of(context.establishment_id).is_ok(),
+    })
+}
+
+/// Creates, locks or unlocks the bilans of the selected pupils, in one transaction. Locking
+/// takes complete bilans (the class's teachers or the director); unlocking is the director's.
+/// Each pupil left alone is reported with why.
+pub async fn act(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    class_id: i32,
+    period_id: i32,
+    action: BilanAction,
+    student_ids: &[i32],
+) -> Result<BilanActionReport> {
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
+    if action == BilanAction::Unlock {
+        actor.require_director_of(context.establishment_id)?;
+    }
+    let pupils = bilans::class_pupils(&txn, &context).await?;
+    if let Some(stranger) = student_ids
+        .iter()
+        .find(|id| !pupils.iter().any(|pupil| pupil.id == **id))
+    {
+        return Err(AppError::invalid(
+            "eleve",
+            format!("l'élève n° {stranger} n'est pas dans cette classe pour cette période"),
+        ));
+    }
+    let selected: Vec<_> = pupils
+        .iter()
+        .filter(|pupil| student_ids.contains(&pupil.id))
+        .collect();
+    let found = bilans::bilans_of(&txn, &context, &pupils).await?;
+    let statuses = bilans::pupil_statuses(&txn, &context, &pupils, &found).await?;
+    let mut left_alone = Vec::new();
+    let mut chosen = Vec::new();
+    for pupil in &selected {
+        let name = bilans::pupil_name(pupil);
+        let status = found
+            .get(&pupil.id)
+            .map_or(BilanStatus::NonCree, |b| statuses[&b.id]);
+        let refusal = match (action, status) {
+            (BilanAction::Create, BilanStatus::NonCree) => None,
+            (BilanAction::Create, _) => Some("son bilan existe déjà"),
+            (BilanAction::Lock, BilanStatus::Complet) => None,
+            (BilanAction::Lock, BilanStatus::NonCree) => Some("son bilan n'est pas créé"),
+            (BilanAction::Lock, BilanStatus::Verrouille) => Some("son bilan est déjà verrouillé"),
+            (BilanAction::Lock, _) => Some(
+                "son bilan est incomplet (il faut 3 domaines complets et l'appréciation générale)",
+            ),
+            (BilanAction::Unlock, BilanStatus::Verrouille) => None,
+            (BilanAction::Unlock, _) => Some("son bilan n'est pas verrouillé"),
+        };
+        match refusal {
+            Some(reason) => left_alone.push((name, reason.to_owned())),
+            None => chosen.push(*pupil),
+        }
+    }
+    let done = match action {
+        BilanAction::Create => {
+            let teachers = bilans::class_teachers(&txn, class_id).await?;
+            let mut created = 0;
+            for pupil in &chosen {
+                if bilans::create(&txn, pupil, class_id, period_id, &teachers)
+                    .await?
+                    .is_some()
+                {
+                    created += 1;
+                }
+            }
+            created
+        }
+        BilanAction::Lock | BilanAction::Unlock => {
+            let ids: Vec<i32> = chosen.iter().map(|pupil| found[&pupil.id].id).collect();
+            let locking = action == BilanAction::Lock;
+            let (locked_at, locked_by) = match locking {
+                true => (Some(chrono::Utc::now()), actor_id(actor)),
+                false => (None, None),
+            };
+            bilan::Entity::update_many()
+                .col_expr(bilan::Column::LockedAt, Expr::value(locked_at))
+                .col_expr(bilan::Column::LockedBy, Expr::value(locked_by))
+                .col_expr(
+                    bilan::Column::Version,
+                    Expr::col(bilan::Column::Version).add(1),
+                )
+                .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+                .filter(bilan::Column::Id.is_in(ids))
+                .filter(match locking {
+                    true => bilan::Column::LockedAt.is_null(),
+                    false => bilan::Column::LockedAt.is_not_null(),
+                })
+                .exec(&txn)
+                .await?
+                .rows_affected as usize
+        }
+    };
+    if done > 0 {
+        audit::record(
+            &txn,
+            actor,
+            Some(context.establishment_id),
+            match action {
+                BilanAction::Create => "bilans créés",
+                BilanAction::Lock => "bilans verrouillés",
+                BilanAction::Unlock => "bilans déverrouillés",
+            },
+            &context.class.label,
+            json!({
+                "période": period_id,
+                "élèves": chosen.iter().map(|pupil| pupil.id).collect::<Vec<_>>(),
+            }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(BilanActionReport {
+        action,
+        done,
+        left_alone,
+    })
+}
+
+fn actor_id(actor: &Actor) -> Option<i32> {
+    match actor {
+        Actor::User(user) => Some(user.id),
+        Actor::System => None,
+    }
+}
