@@ -806,3 +806,81 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
     .unwrap();
     assert_eq!(saved[0].outcome, AcquisOutcome::Saved);
 }
+
+#[tokio::test]
+async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_director() {
+    use app::api::bilans::BilansView;
+    use app::api::saisie::SaisiePage;
+    let app = TestApp::spawn().await;
+    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
+        client.post(app.url(endpoint)).json(&body).send()
+    };
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let page: SaisiePage<BilansView> = json_post(
+        &director,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let cp = page
+        .classes
+        .iter()
+        .find(|class| class.label.starts_with("CP"))
+        .unwrap();
+    let action = |class_id: i32, action: &str| {
+        serde_json::json!({
+            "class_id": class_id,
+            "period_id": cp.periods[0].id,
+            "action": action,
+            "student_ids": [],
+        })
+    };
+    let visitor = app.client();
+    for (endpoint, body) in [
+        ("/api/bilans-page", serde_json::json!({ "query": {} })),
+        ("/api/bilans-action", action(cp.id, "Create")),
+    ] {
+        let response = json_post(&visitor, endpoint, body).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    let refused = json_post(&parent, "/api/bilans-action", action(cp.id, "Create"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let refused = json_post(&teacher, "/api/bilans-action", action(cp.id, "Create"))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "not their class");
+    let own: SaisiePage<BilansView> = json_post(
+        &teacher,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let cm2 = own.selection.unwrap().class.id;
+    let refused = json_post(&teacher, "/api/bilans-action", action(cm2, "Unlock"))
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "only the director unlocks"
+    );
+    let created = json_post(&teacher, "/api/bilans-action", action(cm2, "Create"))
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+}
