@@ -220,6 +220,7 @@ test('every page of the frame hydrates cleanly when loaded from the server', asy
     ['/saisie/parcours', 'Parcours éducatifs'],
     ['/saisie', 'Acquis scolaires'],
     ['/bilans', 'Bilans'],
+    ['/parametrage/synchronisation', 'Synchronisation élèves enseignants'],
   ]) {
     await page.goto(`${server.url}${path}`);
     await page.getByRole('heading', { name: heading }).waitFor();

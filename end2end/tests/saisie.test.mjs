@@ -315,6 +315,15 @@ test('the bilans of a class: created at once, an incomplete one is not locked', 
   await page.getByText(/son bilan est incomplet/).waitFor();
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'bilans-tablette.png'), fullPage: true });
+
+  // The synchronisation reports what it did to those unlocked bilans.
+  await page.goto(`${server.url}/parametrage/synchronisation`);
+  await page.waitForLoadState('networkidle');
+  await page.getByText('ne sont pas modifiés').waitFor();
+  await page.getByRole('button', { name: 'Synchroniser les bilans des classes cochées' }).click();
+  await page.getByText('0 bilan(s) verrouillé(s) laissé(s) tel(s) quel(s).').waitFor();
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'synchronisation-tablette.png'), fullPage: true });
   assertClean(page, assert);
   await context.close();
 });

@@ -16,7 +16,7 @@ pub const UAI: &str = "0259999X";
 pub const NAME: &str = "École élémentaire Victor Hugo";
 pub const MILLESIME: i32 = 2026;
 /// The demo school's pupils, as ONDE exports them (fictional, Windows-1252).
-const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
+pub const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
 
 /// A demo account: login, password, role, civility, last and first name.
 pub struct DemoAccount {

@@ -884,3 +884,31 @@ async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_di
         .unwrap();
     assert_eq!(created.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn only_the_director_synchronises_bilans() {
+    let app = TestApp::spawn().await;
+    let body = serde_json::json!({ "class_ids": [] });
+    let call = |client: &reqwest::Client| {
+        client
+            .post(app.url("/api/synchronise-bilans"))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        call(&app.client()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    for (account, password) in [("enseignant", "demo-enseignant"), ("parent", "demo-parent")] {
+        let client = app.client();
+        login(&app, &client, account, password).await;
+        assert_eq!(
+            call(&client).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "{account}"
+        );
+    }
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    assert_eq!(call(&director).await.unwrap().status(), StatusCode::OK);
+}

@@ -14,6 +14,7 @@ use app::services::programme::{ListKey, aide_saisie, elements, save_elements};
 use app::services::{accounts, classes, establishments, parcours, saisie};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use std::collections::HashMap;
 use support::test_db;
 
 async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
@@ -832,4 +833,115 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     .await
     .unwrap_err();
     assert!(refused.field_message("eleve").is_some());
+}
+
+#[tokio::test]
+async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
+    use app::api::bilans::BilanAction;
+    use app::services::{bilan_list, onde_file, pupil_import, synchronisation};
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let rows = bilan_list::list(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap()
+        .rows;
+    let violetta = rows
+        .iter()
+        .find(|row| row.last_name == "BAZIN")
+        .unwrap()
+        .student_id;
+    let other = rows
+        .iter()
+        .find(|row| row.last_name != "BAZIN")
+        .unwrap()
+        .student_id;
+    bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Create,
+        &[violetta, other],
+    )
+    .await
+    .unwrap();
+    three_complete_rows(&t.db, &teacher, cm2, trimestre_1, violetta).await;
+    write_appreciation(&t.db, violetta).await;
+    let locked = bilan_list::act(
+        &t.db,
+        &teacher,
+        cm2,
+        trimestre_1,
+        BilanAction::Lock,
+        &[violetta],
+    )
+    .await
+    .unwrap();
+    assert_eq!(locked.done, 1);
+
+    // A re-import renames both pupils; a teacher is added to the class.
+    let school = establishments::find_by_uai(&t.db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let names_before: Vec<(i32, String)> = bilan::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.student_id, b.last_name))
+        .collect();
+    let mut pupils = onde_file::parse(server::demo::PUPILS).unwrap();
+    for pupil in &mut pupils {
+        pupil.last_name = format!("{}-RENOMMÉ", pupil.last_name);
+    }
+    pupil_import::import_pupils(
+        &t.db,
+        &director,
+        school,
+        &pupils,
+        pupil_import::Mode::Apply,
+        today,
+    )
+    .await
+    .unwrap();
+
+    let report = synchronisation::synchronise(&t.db, &director, school, &[cm2], today)
+        .await
+        .unwrap();
+    assert_eq!(report.updated, 1);
+    assert_eq!(report.locked_kept, 1);
+    let after: HashMap<i32, bilan::Model> = bilan::Entity::find()
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.student_id, b))
+        .collect();
+    let before = |id: i32| {
+        names_before
+            .iter()
+            .find(|(s, _)| *s == id)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(after[&violetta].last_name, before(violetta), "locked: kept");
+    assert_eq!(
+        after[&other].last_name,
+        format!("{}-RENOMMÉ", before(other))
+    );
+    // Again: nothing left to do.
+    let again = synchronisation::synchronise(&t.db, &director, school, &[cm2], today)
+        .await
+        .unwrap();
+    assert_eq!((again.updated, again.already_up_to_date), (0, 1));
+    assert_eq!(
+        synchronisation::synchronise(&t.db, &teacher, school, &[cm2], today).await,
+        Err(AppError::Forbidden)
+    );
 }

@@ -15,3 +15,5 @@ pub mod pupil_import;
 pub mod saisie;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;
+/// « Synchronisation élèves enseignants » (Paramétrage).
+pub mod synchronisation;

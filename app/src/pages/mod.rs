@@ -38,6 +38,8 @@ mod programme;
 mod pupil_import;
 /// What the « Saisie collective » pages share: their menu and the choice of class and period.
 mod saisie;
+/// Page « Synchronisation élèves enseignants » (Paramétrage).
+mod synchronisation;
 
 /// A small blue notebook, inline so that no page makes a request for a favicon.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='2' y='1' width='12' height='14' rx='2' fill='%23000091'/%3E%3Crect x='5' y='4' width='6' height='1.5' fill='white'/%3E%3C/svg%3E";
@@ -150,6 +152,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/saisie/parcours")
                         view={Lazy::<parcours::ParcoursRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/synchronisation")
+                        view={Lazy::<synchronisation::SynchronisationRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

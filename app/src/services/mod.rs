@@ -32,3 +32,5 @@ pub mod programme;
 pub mod pupil_import;
 /// What the collective entries share: the classes taught, the class–period check.
 pub mod saisie;
+/// « Synchronisation élèves enseignants »: bilans take up current pupils and teachers.
+pub mod synchronisation;

@@ -1,0 +1,127 @@
+//! « Synchronisation élèves enseignants »: unlocked bilans of the chosen classes take up their
+//! pupils' current identity and their class's current teachers; locked bilans keep theirs.
+
+use crate::api::synchronisation::SyncReport;
+use crate::entities::{bilan, student};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{audit, bilans, classes};
+use chrono::NaiveDate;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqliteTransactionMode,
+    TransactionOptions, TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Brings the unlocked bilans of the given classes (of the current school year) in line with
+/// the pupils and teachers as they are now, in one transaction (directeur only).
+pub async fn synchronise(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    class_ids: &[i32],
+    today: NaiveDate,
+) -> Result<SyncReport> {
+    let school_classes = classes::list(db, actor, establishment_id, today).await?;
+    if let Some(stranger) = class_ids
+        .iter()
+        .find(|id| !school_classes.iter().any(|class| class.id == **id))
+    {
+        return Err(AppError::invalid(
+            "classes",
+            format!("la classe n° {stranger} n'est pas une classe de l'année en cours"),
+        ));
+    }
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    let mut report = SyncReport::default();
+    for &class_id in class_ids {
+        let teachers = serde_json::json!(bilans::class_teachers(&txn, class_id).await?);
+        let found = bilan::Entity::find()
+            .filter(bilan::Column::ClassId.eq(class_id))
+            .all(&txn)
+            .await?;
+        let pupils: HashMap<i32, student::Model> = student::Entity::find()
+            .filter(student::Column::Id.is_in(found.iter().map(|bilan| bilan.student_id)))
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|pupil| (pupil.id, pupil))
+            .collect();
+        for bilan in found {
+            if bilan.locked_at.is_some() {
+                report.locked_kept += 1;
+                continue;
+            }
+            let pupil = &pupils[&bilan.student_id];
+            let last_name = pupil
+                .usage_name
+                .clone()
+                .unwrap_or_else(|| pupil.last_name.clone());
+            let current = (
+                &last_name,
+                &pupil.first_names,
+                pupil.birth_date,
+                &pupil.sex,
+                &teachers,
+            );
+            let shown = (
+                &bilan.last_name,
+                &bilan.first_names,
+                bilan.birth_date,
+                &bilan.sex,
+                &bilan.teachers,
+            );
+            if current == shown {
+                report.already_up_to_date += 1;
+                continue;
+            }
+            // Through the same condition as every write: unlocked, and as read.
+            let written = bilan::Entity::update_many()
+                .col_expr(bilan::Column::LastName, Expr::value(last_name.clone()))
+                .col_expr(
+                    bilan::Column::FirstNames,
+                    Expr::value(pupil.first_names.clone()),
+                )
+                .col_expr(bilan::Column::BirthDate, Expr::value(pupil.birth_date))
+                .col_expr(bilan::Column::Sex, Expr::value(pupil.sex.clone()))
+                .col_expr(bilan::Column::Teachers, Expr::value(teachers.clone()))
+                .col_expr(
+                    bilan::Column::Version,
+                    Expr::col(bilan::Column::Version).add(1),
+                )
+                .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+                .filter(bilan::Column::Id.eq(bilan.id))
+                .filter(bilan::Column::Version.eq(bilan.version))
+                .filter(bilan::Column::LockedAt.is_null())
+                .exec(&txn)
+                .await?;
+            if written.rows_affected == 1 {
+                report.updated += 1;
+            } else {
+                report.locked_kept += 1;
+            }
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        Some(establishment_id),
+        "synchronisation élèves enseignants",
+        "bilans",
+        json!({
+            "classes": class_ids,
+            "mis à jour": report.updated,
+            "verrouillés laissés": report.locked_kept,
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
+}
