@@ -13,6 +13,8 @@ mod m20261128_000003_bilan;
 mod m20261128_000004_programme_element;
 /// Bilan lines (positionnement, elements, comment), class parcours, a class's language.
 mod m20261128_000005_collective_entry;
+/// `bilan.parcours`: the parcours texts a bilan keeps once locked.
+mod m20261128_000006_bilan_parcours;
 
 pub struct Migrator;
 
@@ -25,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_bilan::Migration),
             Box::new(m20261128_000004_programme_element::Migration),
             Box::new(m20261128_000005_collective_entry::Migration),
+            Box::new(m20261128_000006_bilan_parcours::Migration),
         ]
     }
 }

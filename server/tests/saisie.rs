@@ -765,6 +765,34 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     .await
     .unwrap();
     assert_eq!(locked.done, 1);
+    // Locked, it keeps its own copy of the class's entries: a later class list does not reach it.
+    save_elements(
+        &t.db,
+        &teacher,
+        &key(cm2, Level::Cm2, trimestre_1, "FRA-LGO"),
+        &texts(&["Un élément travaillé"]),
+        &texts(&["Un autre élément"]),
+    )
+    .await
+    .unwrap();
+    let locked_bilan = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(first))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let oral_line = app::entities::bilan_line::Entity::find()
+        .filter(app::entities::bilan_line::Column::BilanId.eq(locked_bilan.id))
+        .filter(app::entities::bilan_line::Column::DomainCode.eq("FRA-LGO"))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        oral_line.elements,
+        Some(serde_json::json!(["Un élément travaillé"]))
+    );
+    assert!(locked_bilan.parcours.is_some());
     let row = bilan_list::list(&t.db, &teacher, cm2, trimestre_1)
         .await
         .unwrap()

@@ -150,6 +150,13 @@ pub async fn act(
         BilanAction::Lock | BilanAction::Unlock => {
             let ids: Vec<i32> = chosen.iter().map(|pupil| found[&pupil.id].id).collect();
             let locking = action == BilanAction::Lock;
+            if locking {
+                let frozen: Vec<_> = chosen
+                    .iter()
+                    .map(|pupil| (&found[&pupil.id], bilans::pupil_level(pupil)))
+                    .collect();
+                bilans::freeze_class_entries(&txn, &context, &frozen).await?;
+            }
             let (locked_at, locked_by) = match locking {
                 true => (Some(chrono::Utc::now()), actor_id(actor)),
                 false => (None, None),

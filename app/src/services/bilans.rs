@@ -4,13 +4,16 @@
 use crate::domain::bilan::{RowFacts, status};
 use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
 use crate::domain::{BilanStatus, Level};
-use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
+use crate::entities::{
+    bilan, bilan_line, class_parcours, programme_element, student, teacher_assignment, user,
+};
 use crate::error::Result;
 use crate::services::accounts;
 use crate::services::saisie::ClassPeriod;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -201,6 +204,88 @@ pub async fn statuses(
             )
         })
         .collect())
+}
+
+/// Gives the bilans about to be locked their own copy of what they take from their class —
+/// the programme elements of each row they have not had edited, and the parcours texts — so
+/// that later class entries do not change a locked bilan.
+pub async fn freeze_class_entries(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    bilans: &[(&bilan::Model, Option<Level>)],
+) -> Result<()> {
+    let mut lists: HashMap<(String, String), Vec<String>> = HashMap::new();
+    for element in programme_element::Entity::find()
+        .filter(programme_element::Column::ClassId.eq(context.class.id))
+        .filter(programme_element::Column::PeriodId.eq(context.period.id))
+        .order_by_asc(programme_element::Column::Position)
+        .all(db)
+        .await?
+    {
+        lists
+            .entry((element.level, element.domain_code))
+            .or_default()
+            .push(element.text);
+    }
+    let parcours: serde_json::Map<String, serde_json::Value> = class_parcours::Entity::find()
+        .filter(class_parcours::Column::ClassId.eq(context.class.id))
+        .filter(class_parcours::Column::PeriodId.eq(context.period.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|entry| (entry.code, serde_json::Value::String(entry.text)))
+        .collect();
+    for (bilan, level) in bilans {
+        let lines = bilan_line::Entity::find()
+            .filter(bilan_line::Column::BilanId.eq(bilan.id))
+            .all(db)
+            .await?;
+        let levels = match level {
+            Some(level) => vec![*level],
+            None => context.levels.clone(),
+        };
+        for row in rows_for_class(&levels) {
+            let list: Vec<String> = levels
+                .iter()
+                .find_map(|level| lists.get(&(level.code().to_owned(), row.code.to_owned())))
+                .cloned()
+                .unwrap_or_default();
+            match lines.iter().find(|line| line.domain_code == row.code) {
+                Some(line) if line.elements.is_none() => {
+                    bilan_line::Entity::update_many()
+                        .col_expr(
+                            bilan_line::Column::Elements,
+                            Expr::value(serde_json::json!(list)),
+                        )
+                        .filter(bilan_line::Column::Id.eq(line.id))
+                        .exec(db)
+                        .await?;
+                }
+                None if !list.is_empty() => {
+                    bilan_line::ActiveModel {
+                        bilan_id: Set(bilan.id),
+                        domain_code: Set(row.code.to_owned()),
+                        elements: Set(Some(serde_json::json!(list))),
+                        ..Default::default()
+                    }
+                    .insert(db)
+                    .await?;
+                }
+                _ => {}
+            }
+        }
+        if bilan.parcours.is_none() {
+            bilan::Entity::update_many()
+                .col_expr(
+                    bilan::Column::Parcours,
+                    Expr::value(serde_json::Value::Object(parcours.clone())),
+                )
+                .filter(bilan::Column::Id.eq(bilan.id))
+                .exec(db)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The status of each pupil's existing bilan (by bilan id).
