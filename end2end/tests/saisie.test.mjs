@@ -210,6 +210,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await page.getByText('31 / 600').waitFor();
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.getByText('Parcours enregistrés.').waitFor();
+  await page.waitForLoadState('networkidle'); // the texts are read again after a save
   await page.reload();
   await page.waitForLoadState('networkidle');
   assert.equal(await page.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
@@ -315,6 +316,7 @@ test('the bilans of a class: created at once, an incomplete one is not locked', 
   await page.getByText(/son bilan est incomplet/).waitFor();
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'bilans-tablette.png'), fullPage: true });
+  await page.waitForLoadState('networkidle'); // the list is read again after an action
 
   // The synchronisation reports what it did to those unlocked bilans.
   await page.goto(`${server.url}/parametrage/synchronisation`);

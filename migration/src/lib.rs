@@ -13,7 +13,7 @@ mod m20261128_000003_bilan;
 mod m20261128_000004_programme_element;
 /// Bilan lines (positionnement, elements, comment), class parcours, a class's language.
 mod m20261128_000005_collective_entry;
-/// `bilan.parcours`: the parcours texts a bilan keeps once locked.
+/// What a locked bilan keeps of its class: parcours, language, elements (copies).
 mod m20261128_000006_bilan_parcours;
 
 pub struct Migrator;

@@ -841,6 +841,19 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     .await
     .unwrap();
     assert_eq!(unlocked.done, 1);
+    // Unlocked, it follows its class again.
+    let thawed = app::entities::bilan_line::Entity::find_by_id(oral_line.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(thawed.elements, None);
+    let unlocked_bilan = bilan::Entity::find_by_id(locked_bilan.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unlocked_bilan.parcours, None);
     assert_eq!(
         bilan_list::act(&t.db, &teacher, cp, trimestre_1, BilanAction::Create, &[]).await,
         Err(AppError::Forbidden)

@@ -15,9 +15,11 @@ pub struct Model {
     pub sex: Option<String>,
     /// The class's teachers as this bilan shows them: a JSON array of display names.
     pub teachers: Json,
-    /// The parcours texts this bilan shows (JSON object, code → text), once it has its own
-    /// (copied from the class at locking); until then the class's texts apply.
+    /// The parcours texts this bilan shows (JSON object, code → text), copied from the class
+    /// at locking and dropped at unlocking; until then the class's texts apply.
     pub parcours: Option<Json>,
+    /// The class's language as this bilan shows it, copied at locking like `parcours`.
+    pub language: Option<String>,
     /// « Appréciation générale sur la progression de l'élève ».
     pub appreciation: Option<String>,
     pub locked_at: Option<DateTimeUtc>,

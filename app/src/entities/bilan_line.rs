@@ -15,6 +15,9 @@ pub struct Model {
     /// The pupil's own programme elements (a JSON array), once edited for this pupil; until
     /// then the class's list applies.
     pub elements: Option<Json>,
+    /// `elements` is the class's list copied at locking (dropped at unlocking), not the
+    /// pupil's own.
+    pub elements_frozen: bool,
     pub comment: Option<String>,
 }
 

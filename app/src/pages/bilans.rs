@@ -16,6 +16,12 @@ use std::collections::BTreeSet;
 pub fn BilansPage() -> impl IntoView {
     let query = use_saisie_query();
     let act = ServerAction::<BilansAction>::new();
+    // Another class or period: the last report was about the previous one.
+    Effect::watch(
+        move || query.get(),
+        move |_, _, _| act.value().set(None),
+        false,
+    );
     let done = super::successes(move || matches!(act.value().get(), Some(Ok(_))));
     let data = Resource::new(
         move || (query.get(), done.get()),
@@ -154,7 +160,9 @@ where
     let name = format!("{} {}", row.last_name, row.first_names);
     let action = match row.status {
         BilanStatus::NonCree => Some((BilanAction::Create, "Créer le bilan")),
-        BilanStatus::Verrouille if may_unlock => Some((BilanAction::Unlock, "Déverrouiller")),
+        BilanStatus::Verrouille if may_unlock => {
+            Some((BilanAction::Unlock, "Déverrouiller le bilan"))
+        }
         _ => None,
     };
     let status_class = match row.status {

@@ -116,7 +116,9 @@ pub async fn act(
         let status = found
             .get(&pupil.id)
             .map_or(BilanStatus::NonCree, |b| statuses[&b.id]);
+        let elsewhere = found.get(&pupil.id).is_some_and(|b| b.class_id != class_id);
         let refusal = match (action, status) {
+            _ if elsewhere => Some("son bilan de cette période est celui d'une autre classe"),
             (BilanAction::Create, BilanStatus::NonCree) => None,
             (BilanAction::Create, _) => Some("son bilan existe déjà"),
             (BilanAction::Lock, BilanStatus::Complet) => None,
@@ -150,18 +152,21 @@ pub async fn act(
         BilanAction::Lock | BilanAction::Unlock => {
             let ids: Vec<i32> = chosen.iter().map(|pupil| found[&pupil.id].id).collect();
             let locking = action == BilanAction::Lock;
-            if locking {
-                let frozen: Vec<_> = chosen
-                    .iter()
-                    .map(|pupil| (&found[&pupil.id], bilans::pupil_level(pupil)))
-                    .collect();
-                bilans::freeze_class_entries(&txn, &context, &frozen).await?;
+            match locking {
+                true => {
+                    let frozen: Vec<_> = chosen
+                        .iter()
+                        .map(|pupil| (&found[&pupil.id], bilans::pupil_level(pupil)))
+                        .collect();
+                    bilans::freeze_class_entries(&txn, &context, &frozen).await?;
+                }
+                false => bilans::thaw_class_entries(&txn, &ids).await?,
             }
             let (locked_at, locked_by) = match locking {
                 true => (Some(chrono::Utc::now()), actor_id(actor)),
                 false => (None, None),
             };
-            bilan::Entity::update_many()
+            let changed = bilan::Entity::update_many()
                 .col_expr(bilan::Column::LockedAt, Expr::value(locked_at))
                 .col_expr(bilan::Column::LockedBy, Expr::value(locked_by))
                 .col_expr(
@@ -169,14 +174,34 @@ pub async fn act(
                     Expr::col(bilan::Column::Version).add(1),
                 )
                 .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-                .filter(bilan::Column::Id.is_in(ids))
+                // As read: a bilan written or locked since (another tab) is not locked
+                // unchecked.
+                .filter(
+                    Expr::tuple([
+                        Expr::col(bilan::Column::Id),
+                        Expr::col(bilan::Column::Version),
+                    ])
+                    .in_tuples(
+                        chosen
+                            .iter()
+                            .map(|pupil| (found[&pupil.id].id, found[&pupil.id].version)),
+                    ),
+                )
                 .filter(match locking {
                     true => bilan::Column::LockedAt.is_null(),
                     false => bilan::Column::LockedAt.is_not_null(),
                 })
                 .exec(&txn)
                 .await?
-                .rows_affected as usize
+                .rows_affected as usize;
+            if changed != ids.len() {
+                txn.rollback().await?;
+                return Err(AppError::invalid(
+                    "bilans",
+                    "des bilans ont changé pendant l'opération : rien n'est fait, réessayez",
+                ));
+            }
+            changed
         }
     };
     if done > 0 {

@@ -207,8 +207,8 @@ pub async fn statuses(
 }
 
 /// Gives the bilans about to be locked their own copy of what they take from their class —
-/// the programme elements of each row they have not had edited, and the parcours texts — so
-/// that later class entries do not change a locked bilan.
+/// the programme elements of each row not edited for the pupil, the parcours texts, the
+/// language — so that later class entries do not change a locked bilan.
 pub async fn freeze_class_entries(
     db: &impl ConnectionTrait,
     context: &ClassPeriod,
@@ -251,40 +251,69 @@ pub async fn freeze_class_entries(
                 .cloned()
                 .unwrap_or_default();
             match lines.iter().find(|line| line.domain_code == row.code) {
-                Some(line) if line.elements.is_none() => {
+                Some(line) if line.elements.is_some() => {} // the pupil's own
+                Some(line) => {
                     bilan_line::Entity::update_many()
                         .col_expr(
                             bilan_line::Column::Elements,
                             Expr::value(serde_json::json!(list)),
                         )
+                        .col_expr(bilan_line::Column::ElementsFrozen, Expr::value(true))
                         .filter(bilan_line::Column::Id.eq(line.id))
                         .exec(db)
                         .await?;
                 }
-                None if !list.is_empty() => {
+                None => {
                     bilan_line::ActiveModel {
                         bilan_id: Set(bilan.id),
                         domain_code: Set(row.code.to_owned()),
                         elements: Set(Some(serde_json::json!(list))),
+                        elements_frozen: Set(true),
                         ..Default::default()
                     }
                     .insert(db)
                     .await?;
                 }
-                _ => {}
             }
         }
-        if bilan.parcours.is_none() {
-            bilan::Entity::update_many()
-                .col_expr(
-                    bilan::Column::Parcours,
-                    Expr::value(serde_json::Value::Object(parcours.clone())),
-                )
-                .filter(bilan::Column::Id.eq(bilan.id))
-                .exec(db)
-                .await?;
-        }
+        bilan::Entity::update_many()
+            .col_expr(
+                bilan::Column::Parcours,
+                Expr::value(serde_json::Value::Object(parcours.clone())),
+            )
+            .col_expr(
+                bilan::Column::Language,
+                Expr::value(context.class.language.clone()),
+            )
+            .filter(bilan::Column::Id.eq(bilan.id))
+            .exec(db)
+            .await?;
     }
+    Ok(())
+}
+
+/// Drops what `freeze_class_entries` copied into the bilans being unlocked: they follow their
+/// class again; the pupil's own elements stay.
+pub async fn thaw_class_entries(db: &impl ConnectionTrait, bilan_ids: &[i32]) -> Result<()> {
+    bilan_line::Entity::update_many()
+        .col_expr(
+            bilan_line::Column::Elements,
+            Expr::value(Option::<serde_json::Value>::None),
+        )
+        .col_expr(bilan_line::Column::ElementsFrozen, Expr::value(false))
+        .filter(bilan_line::Column::BilanId.is_in(bilan_ids.iter().copied()))
+        .filter(bilan_line::Column::ElementsFrozen.eq(true))
+        .exec(db)
+        .await?;
+    bilan::Entity::update_many()
+        .col_expr(
+            bilan::Column::Parcours,
+            Expr::value(Option::<serde_json::Value>::None),
+        )
+        .col_expr(bilan::Column::Language, Expr::value(Option::<String>::None))
+        .filter(bilan::Column::Id.is_in(bilan_ids.iter().copied()))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -41,7 +41,10 @@ pub async fn synchronise(
         })
         .await?;
     let mut report = SyncReport::default();
-    for &class_id in class_ids {
+    let mut class_ids = class_ids.to_vec();
+    class_ids.sort_unstable();
+    class_ids.dedup();
+    for &class_id in &class_ids {
         let teachers = serde_json::json!(bilans::class_teachers(&txn, class_id).await?);
         let found = bilan::Entity::find()
             .filter(bilan::Column::ClassId.eq(class_id))
@@ -82,7 +85,8 @@ pub async fn synchronise(
                 report.already_up_to_date += 1;
                 continue;
             }
-            // Through the same condition as every write: unlocked, and as read.
+            // Unlocked at the time of writing (identity and teachers are set, not computed from
+            // what was read, so a write in between does not matter).
             let written = bilan::Entity::update_many()
                 .col_expr(bilan::Column::LastName, Expr::value(last_name.clone()))
                 .col_expr(
@@ -98,14 +102,13 @@ pub async fn synchronise(
                 )
                 .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
                 .filter(bilan::Column::Id.eq(bilan.id))
-                .filter(bilan::Column::Version.eq(bilan.version))
                 .filter(bilan::Column::LockedAt.is_null())
                 .exec(&txn)
                 .await?;
             if written.rows_affected == 1 {
                 report.updated += 1;
             } else {
-                report.locked_kept += 1;
+                report.locked_kept += 1; // locked in between
             }
         }
     }
