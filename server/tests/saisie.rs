@@ -986,3 +986,33 @@ async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
         Err(AppError::Forbidden)
     );
 }
+
+#[tokio::test]
+async fn two_saves_of_one_programme_list_at_once_keep_one_list() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let list = key(cm2, Level::Cm2, trimestre_1, "MAT-GEO");
+    let (mine, theirs) = (
+        texts(&["Tracer un cercle"]),
+        texts(&["Reproduire une figure"]),
+    );
+    let (first, second) = tokio::join!(
+        save_elements(&t.db, &teacher, &list, &[], &mine),
+        save_elements(&t.db, &director, &list, &[], &theirs),
+    );
+    let outcomes = [first.is_ok(), second.is_ok()];
+    assert_eq!(
+        outcomes.iter().filter(|ok| **ok).count(),
+        1,
+        "{first:?} {second:?}"
+    );
+    let stored = elements(&t.db, &teacher, &list).await.unwrap();
+    assert!(
+        stored == mine || stored == theirs,
+        "one list, not both: {stored:?}"
+    );
+    let refused = if first.is_ok() { second } else { first };
+    assert_eq!(refused, Err(AppError::ChangedMeanwhile { current: stored }));
+}

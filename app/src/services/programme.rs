@@ -3,13 +3,14 @@
 
 use crate::domain::Level;
 use crate::domain::catalogue::{ProgrammeElement, rows_for};
-use crate::entities::programme_element;
+use crate::entities::{programme_element, school_class};
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, saisie};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    SqliteTransactionMode, TransactionOptions, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqliteTransactionMode, TransactionOptions, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -81,6 +82,14 @@ pub async fn save_elements(
             ..Default::default()
         })
         .await?;
+    // Saves of the class's lists follow one another: SQLite through BEGIN IMMEDIATE,
+    // PostgreSQL by locking the class's row until the end of the transaction.
+    if txn.get_database_backend() == DbBackend::Postgres {
+        school_class::Entity::find_by_id(key.class_id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
+    }
     let current: Vec<String> = rows_of(&txn, key)
         .await?
         .into_iter()
