@@ -12,8 +12,8 @@ use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqliteTransactionMode,
-    TransactionOptions, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -88,14 +88,7 @@ async fn try_save(
             format!("l'élève n° {} figure deux fois", twice.student_id),
         ));
     }
-    // SQLite: take the write lock at once, so that a concurrent save waits for this one
-    // instead of failing at its first write.
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
     let row = context.domain_row(&key.domain_code)?;
     let pupils = pupils_of(&txn, &context, row).await?;

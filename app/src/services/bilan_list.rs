@@ -11,8 +11,7 @@ use crate::services::{accounts, audit, bilans};
 use crate::time::format_moment;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqliteTransactionMode,
-    TransactionOptions, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -44,11 +43,7 @@ pub async fn list(
             BilanRow {
                 student_id: pupil.id,
                 number: index + 1,
-                last_name: pupil
-                    .usage_name
-                    .clone()
-                    .unwrap_or_else(|| pupil.last_name.clone())
-                    .to_uppercase(),
+                last_name: bilans::pupil_last_name(pupil).to_uppercase(),
                 first_names: pupil.first_names.clone(),
                 level: bilans::pupil_level(pupil),
                 status: bilan.map_or(BilanStatus::NonCree, |b| statuses[&b.id]),
@@ -83,12 +78,7 @@ pub async fn act(
     action: BilanAction,
     student_ids: &[i32],
 ) -> Result<BilanActionReport> {
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
     if action == BilanAction::Unlock {
         actor.require_director_of(context.establishment_id)?;

@@ -81,10 +81,7 @@ pub async fn create(
         student_id: Set(pupil.id),
         period_id: Set(period_id),
         class_id: Set(class_id),
-        last_name: Set(pupil
-            .usage_name
-            .clone()
-            .unwrap_or_else(|| pupil.last_name.clone())),
+        last_name: Set(pupil_last_name(pupil).to_owned()),
         first_names: Set(pupil.first_names.clone()),
         birth_date: Set(pupil.birth_date),
         sex: Set(pupil.sex.clone()),
@@ -404,8 +401,13 @@ fn sort_key(name: &str) -> String {
         .collect()
 }
 
+/// The last name in use: the usage name when ONDE gives one.
+pub fn pupil_last_name(pupil: &student::Model) -> &str {
+    pupil.usage_name.as_deref().unwrap_or(&pupil.last_name)
+}
+
 /// « NOM Prénoms », the name in use first.
 pub fn pupil_name(pupil: &student::Model) -> String {
-    let last = pupil.usage_name.as_deref().unwrap_or(&pupil.last_name);
+    let last = pupil_last_name(pupil);
     format!("{} {}", last.to_uppercase(), pupil.first_names)
 }

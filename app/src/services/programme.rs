@@ -9,8 +9,7 @@ use crate::services::access::Actor;
 use crate::services::{audit, saisie};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqliteTransactionMode, TransactionOptions, TransactionSession,
-    TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -76,12 +75,7 @@ pub async fn save_elements(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = super::begin_write(db).await?;
     // Saves of the class's lists follow one another: SQLite through BEGIN IMMEDIATE,
     // PostgreSQL by locking the class's row until the end of the transaction.
     if txn.get_database_backend() == DbBackend::Postgres {

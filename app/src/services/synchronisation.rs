@@ -9,8 +9,7 @@ use crate::services::{audit, bilans, classes};
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqliteTransactionMode,
-    TransactionOptions, TransactionSession, TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -34,12 +33,7 @@ pub async fn synchronise(
             format!("la classe n° {stranger} n'est pas une classe de l'année en cours"),
         ));
     }
-    let txn = db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?;
+    let txn = super::begin_write(db).await?;
     let mut report = SyncReport::default();
     let mut class_ids = class_ids.to_vec();
     class_ids.sort_unstable();
@@ -63,10 +57,7 @@ pub async fn synchronise(
                 continue;
             }
             let pupil = &pupils[&bilan.student_id];
-            let last_name = pupil
-                .usage_name
-                .clone()
-                .unwrap_or_else(|| pupil.last_name.clone());
+            let last_name = bilans::pupil_last_name(pupil).to_owned();
             let current = (
                 &last_name,
                 &pupil.first_names,
