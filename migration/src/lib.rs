@@ -15,6 +15,8 @@ mod m20261128_000004_programme_element;
 mod m20261128_000005_collective_entry;
 /// What a locked bilan keeps of its class: parcours, language, elements (copies).
 mod m20261128_000006_bilan_parcours;
+/// The verso of a bilan for its pupil: own parcours, modalités, PPRE; the audit by subject.
+mod m20261201_000007_bilan_verso;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_programme_element::Migration),
             Box::new(m20261128_000005_collective_entry::Migration),
             Box::new(m20261128_000006_bilan_parcours::Migration),
+            Box::new(m20261201_000007_bilan_verso::Migration),
         ]
     }
 }

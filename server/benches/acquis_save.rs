@@ -31,7 +31,7 @@ struct Grid {
 async fn grid(dir: &tempfile::TempDir) -> Grid {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("grid.db").display());
     let db = server::db::connect(&url).await.expect("database");
-    server::demo::seed(&db).await.expect("demo");
+    server::demo::seed_school(&db).await.expect("demo");
     let school = establishments::find_by_uai(&db, &Uai::parse("0259999X").expect("UAI"))
         .await
         .expect("query")

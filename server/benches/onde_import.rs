@@ -54,7 +54,7 @@ fn today() -> NaiveDate {
 async fn demo_database(dir: &tempfile::TempDir, name: &str) -> (DatabaseConnection, i32) {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join(name).display());
     let db = server::db::connect(&url).await.expect("database");
-    server::demo::seed(&db).await.expect("demo");
+    server::demo::seed_school(&db).await.expect("demo");
     let school = establishments::find_by_uai(&db, &Uai::parse("0259999X").expect("UAI"))
         .await
         .expect("query")

@@ -1,5 +1,8 @@
 //! The demo school, seeded once through the project's services (`livret serve --demo`).
 
+/// The CM2's filled bilans of the first trimestre.
+mod bilans;
+
 use anyhow::Context;
 use app::domain::{
     Civility, Login, Password, PeriodPlan, Periodicity, PersonName, Role, SchoolYear, Uai,
@@ -17,6 +20,9 @@ pub const NAME: &str = "École élémentaire Victor Hugo";
 pub const MILLESIME: i32 = 2026;
 /// The demo school's pupils, as ONDE exports them (fictional, Windows-1252).
 pub const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
+
+/// The CM2 pupils whose bilan of the first trimestre is locked.
+pub const LOCKED_BILANS: [&str; 2] = ["ANDRIES Hénoler", "BAZIN Violetta"];
 
 /// A demo account: login, password, role, civility, last and first name.
 pub struct DemoAccount {
@@ -55,10 +61,44 @@ pub const ACCOUNTS: [DemoAccount; 3] = [
     },
 ];
 
-/// Creates the demo school, its year, its classes and pupils (through the ONDE import) and its
-/// accounts, unless the school already exists.
-/// Returns whether anything was created.
+/// Creates the demo school with the CM2's bilans of the first trimestre filled in (two of them
+/// locked), unless the school already exists. Returns whether anything was created.
 pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+    if !seed_school(db).await? {
+        return Ok(false);
+    }
+    let school = establishments::find_by_uai(db, &Uai::parse(UAI).map_err(anyhow::Error::msg)?)
+        .await?
+        .context("the demo school was just created")?;
+    let as_user = async |login: &str| -> anyhow::Result<Actor> {
+        let login = Login::parse(login).map_err(anyhow::Error::msg)?;
+        let account = accounts::find_by_login(db, &login)
+            .await?
+            .context("the demo accounts were just created")?;
+        Ok(Actor::User(
+            accounts::acting_user(db, account.id, Some(school.id)).await?,
+        ))
+    };
+    let start = SchoolYear::new(MILLESIME)
+        .map_err(anyhow::Error::msg)?
+        .default_start();
+    bilans::seed(
+        db,
+        &as_user("enseignant").await?,
+        &as_user("direction").await?,
+        school.id,
+        "CM2 M. Durand",
+        start,
+        &LOCKED_BILANS,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Creates the demo school, its year, its classes and pupils (through the ONDE import), its
+/// accounts and periods, without any bilan, unless the school already exists. Returns whether
+/// anything was created.
+pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let uai = Uai::parse(UAI).map_err(anyhow::Error::msg)?;
     if establishments::find_by_uai(db, &uai).await?.is_some() {
         return Ok(false);

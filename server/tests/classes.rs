@@ -18,7 +18,7 @@ fn today() -> NaiveDate {
 }
 
 async fn demo_school(db: &DatabaseConnection) -> i32 {
-    server::demo::seed(db).await.unwrap();
+    server::demo::seed_school(db).await.unwrap();
     establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
         .await
         .unwrap()

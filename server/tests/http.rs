@@ -912,3 +912,79 @@ async fn only_the_director_synchronises_bilans() {
     login(&app, &director, "direction", "demo-direction").await;
     assert_eq!(call(&director).await.unwrap().status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
+    use app::api::bilan_editor::{BilanEditorView, HistoryView};
+    use app::api::bilans::BilansView;
+    use app::api::saisie::SaisiePage;
+    let app = TestApp::spawn().await;
+    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
+        client.post(app.url(endpoint)).json(&body).send()
+    };
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let page: SaisiePage<BilansView> = json_post(
+        &teacher,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let period_id = page.selection.unwrap().period.id;
+    let student_id = page.content.unwrap().rows[0].student_id;
+    let key = serde_json::json!({ "student_id": student_id, "period_id": period_id });
+    let save = serde_json::json!({
+        "key": key,
+        "changes": [{ "field": "Appreciation", "was": { "Text": "" }, "now": { "Text": "Très bien." } }],
+    });
+    let calls = [
+        ("/api/bilan-editor", serde_json::json!({ "key": key })),
+        ("/api/save-bilan", save.clone()),
+        (
+            "/api/bilan-history",
+            serde_json::json!({ "student_id": student_id }),
+        ),
+    ];
+    for (endpoint, body) in &calls {
+        let response = json_post(&app.client(), endpoint, body.clone())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    for (endpoint, body) in &calls {
+        let response = json_post(&parent, endpoint, body.clone()).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    let saved = json_post(&teacher, "/api/save-bilan", save).await.unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let view: BilanEditorView = json_post(
+        &teacher,
+        "/api/bilan-editor",
+        serde_json::json!({ "key": key }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(view.appreciation, "Très bien.");
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let history: HistoryView = json_post(
+        &director,
+        "/api/bilan-history",
+        serde_json::json!({ "student_id": student_id }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(!history.bilans.is_empty());
+}

@@ -28,7 +28,7 @@ async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
 
 /// The demo's CM2 and CP-CE1, and its first trimestre.
 async fn demo(db: &DatabaseConnection) -> (i32, i32, i32) {
-    server::demo::seed(db).await.unwrap();
+    server::demo::seed_school(db).await.unwrap();
     let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
         .await
         .unwrap()

@@ -3,6 +3,8 @@
 
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
+/// One pupil's bilan: the editor's content, its saving, the pupil's history.
+pub mod bilan_editor;
 /// « Bilans »: a class's list for a period; creating, locking, unlocking.
 pub mod bilans;
 /// Classes of the school year and their positionnement type (Paramétrage).

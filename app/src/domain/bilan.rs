@@ -47,6 +47,22 @@ impl Positionnement {
         }
     }
 
+    /// The value of a choice in a page (`1` to `4`, `N` for « non évalué »).
+    pub fn choice(self) -> &'static str {
+        match self {
+            Positionnement::NonAtteints => "1",
+            Positionnement::PartiellementAtteints => "2",
+            Positionnement::Atteints => "3",
+            Positionnement::Depasses => "4",
+            Positionnement::NonEvalue => "N",
+        }
+    }
+
+    /// Reads `choice`'s value back; none for anything else (an empty choice).
+    pub fn from_choice(choice: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|value| value.choice() == choice)
+    }
+
     /// The value as the class's scale names it.
     pub fn label(self, scale: PositionnementType) -> &'static str {
         match (self, scale) {
@@ -119,6 +135,25 @@ pub fn status(locked: bool, rows: &[RowFacts], has_appreciation: bool) -> BilanS
     }
 }
 
+/// What stands between an unlocked bilan and its printing, as the editor says it; empty when it
+/// can be printed.
+pub fn missing_to_print(rows: &[RowFacts], has_appreciation: bool) -> Vec<String> {
+    let complete_rows = rows.iter().filter(|row| row.is_complete()).count();
+    let mut missing = Vec::new();
+    if complete_rows < ROWS_NEEDED_TO_PRINT {
+        let lacking = ROWS_NEEDED_TO_PRINT - complete_rows;
+        missing.push(format!(
+            "{lacking} domaine{s} complet{s} de plus ({complete_rows} sur les {ROWS_NEEDED_TO_PRINT} \
+             demandés) : un commentaire, ou un positionnement avec au moins un élément du programme",
+            s = if lacking > 1 { "s" } else { "" },
+        ));
+    }
+    if !has_appreciation {
+        missing.push("l'appréciation générale sur la progression de l'élève".to_owned());
+    }
+    missing
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +166,10 @@ mod tests {
         }
         assert_eq!(Positionnement::from_stored(None, false), None);
         assert_eq!(Positionnement::from_level(5), None);
+        for value in Positionnement::ALL {
+            assert_eq!(Positionnement::from_choice(value.choice()), Some(value));
+        }
+        assert_eq!(Positionnement::from_choice(""), None);
     }
 
     #[test]
@@ -182,5 +221,21 @@ mod tests {
         assert_eq!(status(false, &three, false), BilanStatus::EnCours);
         assert_eq!(status(false, &three, true), BilanStatus::Complet);
         assert_eq!(status(true, &two, false), BilanStatus::Verrouille);
+    }
+
+    #[test]
+    fn what_is_missing_before_printing_is_said() {
+        let complete = RowFacts {
+            domain_commented: true,
+            ..RowFacts::default()
+        };
+        let one = [complete, RowFacts::default()];
+        let missing = missing_to_print(&one, false);
+        assert_eq!(missing.len(), 2, "{missing:?}");
+        assert!(missing[0].starts_with("2 domaines complets de plus (1 sur les 3"));
+        assert!(missing[1].contains("appréciation générale"));
+        let two = [complete, complete];
+        assert!(missing_to_print(&two, true)[0].starts_with("1 domaine complet de plus"));
+        assert!(missing_to_print(&[complete; 3], true).is_empty());
     }
 }

@@ -107,6 +107,11 @@ impl DomainRow {
         !self.is_whole_domain()
     }
 
+    /// The row that holds its domain's comment, among a bilan's rows: the domain's first.
+    pub fn comment_row<'a>(&self, rows: &[&'a DomainRow]) -> Option<&'a DomainRow> {
+        rows.iter().find(|row| row.domain == self.domain).copied()
+    }
+
     pub fn by_code(code: &str) -> Option<&'static DomainRow> {
         ROWS.iter().find(|row| row.code == code)
     }
@@ -154,6 +159,38 @@ pub struct BoundedText<const MAX: usize>(String);
 
 /// A parcours éducatif text (600 characters at most).
 pub type ParcoursText = BoundedText<600>;
+
+/// « Acquisitions, progrès et difficultés éventuelles »: the comment of a domain (600 at most).
+pub type DomainComment = BoundedText<600>;
+
+/// « Appréciation générale sur la progression de l'élève » (1500 characters at most).
+pub type AppreciationGenerale = BoundedText<1500>;
+
+/// The complement of a PPRE (600 characters at most).
+pub type PpreComplement = BoundedText<600>;
+
+/// The « modalités spécifiques d'accompagnement » of the école, with their LSU codes.
+pub const MODALITES: [(&str, &str); 7] = [
+    ("PAP", "Plan d'accompagnement personnalisé (PAP)"),
+    ("PPS", "Projet personnalisé de scolarisation (PPS)"),
+    (
+        "PPRE",
+        "Programme personnalisé de réussite éducative (PPRE)",
+    ),
+    ("PAI", "Projet d'accueil individualisé (PAI)"),
+    ("ULIS", "Unité localisée pour l'inclusion scolaire (ULIS)"),
+    (
+        "UPE2A",
+        "Unité pédagogique pour élèves allophones arrivants (UPE2A)",
+    ),
+    (
+        "RASED",
+        "Réseau d'aides spécialisées aux élèves en difficulté (RASED)",
+    ),
+];
+
+/// The code of the modalité whose complement is written out.
+pub const PPRE: &str = "PPRE";
 
 /// The domain row of the language a class learns, which names it.
 pub const LANGUE_VIVANTE: &str = "LGV-RAC";

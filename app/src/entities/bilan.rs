@@ -20,6 +20,12 @@ pub struct Model {
     pub parcours: Option<Json>,
     /// The class's language as this bilan shows it, copied at locking like `parcours`.
     pub language: Option<String>,
+    /// The pupil's own parcours texts (JSON object, code → text), shown beside the class's.
+    pub own_parcours: Option<Json>,
+    /// « Modalités spécifiques d'accompagnement »: a JSON array of codes (`PPRE`, `PAI`…).
+    pub modalites: Option<Json>,
+    /// The complement of a PPRE.
+    pub ppre_complement: Option<String>,
     /// « Appréciation générale sur la progression de l'élève ».
     pub appreciation: Option<String>,
     pub locked_at: Option<DateTimeUtc>,

@@ -7,7 +7,7 @@ use crate::domain::{BilanStatus, Positionnement};
 use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::audit;
+use crate::services::audit::{self, BilanChange};
 use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
 use sea_orm::sea_query::Expr;
@@ -15,7 +15,6 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
     TransactionTrait,
 };
-use serde_json::json;
 use std::collections::HashMap;
 
 /// Which grid: a class, a period it follows, a domain row it works on.
@@ -145,21 +144,25 @@ async fn try_save(
         }),
     )
     .await?;
-    if !writes.is_empty() {
-        audit::record(
-            &txn,
-            actor,
-            Some(context.establishment_id),
-            "acquis scolaires",
-            row.code,
-            json!({
-                "classe": context.class.id,
-                "période": context.period.id,
-                "élèves": writes.len(),
-            }),
-        )
-        .await?;
-    }
+    // Each bilan's history names the row and the value written.
+    let history = writes
+        .iter()
+        .map(|(pupil, value)| BilanChange {
+            bilan_id: bilans[pupil].id,
+            field: format!("Positionnement — {}", row.label),
+            value: value
+                .map_or("(effacé)", |value| value.label(context.scale))
+                .to_owned(),
+        })
+        .collect();
+    audit::record_bilan_changes(
+        &txn,
+        actor,
+        context.establishment_id,
+        "acquis scolaires",
+        history,
+    )
+    .await?;
     let changed: Vec<student::Model> = pupils
         .iter()
         .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))

@@ -2,7 +2,7 @@ use crate::entities::audit_event;
 use crate::error::Result;
 use crate::services::access::Actor;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 /// Records who did what, in the same transaction as the change itself.
 pub async fn record(
@@ -25,4 +25,54 @@ pub async fn record(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// The subject under which a bilan's own history is kept.
+pub fn bilan_subject(bilan_id: i32) -> String {
+    format!("bilan:{bilan_id}")
+}
+
+/// One change to a bilan as its history shows it: the bilan, the field (« Appréciation
+/// générale »), the value written (shortened).
+pub struct BilanChange {
+    pub bilan_id: i32,
+    pub field: String,
+    pub value: String,
+}
+
+/// Records changes to bilans, one event each, in one statement and in the same transaction as
+/// the changes themselves.
+pub async fn record_bilan_changes(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+    action: &str,
+    changes: Vec<BilanChange>,
+) -> Result<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now();
+    let events = changes.into_iter().map(|change| audit_event::ActiveModel {
+        occurred_at: Set(now),
+        user_id: Set(actor.user_id()),
+        establishment_id: Set(Some(establishment_id)),
+        action: Set(action.to_owned()),
+        subject: Set(bilan_subject(change.bilan_id)),
+        details: Set(
+            serde_json::json!({ "champ": change.field, "valeur": change.value }).to_string(),
+        ),
+        ..Default::default()
+    });
+    audit_event::Entity::insert_many(events).exec(db).await?;
+    Ok(())
+}
+
+/// A text as a history line shows it: at most 80 characters, cut with « … ».
+pub fn shortened(text: &str) -> String {
+    const MAX: usize = 80;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
 }

@@ -6,6 +6,7 @@ use crate::domain::BilanStatus;
 use crate::entities::{bilan, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
+use crate::services::audit::BilanChange;
 use crate::services::saisie;
 use crate::services::{accounts, audit, bilans};
 use crate::time::format_moment;
@@ -194,6 +195,21 @@ pub async fn act(
             changed
         }
     };
+    if action != BilanAction::Create {
+        let what = match action {
+            BilanAction::Lock => "Verrouillage",
+            _ => "Déverrouillage",
+        };
+        let history = chosen
+            .iter()
+            .map(|pupil| BilanChange {
+                bilan_id: found[&pupil.id].id,
+                field: what.to_owned(),
+                value: String::new(),
+            })
+            .collect();
+        audit::record_bilan_changes(&txn, actor, context.establishment_id, what, history).await?;
+    }
     if done > 0 {
         audit::record(
             &txn,

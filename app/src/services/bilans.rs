@@ -108,6 +108,92 @@ pub async fn create(
     }
 }
 
+/// (class, period, level code, domain code) of the class lists that have at least one element.
+pub type ClassLists = HashSet<(i32, i32, String, String)>;
+
+/// The class lists of these (class, period) pairs that have at least one element.
+pub async fn class_lists(
+    db: &impl ConnectionTrait,
+    class_periods: impl IntoIterator<Item = (i32, i32)>,
+) -> Result<ClassLists> {
+    let (classes, periods): (Vec<i32>, Vec<i32>) = class_periods.into_iter().unzip();
+    Ok(programme_element::Entity::find()
+        .filter(programme_element::Column::ClassId.is_in(classes))
+        .filter(programme_element::Column::PeriodId.is_in(periods))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|element| {
+            (
+                element.class_id,
+                element.period_id,
+                element.level,
+                element.domain_code,
+            )
+        })
+        .collect())
+}
+
+/// The rows of a pupil's bilan of a class and period (their level's, or the class's for a pupil
+/// without one), each with what its completeness depends on, from the bilan's lines.
+pub fn row_facts(
+    (class_id, period_id): (i32, i32),
+    level: Option<Level>,
+    class_levels: &[Level],
+    lines: &[bilan_line::Model],
+    class_lists: &ClassLists,
+) -> Vec<(&'static DomainRow, RowFacts)> {
+    let rows: Vec<&'static DomainRow> = match level {
+        Some(level) => rows_for(level).collect(),
+        None => rows_for_class(class_levels),
+    };
+    // A pupil without a level (ULIS) takes any of the class's lists.
+    let levels = match &level {
+        Some(level) => std::slice::from_ref(level),
+        None => class_levels,
+    };
+    rows.iter()
+        .map(|row| {
+            let line = lines.iter().find(|line| line.domain_code == row.code);
+            let own_elements = line
+                .and_then(|line| line.elements.as_ref())
+                .and_then(|elements| elements.as_array())
+                .map(|elements| !elements.is_empty());
+            let class_elements = || {
+                levels.iter().any(|level| {
+                    class_lists.contains(&(
+                        class_id,
+                        period_id,
+                        level.code().to_owned(),
+                        row.code.to_owned(),
+                    ))
+                })
+            };
+            let facts = RowFacts {
+                positioned: line.is_some_and(|line| line.positionnement.is_some()),
+                has_elements: own_elements.unwrap_or_else(class_elements),
+                domain_commented: lines.iter().any(|other| {
+                    DomainRow::by_code(&other.domain_code)
+                        .is_some_and(|other_row| other_row.domain == row.domain)
+                        && other
+                            .comment
+                            .as_deref()
+                            .is_some_and(|comment| !comment.trim().is_empty())
+                }),
+            };
+            (*row, facts)
+        })
+        .collect()
+}
+
+/// Whether the bilan has its « appréciation générale ».
+pub fn has_appreciation(bilan: &bilan::Model) -> bool {
+    bilan
+        .appreciation
+        .as_deref()
+        .is_some_and(|text| !text.trim().is_empty())
+}
+
 /// The status of each given bilan of one class and period (by bilan id). `levels` gives each
 /// bilan's pupil level (none for a pupil without one, who then has the class's rows).
 pub async fn statuses(
@@ -127,77 +213,31 @@ pub async fn statuses(
     {
         lines.entry(line.bilan_id).or_default().push(line);
     }
-    // (class, period, level, domain code) of the class lists that have at least one element.
-    let class_lists: HashSet<(i32, i32, String, String)> = programme_element::Entity::find()
-        .filter(
-            programme_element::Column::ClassId
-                .is_in(bilans.iter().map(|(bilan, _)| bilan.class_id)),
-        )
-        .filter(
-            programme_element::Column::PeriodId
-                .is_in(bilans.iter().map(|(bilan, _)| bilan.period_id)),
-        )
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|element| {
-            let key = (element.class_id, element.period_id);
-            (key.0, key.1, element.level, element.domain_code)
-        })
-        .collect();
+    let class_lists = class_lists(
+        db,
+        bilans
+            .iter()
+            .map(|(bilan, _)| (bilan.class_id, bilan.period_id)),
+    )
+    .await?;
     let no_lines = Vec::new();
     Ok(bilans
         .iter()
         .map(|(bilan, level)| {
             let lines = lines.get(&bilan.id).unwrap_or(&no_lines);
-            let rows: Vec<&DomainRow> = match level {
-                Some(level) => rows_for(*level).collect(),
-                None => rows_for_class(class_levels),
-            };
-            let facts: Vec<RowFacts> = rows
-                .iter()
-                .map(|row| {
-                    let line = lines.iter().find(|line| line.domain_code == row.code);
-                    let own_elements = line
-                        .and_then(|line| line.elements.as_ref())
-                        .and_then(|elements| elements.as_array())
-                        .map(|elements| !elements.is_empty());
-                    // A pupil without a level (ULIS) takes any of the class's lists.
-                    let levels = match level {
-                        Some(level) => std::slice::from_ref(level),
-                        None => class_levels,
-                    };
-                    let class_elements = || {
-                        levels.iter().any(|level| {
-                            class_lists.contains(&(
-                                bilan.class_id,
-                                bilan.period_id,
-                                level.code().to_owned(),
-                                row.code.to_owned(),
-                            ))
-                        })
-                    };
-                    RowFacts {
-                        positioned: line.is_some_and(|line| line.positionnement.is_some()),
-                        has_elements: own_elements.unwrap_or_else(class_elements),
-                        domain_commented: lines.iter().any(|other| {
-                            DomainRow::by_code(&other.domain_code)
-                                .is_some_and(|other_row| other_row.domain == row.domain)
-                                && other
-                                    .comment
-                                    .as_deref()
-                                    .is_some_and(|comment| !comment.trim().is_empty())
-                        }),
-                    }
-                })
-                .collect();
-            let has_appreciation = bilan
-                .appreciation
-                .as_deref()
-                .is_some_and(|text| !text.trim().is_empty());
+            let facts: Vec<RowFacts> = row_facts(
+                (bilan.class_id, bilan.period_id),
+                *level,
+                class_levels,
+                lines,
+                &class_lists,
+            )
+            .into_iter()
+            .map(|(_, facts)| facts)
+            .collect();
             (
                 bilan.id,
-                status(bilan.locked_at.is_some(), &facts, has_appreciation),
+                status(bilan.locked_at.is_some(), &facts, has_appreciation(bilan)),
             )
         })
         .collect())

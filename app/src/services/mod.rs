@@ -8,6 +8,10 @@ pub mod accounts;
 pub mod acquis;
 /// Audit trail of writes.
 pub mod audit;
+/// « Saisie individuelle »: one pupil's bilan, read and saved field by field.
+pub mod bilan_editor;
+/// « Historique des bilans de l'élève »: every bilan of a pupil and its audit trail.
+pub mod bilan_history;
 /// « Bilans »: a class's list for a period; creating, locking, unlocking several at once.
 pub mod bilan_list;
 /// Bilans: creation, the write guard, status.

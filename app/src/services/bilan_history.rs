@@ -1,0 +1,128 @@
+//! « Consulter l'historique des bilans de l'élève »: every bilan of a pupil, all periods and
+//! years, and each one's audit trail.
+
+use crate::api::bilan_editor::{BilanKey, HistoryBilan, HistoryView, TrailEntry};
+use crate::domain::Level;
+use crate::entities::{audit_event, bilan, period, school_class, school_year, student, user};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{accounts, audit, bilan_editor, bilans, classes, saisie};
+use crate::time::format_moment;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// The pupil's bilans, newest period first, for the teachers of the pupil's class and the
+/// director of the school.
+pub async fn history(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    student_id: i32,
+) -> Result<HistoryView> {
+    let pupil = student::Entity::find_by_id(student_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound {
+            what: "Élève".to_owned(),
+        })?;
+    match pupil.class_id {
+        Some(class_id) => {
+            classes::class_taught_by(db, actor, class_id).await?;
+        }
+        None => actor.require_director_of(pupil.establishment_id)?,
+    }
+    let found = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(pupil.id))
+        .all(db)
+        .await?;
+    let periods: HashMap<i32, period::Model> = period::Entity::find()
+        .filter(period::Column::Id.is_in(found.iter().map(|b| b.period_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|period| (period.id, period))
+        .collect();
+    let class_models: HashMap<i32, school_class::Model> = school_class::Entity::find()
+        .filter(school_class::Column::Id.is_in(found.iter().map(|b| b.class_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|class| (class.id, class))
+        .collect();
+    let years: HashMap<i32, school_year::Model> = school_year::Entity::find()
+        .filter(school_year::Column::Id.is_in(periods.values().map(|period| period.school_year_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|year| (year.id, year))
+        .collect();
+    let mut ordered: Vec<&bilan::Model> = found.iter().collect();
+    ordered.sort_by_key(|b| std::cmp::Reverse(periods.get(&b.period_id).map(|p| p.starts_on)));
+    let mut bilans_shown = Vec::with_capacity(ordered.len());
+    for bilan in ordered {
+        let period = periods
+            .get(&bilan.period_id)
+            .ok_or_else(|| AppError::internal("bilan history", "a bilan's period is missing"))?;
+        let class = class_models
+            .get(&bilan.class_id)
+            .ok_or_else(|| AppError::internal("bilan history", "a bilan's class is missing"))?;
+        let levels: Vec<Level> = bilans::pupil_level(&pupil).into_iter().collect();
+        let status = bilans::statuses(db, &levels, &[(bilan, bilans::pupil_level(&pupil))]).await?
+            [&bilan.id];
+        bilans_shown.push(HistoryBilan {
+            key: BilanKey {
+                student_id: pupil.id,
+                period_id: bilan.period_id,
+            },
+            year: years
+                .get(&period.school_year_id)
+                .map(|year| format!("{}/{}", year.millesime, year.millesime + 1))
+                .unwrap_or_default(),
+            period_label: saisie::period_label(period),
+            class_label: class.label.clone(),
+            status,
+            lock: bilan_editor::lock_view(db, bilan).await?,
+            trail: trail(db, bilan.id).await?,
+        });
+    }
+    Ok(HistoryView {
+        pupil_name: bilans::pupil_name(&pupil),
+        bilans: bilans_shown,
+    })
+}
+
+/// The audit trail of a bilan, newest first: who changed which field to what, and when.
+pub async fn trail(db: &impl ConnectionTrait, bilan_id: i32) -> Result<Vec<TrailEntry>> {
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Subject.eq(audit::bilan_subject(bilan_id)))
+        .order_by_desc(audit_event::Column::OccurredAt)
+        .order_by_desc(audit_event::Column::Id)
+        .all(db)
+        .await?;
+    let people: HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(events.iter().filter_map(|event| event.user_id)))
+        .all(db)
+        .await?
+        .iter()
+        .map(|account| (account.id, accounts::display_name(account)))
+        .collect();
+    Ok(events
+        .into_iter()
+        .map(|event| {
+            let details: serde_json::Value =
+                serde_json::from_str(&event.details).unwrap_or_default();
+            let detail = |key: &str| details[key].as_str().unwrap_or_default().to_owned();
+            TrailEntry {
+                at: format_moment(event.occurred_at),
+                by: event
+                    .user_id
+                    .and_then(|id| people.get(&id).cloned())
+                    .unwrap_or_else(|| "Livret".to_owned()),
+                what: match detail("champ") {
+                    field if field.is_empty() => event.action.clone(),
+                    field => field,
+                },
+                value: detail("valeur"),
+            }
+        })
+        .collect())
+}
