@@ -404,7 +404,7 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
     let fill_all = {
         let saver = saver.clone();
         move |_| {
-            let Some(value) = parse_choice(&fill_value.get_untracked()) else {
+            let Some(value) = Positionnement::from_choice(&fill_value.get_untracked()) else {
                 return;
             };
             let mut filled = 0;
@@ -435,7 +435,7 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
                     {Positionnement::ALL
                         .into_iter()
                         .map(|value| {
-                            view! { <option value=choice_value(value)>{value.label(scale)}</option> }
+                            view! { <option value=value.choice()>{value.label(scale)}</option> }
                         })
                         .collect_view()}
                 </select>
@@ -639,22 +639,6 @@ fn cell_id(row: usize, column: usize) -> String {
 }
 
 /// The value of « Appliquer à toute la classe »'s options.
-fn choice_value(value: Positionnement) -> &'static str {
-    match value.level() {
-        Some(1) => "1",
-        Some(2) => "2",
-        Some(3) => "3",
-        Some(_) => "4",
-        None => "NE",
-    }
-}
-
-fn parse_choice(choice: &str) -> Option<Positionnement> {
-    Positionnement::ALL
-        .into_iter()
-        .find(|value| choice_value(*value) == choice)
-}
-
 /// What the grid says about its saving, in one sentence.
 fn grid_status(pending: usize, conflicts: usize, away: Option<Away>) -> String {
     let kept = match pending {

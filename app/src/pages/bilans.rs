@@ -1,4 +1,6 @@
+use super::bilan_editor::bilan_href;
 use super::saisie::{SaisieChooser, saisie_content, use_saisie_query};
+use crate::api::bilan_editor::BilanKey;
 use crate::api::bilans::{
     BilanAction, BilanActionReport, BilanRow, BilansAction, BilansView, bilans_page,
 };
@@ -6,6 +8,7 @@ use crate::api::saisie::Selection;
 use crate::domain::BilanStatus;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::{LazyRoute, lazy_route};
 use std::collections::BTreeSet;
 
@@ -143,7 +146,7 @@ fn BilansTable(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|row| view! { <Row row chosen may_unlock run /> })
+                        .map(|row| view! { <Row row period_id chosen may_unlock run /> })
                         .collect_view()}
                 </tbody>
             </table>
@@ -152,11 +155,22 @@ fn BilansTable(
 }
 
 #[component]
-fn Row<F>(row: BilanRow, chosen: RwSignal<BTreeSet<i32>>, may_unlock: bool, run: F) -> impl IntoView
+fn Row<F>(
+    row: BilanRow,
+    period_id: i32,
+    chosen: RwSignal<BTreeSet<i32>>,
+    may_unlock: bool,
+    run: F,
+) -> impl IntoView
 where
     F: Fn(BilanAction, Vec<i32>) + Copy + Send + Sync + 'static,
 {
     let id = row.student_id;
+    let open_label = match row.status {
+        BilanStatus::NonCree => "Saisir",
+        BilanStatus::Verrouille => "Consulter",
+        _ => "Consulter / modifier",
+    };
     let name = format!("{} {}", row.last_name, row.first_names);
     let action = match row.status {
         BilanStatus::NonCree => Some((BilanAction::Create, "Créer le bilan")),
@@ -164,12 +178,6 @@ where
             Some((BilanAction::Unlock, "Déverrouiller le bilan"))
         }
         _ => None,
-    };
-    let status_class = match row.status {
-        BilanStatus::NonCree => "statut-bilan non-cree",
-        BilanStatus::EnCours => "statut-bilan en-cours",
-        BilanStatus::Complet => "statut-bilan complet",
-        BilanStatus::Verrouille => "statut-bilan verrouille",
     };
     view! {
         <tr>
@@ -197,7 +205,7 @@ where
             </th>
             <td>{row.first_names.clone()}</td>
             <td>
-                <span class=status_class>
+                <span class=status_class(row.status)>
                     {match row.status {
                         BilanStatus::Verrouille => "🔒 Verrouillé",
                         other => other.label(),
@@ -207,7 +215,13 @@ where
                     <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>
                 })}
             </td>
-            <td>
+            <td class="actions-ligne">
+                <A href=bilan_href(BilanKey { student_id: id, period_id }) attr:aria-label=format!("{} le bilan de {name}", open_label)>
+                    {open_label}
+                </A>
+                <A href=format!("/bilans/historique?eleve={id}") attr:aria-label=format!("Historique des bilans de {name}")>
+                    "Historique"
+                </A>
                 {action.map(|(action, label)| view! {
                     <button
                         type="button"
@@ -220,6 +234,16 @@ where
                 })}
             </td>
         </tr>
+    }
+}
+
+/// The style of a bilan's status, as the list and the editor show it.
+pub fn status_class(status: BilanStatus) -> &'static str {
+    match status {
+        BilanStatus::NonCree => "statut-bilan non-cree",
+        BilanStatus::EnCours => "statut-bilan en-cours",
+        BilanStatus::Complet => "statut-bilan complet",
+        BilanStatus::Verrouille => "statut-bilan verrouille",
     }
 }
 

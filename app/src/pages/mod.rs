@@ -10,6 +10,10 @@ use leptos_router::{
 mod accounts;
 /// Page « Acquis scolaires » (Saisie collective): the grid.
 mod acquis;
+/// Page « Bilan » of one pupil and period: recto, verso, autosave, lock.
+mod bilan_editor;
+/// Page « Historique des bilans de l'élève ».
+mod bilan_history;
 /// Page « Bilans »: a class's bilans for a period; create, lock, unlock.
 mod bilans;
 /// Page « Classes et type de positionnement » (Paramétrage).
@@ -137,6 +141,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/bilans")
                         view={Lazy::<bilans::BilansRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans/bilan")
+                        view={Lazy::<bilan_editor::BilanEditorRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans/historique")
+                        view={Lazy::<bilan_history::BilanHistoryRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
