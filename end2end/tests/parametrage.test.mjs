@@ -149,16 +149,21 @@ test('the director sets semestres for one class and personalised periods for the
   const second = page.getByRole('group', { name: 'Période 2' });
   assert.equal(await second.getByLabel('Début').inputValue(), '2026-12-19');
   await second.getByLabel('Fin').fill('2027-07-04');
+  // The demo's CM2 has bilans in its first trimestre: it keeps its trimestres, and says why.
   await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).check();
   await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
-  await row('CM2 M. Durand').getByText('Personnalisée').waitFor();
+  await page.getByText(/la classe CM2 M. Durand a déjà des bilans cette année : elle garde sa périodicité/).waitFor();
+  await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).uncheck();
+  await page.getByRole('checkbox', { name: 'CP-CE1 Mme Martin' }).check();
+  await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
+  await row('CP-CE1 Mme Martin').getByText('Personnalisée').waitFor();
   await page.screenshot({ path: path.join(screenshotDir, 'periodes-tablette.png'), fullPage: true });
 
   // It stays so after a reload.
   await page.reload();
   await page.getByRole('heading', { name: "Périodes de l'année" }).waitFor();
-  assert.match(await row('CP-CE1 Mme Martin').textContent(), /Semestre/);
-  assert.match(await row('CM2 M. Durand').textContent(), /Personnalisée/);
+  assert.match(await row('CP-CE1 Mme Martin').textContent(), /Personnalisée/);
+  assert.match(await row('CM2 M. Durand').textContent(), /Trimestre/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scroll at 768 px (overflow ${overflow} px)`);
   assertClean(page, assert);

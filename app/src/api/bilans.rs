@@ -25,6 +25,10 @@ pub struct BilanRow {
     pub first_names: String,
     pub level: Option<Level>,
     pub status: BilanStatus,
+    /// (complete rows, rows) of an existing bilan.
+    pub complete_rows: Option<(usize, usize)>,
+    /// What is missing before the bilan can be printed.
+    pub missing: Vec<String>,
     pub lock: Option<LockView>,
 }
 

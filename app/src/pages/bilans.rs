@@ -174,6 +174,7 @@ where
     let name = format!("{} {}", row.last_name, row.first_names);
     let action = match row.status {
         BilanStatus::NonCree => Some((BilanAction::Create, "Créer le bilan")),
+        BilanStatus::Complet => Some((BilanAction::Lock, "Verrouiller le bilan")),
         BilanStatus::Verrouille if may_unlock => {
             Some((BilanAction::Unlock, "Déverrouiller le bilan"))
         }
@@ -213,6 +214,14 @@ where
                 </span>
                 {row.lock.map(|lock| view! {
                     <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>
+                })}
+                {row.complete_rows.map(|(complete, rows)| view! {
+                    <span class="detail-verrou">{format!("{complete} domaine(s) complet(s) sur {rows}")}</span>
+                })}
+                {(!row.missing.is_empty()).then(|| view! {
+                    <ul class="manque-bilan">
+                        {row.missing.iter().map(|item| view! { <li>{format!("Manque : {item}")}</li> }).collect_view()}
+                    </ul>
                 })}
             </td>
             <td class="actions-ligne">

@@ -27,7 +27,7 @@ pub async fn list(
     let context = saisie::class_period(db, actor, class_id, period_id).await?;
     let pupils = bilans::class_pupils(db, &context).await?;
     let found = bilans::bilans_of(db, &context, &pupils).await?;
-    let statuses = bilans::pupil_statuses(db, &context, &pupils, &found).await?;
+    let standings = bilans::pupil_standings(db, &context, &pupils, &found).await?;
     let locker_ids: Vec<i32> = found.values().filter_map(|b| b.locked_by).collect();
     let lockers: HashMap<i32, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(locker_ids))
@@ -47,7 +47,12 @@ pub async fn list(
                 last_name: bilans::pupil_last_name(pupil).to_uppercase(),
                 first_names: pupil.first_names.clone(),
                 level: bilans::pupil_level(pupil),
-                status: bilan.map_or(BilanStatus::NonCree, |b| statuses[&b.id]),
+                status: bilan.map_or(BilanStatus::NonCree, |b| standings[&b.id].status),
+                complete_rows: bilan
+                    .map(|b| (standings[&b.id].complete_rows, standings[&b.id].rows)),
+                missing: bilan
+                    .map(|b| standings[&b.id].missing.clone())
+                    .unwrap_or_default(),
                 lock: bilan.and_then(|b| {
                     Some(LockView {
                         by: b

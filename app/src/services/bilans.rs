@@ -1,7 +1,7 @@
 //! Bilans: their creation with the identity and teachers they show, the one guard every write
 //! to a bilan goes through, and their status, computed from the data.
 
-use crate::domain::bilan::{RowFacts, status};
+use crate::domain::bilan::{RowFacts, missing_to_print, status};
 use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
 use crate::domain::{BilanStatus, Level};
 use crate::entities::{
@@ -194,13 +194,23 @@ pub fn has_appreciation(bilan: &bilan::Model) -> bool {
         .is_some_and(|text| !text.trim().is_empty())
 }
 
-/// The status of each given bilan of one class and period (by bilan id). `levels` gives each
+/// Where a bilan stands, from its data: its status, how many of its rows are complete, and
+/// what is missing before it can be printed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub status: BilanStatus,
+    pub complete_rows: usize,
+    pub rows: usize,
+    pub missing: Vec<String>,
+}
+
+/// Where each given bilan of one class and period stands (by bilan id). `levels` gives each
 /// bilan's pupil level (none for a pupil without one, who then has the class's rows).
-pub async fn statuses(
+pub async fn standings(
     db: &impl ConnectionTrait,
     class_levels: &[Level],
     bilans: &[(&bilan::Model, Option<Level>)],
-) -> Result<HashMap<i32, BilanStatus>> {
+) -> Result<HashMap<i32, Standing>> {
     if bilans.is_empty() {
         return Ok(HashMap::new());
     }
@@ -235,11 +245,31 @@ pub async fn statuses(
             .into_iter()
             .map(|(_, facts)| facts)
             .collect();
-            (
-                bilan.id,
-                status(bilan.locked_at.is_some(), &facts, has_appreciation(bilan)),
-            )
+            let locked = bilan.locked_at.is_some();
+            let standing = Standing {
+                status: status(locked, &facts, has_appreciation(bilan)),
+                complete_rows: facts.iter().filter(|row| row.is_complete()).count(),
+                rows: facts.len(),
+                missing: match locked {
+                    true => Vec::new(),
+                    false => missing_to_print(&facts, has_appreciation(bilan)),
+                },
+            };
+            (bilan.id, standing)
         })
+        .collect())
+}
+
+/// The status of each given bilan of one class and period (by bilan id), as `standings`.
+pub async fn statuses(
+    db: &impl ConnectionTrait,
+    class_levels: &[Level],
+    bilans: &[(&bilan::Model, Option<Level>)],
+) -> Result<HashMap<i32, BilanStatus>> {
+    Ok(standings(db, class_levels, bilans)
+        .await?
+        .into_iter()
+        .map(|(id, standing)| (id, standing.status))
         .collect())
 }
 
@@ -354,13 +384,13 @@ pub async fn thaw_class_entries(db: &impl ConnectionTrait, bilan_ids: &[i32]) ->
     Ok(())
 }
 
-/// The status of each pupil's existing bilan (by bilan id).
-pub async fn pupil_statuses(
+/// Where each pupil's existing bilan stands (by bilan id).
+pub async fn pupil_standings(
     db: &impl ConnectionTrait,
     context: &ClassPeriod,
     pupils: &[student::Model],
     found: &HashMap<i32, bilan::Model>,
-) -> Result<HashMap<i32, BilanStatus>> {
+) -> Result<HashMap<i32, Standing>> {
     let with_levels: Vec<(&bilan::Model, Option<Level>)> = pupils
         .iter()
         .filter_map(|pupil| {
@@ -369,7 +399,21 @@ pub async fn pupil_statuses(
                 .map(|bilan| (bilan, pupil_level(pupil)))
         })
         .collect();
-    statuses(db, &context.levels, &with_levels).await
+    standings(db, &context.levels, &with_levels).await
+}
+
+/// The status of each pupil's existing bilan (by bilan id).
+pub async fn pupil_statuses(
+    db: &impl ConnectionTrait,
+    context: &ClassPeriod,
+    pupils: &[student::Model],
+    found: &HashMap<i32, bilan::Model>,
+) -> Result<HashMap<i32, BilanStatus>> {
+    Ok(pupil_standings(db, context, pupils, found)
+        .await?
+        .into_iter()
+        .map(|(id, standing)| (id, standing.status))
+        .collect())
 }
 
 /// The pupils of a class for a period: enrolled in it during the period (arrived before it
