@@ -35,6 +35,29 @@ pub async fn session_user_id(session: &Session) -> Result<Option<i32>> {
     session.get(USER_KEY).await.map_err(session_error)
 }
 
+/// The person a session was opened for, with their grants as they are now, even one who must
+/// still change a one-time password; `Unauthenticated` without a session.
+pub async fn session_person(db: &DatabaseConnection, session: &Session) -> Result<ActingUser> {
+    let user_id = session_user_id(session)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let establishment: Option<i32> = session
+        .get(ESTABLISHMENT_KEY)
+        .await
+        .map_err(session_error)?;
+    accounts::acting_user(db, user_id, establishment).await
+}
+
+/// The person acting through a session outside a server function (a download), refused
+/// while their one-time password is in use.
+pub async fn acting_person(db: &DatabaseConnection, session: &Session) -> Result<ActingUser> {
+    let user = session_person(db, session).await?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
 impl RequestContext {
     /// Takes the request's context; call it first thing in a server function.
     pub fn current() -> Result<Self> {
@@ -56,25 +79,13 @@ impl RequestContext {
     /// The logged-in person, with their grants as they are now; `Unauthenticated` otherwise,
     /// and `PasswordChangeRequired` while the account still has its one-time password.
     pub async fn acting_user(&self) -> Result<ActingUser> {
-        let user = self.session_user().await?;
-        if user.must_change_password {
-            return Err(AppError::PasswordChangeRequired);
-        }
-        Ok(user)
+        acting_person(&self.db, &self.session).await
     }
 
     /// The logged-in person, even one who must still change a one-time password: for what such
     /// a person may do (see their session, change the password).
     pub async fn session_user(&self) -> Result<ActingUser> {
-        let user_id = session_user_id(&self.session)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        let establishment: Option<i32> = self
-            .session
-            .get(ESTABLISHMENT_KEY)
-            .await
-            .map_err(session_error)?;
-        accounts::acting_user(&self.db, user_id, establishment).await
+        session_person(&self.db, &self.session).await
     }
 
     /// Starts a session for a person who just proved who they are, under a new session id (so

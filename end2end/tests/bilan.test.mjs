@@ -2,7 +2,7 @@
 // back without losing anything, locks the bilan and finds it read-only; the director unlocks
 // it. Also the history and the demo's filled class at phone width.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -129,6 +129,11 @@ test("the demo's CM2 is filled in; a locked bilan reads well on a phone", async 
   await openList(page, 1);
   assert.equal(await page.locator('.statut-bilan.verrouille').count(), 2);
   assert.equal(await page.locator('.statut-bilan.complet').count(), 4);
+  const [classPdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Éditer la classe (un PDF à imprimer)' }).click(),
+  ]);
+  assert.equal(classPdf.suggestedFilename(), 'Bilans_CM2_M._Durand_Trimestre_1.pdf');
   await page.getByRole('link', { name: 'Consulter le bilan de BAZIN Violetta' }).click();
   await page.getByRole('heading', { name: 'Bilan de BAZIN Violetta' }).waitFor();
   await page.waitForLoadState('networkidle');
@@ -136,6 +141,15 @@ test("the demo's CM2 is filled in; a locked bilan reads well on a phone", async 
   assert.ok(await page.locator('#appreciation-generale').isDisabled());
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'bilan-verrouille-telephone.png'), fullPage: true });
+
+  // « Éditer »: the PDF, named after the pupil and the period.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Éditer (PDF)' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'BAZIN_Violetta_Trimestre-1.pdf');
+  const pdf = readFileSync(await download.path());
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assertClean(page, assert);
   await context.close();
 });

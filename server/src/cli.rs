@@ -1,4 +1,5 @@
-//! The `livret` command line: serve the app, add schools and accounts.
+//! The `livret` command line: serve the app, add schools and accounts, import pupils, print
+//! bilans.
 
 use crate::config::Config;
 use crate::router::{self, AppState};
@@ -11,6 +12,7 @@ use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::pupil_import::{self, Mode};
+use app::services::{bilan_document, classes, saisie};
 use app::time::today_in_paris;
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
@@ -53,6 +55,22 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: ImportCommand,
+    },
+    /// Édite en PDF les bilans d'une classe pour une période : un fichier par élève dont le
+    /// bilan peut être édité (complet ou verrouillé) ; les autres sont nommés, avec la raison.
+    Pdf {
+        /// UAI de l'établissement.
+        #[arg(long)]
+        uai: String,
+        /// Libellé de la classe, par exemple « CM2 M. Durand ».
+        #[arg(long)]
+        classe: String,
+        /// Numéro de la période (1 pour le premier trimestre).
+        #[arg(long)]
+        periode: usize,
+        /// Dossier où écrire les PDF (créé s'il manque).
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -131,6 +149,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import {
             command: ImportCommand::Onde { file, uai, dry_run },
         } => import_onde(&config, &file, &uai, dry_run).await,
+        Command::Pdf {
+            uai,
+            classe,
+            periode,
+            out,
+        } => print_class(&config, &uai, &classe, periode, &out).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -203,6 +227,69 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn print_class(
+    config: &Config,
+    uai: &str,
+    class_label: &str,
+    position: usize,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    let uai = Uai::parse(uai).map_err(anyhow::Error::msg)?;
+    let db = db::connect(&config.database_url).await?;
+    let school = establishments::find_by_uai(&db, &uai)
+        .await?
+        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+    let classes = classes::list(&db, &Actor::System, school.id, today_in_paris()).await?;
+    let Some(class) = classes.iter().find(|class| class.label == class_label) else {
+        let known: Vec<&str> = classes.iter().map(|class| class.label.as_str()).collect();
+        bail!(
+            "aucune classe « {class_label} » cette année dans {} (classes : {})",
+            school.name,
+            known.join(", ")
+        );
+    };
+    let periods = saisie::periods_of(&db, class.id).await?;
+    let period = position
+        .checked_sub(1)
+        .and_then(|index| periods.get(index))
+        .with_context(|| {
+            format!(
+                "la classe {} suit {} période(s) : pas de période {position}",
+                class.label,
+                periods.len()
+            )
+        })?;
+    let period_label = saisie::period_label(period);
+    let (documents, skipped) =
+        bilan_document::class_documents(&db, &Actor::System, class.id, period.id).await?;
+    std::fs::create_dir_all(out).with_context(|| format!("création de {}", out.display()))?;
+    let bar = indicatif::ProgressBar::new(documents.len() as u64).with_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} bilans — {msg}")
+            .expect("a fixed progress template is valid"),
+    );
+    bar.set_message(format!("{} — {period_label}", class.label));
+    let pdfs = tokio::task::spawn_blocking({
+        let documents = documents.clone();
+        let bar = bar.clone();
+        move || crate::pdf::render_each(&documents, |_| bar.inc(1))
+    })
+    .await??;
+    bar.finish();
+    for (document, bytes) in documents.iter().zip(pdfs) {
+        let path = out.join(&document.file_name);
+        std::fs::write(&path, bytes).with_context(|| format!("écriture de {}", path.display()))?;
+    }
+    println!(
+        "{} bilan(s) édité(s) dans {}.",
+        documents.len(),
+        out.display()
+    );
+    for (name, reason) in &skipped {
+        println!("Non édité : {name} — {reason}");
+    }
+    Ok(())
 }
 
 async fn import_onde(

@@ -1,4 +1,5 @@
-//! The Livret server: configuration, database, router, sessions, demo data and command line.
+//! The Livret server: configuration, database, router, sessions, PDFs, demo data and command
+//! line.
 
 /// The `livret` command line.
 pub mod cli;
@@ -8,6 +9,10 @@ pub mod config;
 pub mod db;
 /// The demo school.
 pub mod demo;
+/// PDF downloads of bilans.
+pub mod downloads;
+/// Printed bilans: the Typst template and its fonts, compiled to PDF.
+pub mod pdf;
 /// HTTP routes and their guards.
 pub mod router;
 /// Server-side sessions stored in the database.

@@ -1,11 +1,12 @@
 //! The HTTP router: pages, server functions, static files, and the layers that guard them.
 
+use crate::downloads;
 use crate::sessions::DatabaseSessionStore;
 use app::error::AppError;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Query, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -55,10 +56,28 @@ pub fn build(state: AppState) -> Router {
         }
     };
 
+    let pdf_db = state.db.clone();
+    let class_pdf_db = state.db.clone();
     Router::new()
         .route(
             "/api/{*fn_name}",
             axum::routing::post(server_fns.clone()).get(server_fns),
+        )
+        .route(
+            "/bilans/pdf",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::BilanQuery>| {
+                    downloads::bilan(pdf_db.clone(), session, query)
+                },
+            ),
+        )
+        .route(
+            "/bilans/pdf/classe",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::ClassQuery>| {
+                    downloads::class(class_pdf_db.clone(), session, query)
+                },
+            ),
         )
         .leptos_routes_with_context(&leptos, routes, provide_db.clone(), {
             let leptos = leptos.clone();

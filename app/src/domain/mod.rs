@@ -20,6 +20,8 @@ pub mod role;
 pub mod school_year;
 /// Positionnement types and periodicities chosen by the director.
 pub mod settings;
+/// French typography of printed texts (non-breaking spaces).
+pub mod typography;
 /// Codes UAI of establishments.
 pub mod uai;
 

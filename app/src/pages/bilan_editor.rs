@@ -416,6 +416,11 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
     };
     let status_summary = saver.summary.clone();
     let status_label = saver.summary.clone();
+    let print_summary = saver.summary.clone();
+    let pdf_href = format!(
+        "/bilans/pdf?eleve={}&periode={}",
+        key.student_id, key.period_id
+    );
     let missing_summary = saver.summary.clone();
     let teachers = match teachers.is_empty() {
         true => "aucun".to_owned(),
@@ -476,9 +481,18 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
                         "Déverrouiller le bilan"
                     </button>
                 })}
-                <button type="button" class="secondaire" disabled=true>
-                    "Éditer (PDF) — pas encore disponible"
-                </button>
+                {move || match print_summary.with(|s| s.missing.is_empty() && s.status != BilanStatus::NonCree) {
+                    true => Either::Left(view! {
+                        <a class="bouton-lien" href=pdf_href.clone() download rel="external">
+                            "Éditer (PDF)"
+                        </a>
+                    }),
+                    false => Either::Right(view! {
+                        <button type="button" class="secondaire" disabled=true title="Le bilan doit d'abord être complet.">
+                            "Éditer (PDF)"
+                        </button>
+                    }),
+                }}
             </div>
         </div>
         <LockReport act />

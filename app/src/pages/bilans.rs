@@ -91,6 +91,25 @@ fn BilansTable(
             <dt>"Niveau(x)"</dt>
             <dd>{levels}</dd>
         </dl>
+        <div class="editions-classe">
+            <a
+                class="bouton-lien"
+                href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}")
+                download
+                rel="external"
+            >
+                "Éditer la classe (un PDF à imprimer)"
+            </a>
+            <a
+                class="bouton-lien"
+                href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}&format=zip")
+                download
+                rel="external"
+            >
+                "Télécharger un PDF par élève (ZIP)"
+            </a>
+            <span class="detail">"Seuls les bilans complets ou verrouillés sont édités."</span>
+        </div>
         <noscript>
             <p class="alerte">"Créer ou verrouiller des bilans demande JavaScript."</p>
         </noscript>
@@ -231,6 +250,16 @@ where
                 <A href=format!("/bilans/historique?eleve={id}") attr:aria-label=format!("Historique des bilans de {name}")>
                     "Historique"
                 </A>
+                {matches!(row.status, BilanStatus::Complet | BilanStatus::Verrouille).then(|| view! {
+                    <a
+                        href=format!("/bilans/pdf?eleve={id}&periode={period_id}")
+                        download
+                        rel="external"
+                        aria-label=format!("Éditer le bilan de {name} (PDF)")
+                    >
+                        "Éditer"
+                    </a>
+                })}
                 {action.map(|(action, label)| view! {
                     <button
                         type="button"

@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod acquis;
 /// Audit trail of writes.
 pub mod audit;
+/// What a printed bilan shows, once it can be printed (« Éditer »).
+pub mod bilan_document;
 /// « Saisie individuelle »: one pupil's bilan, read and saved field by field.
 pub mod bilan_editor;
 /// « Historique des bilans de l'élève »: every bilan of a pupil and its audit trail.

@@ -106,17 +106,7 @@ pub async fn teaching_classes(
     let mut taught = Vec::new();
     for class in query.all(db).await? {
         let levels = levels_of(db, class.id).await?;
-        let followed: Vec<i32> = period_class::Entity::find()
-            .filter(period_class::Column::ClassId.eq(class.id))
-            .all(db)
-            .await?
-            .iter()
-            .map(|link| link.period_id)
-            .collect();
-        let periods = period::Entity::find()
-            .filter(period::Column::Id.is_in(followed))
-            .order_by_asc(period::Column::Position)
-            .all(db)
+        let periods = periods_of(db, class.id)
             .await?
             .iter()
             .map(|period| PeriodChoice {
@@ -190,6 +180,20 @@ pub async fn set_language(
     )
     .await?;
     Ok(language)
+}
+
+/// The periods a class follows, in order.
+pub async fn periods_of(db: &impl ConnectionTrait, class_id: i32) -> Result<Vec<period::Model>> {
+    let followed = Query::select()
+        .column(period_class::Column::PeriodId)
+        .from(period_class::Entity)
+        .and_where(period_class::Column::ClassId.eq(class_id))
+        .to_owned();
+    Ok(period::Entity::find()
+        .filter(period::Column::Id.in_subquery(followed))
+        .order_by_asc(period::Column::Position)
+        .all(db)
+        .await?)
 }
 
 /// « Trimestre 2 », « Semestre 1 », « Période 4 ».

@@ -1,0 +1,330 @@
+//! What a printed bilan shows (« Éditer »): everything the PDF template needs, built from the
+//! bilan as the editor reads it, once the bilan can be printed.
+
+use crate::api::bilan_editor::{BilanEditorView, BilanKey};
+use crate::domain::typography::french_spacing;
+use crate::domain::{BilanStatus, Positionnement, Role};
+use crate::entities::{establishment, period, role_grant, school_class, user};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::{accounts, bilan_editor, bilan_list};
+use chrono::Datelike;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+
+/// One bilan as the template prints it; every text is the person's, spaced in French.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BilanDocument {
+    pub school: SchoolHeader,
+    /// « 2026/2027 ».
+    pub year: String,
+    pub period: PeriodHeader,
+    pub class: String,
+    pub pupil: PupilHeader,
+    /// The teachers the bilan shows, joined.
+    pub teachers: String,
+    pub director: String,
+    /// The four levels as the class's scale names them.
+    pub scale: Vec<String>,
+    /// What « X » and « Non évalué » mean.
+    pub legend: String,
+    pub rows: Vec<PrintedRow>,
+    pub parcours: Vec<PrintedParcours>,
+    pub modalites: Vec<String>,
+    pub ppre: String,
+    pub appreciation: String,
+    /// The lock, when the bilan is locked, and where it was made.
+    pub footer: String,
+    /// The end of the period: the printed document's date, so that the same bilan always
+    /// gives the same file.
+    pub date: DocumentDate,
+    /// `NOM_Prénom_Trimestre-1.pdf`.
+    #[serde(skip)]
+    pub file_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchoolHeader {
+    pub name: String,
+    pub uai: String,
+    /// Empty when unknown.
+    pub address: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodHeader {
+    pub label: String,
+    pub dates: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PupilHeader {
+    pub name: String,
+    pub birth_date: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DocumentDate {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// A row of the recto.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrintedRow {
+    pub domain: String,
+    pub label: String,
+    /// A sub-domain (Français, Mathématiques), printed under its domain's name.
+    pub sub_domain: bool,
+    pub elements: Vec<String>,
+    /// The domain's comment, on the row that holds it (`comment_span` > 0).
+    pub comment: String,
+    pub comment_span: usize,
+    /// 1 to 4.
+    pub level: Option<i16>,
+    pub not_evaluated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrintedParcours {
+    pub label: String,
+    pub text: String,
+}
+
+/// The pupil's bilan as it prints, or why it cannot be printed yet.
+pub async fn document(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    key: BilanKey,
+) -> Result<BilanDocument> {
+    let view = bilan_editor::open(db, actor, key).await?;
+    if !printable(&view) {
+        return Err(not_printable(&view));
+    }
+    let class = school_class::Entity::find_by_id(view.class_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("bilan document", "the bilan's class is missing"))?;
+    let school = establishment::Entity::find()
+        .filter(
+            establishment::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(crate::entities::school_year::Column::EstablishmentId)
+                    .from(crate::entities::school_year::Entity)
+                    .and_where(crate::entities::school_year::Column::Id.eq(class.school_year_id))
+                    .to_owned(),
+            ),
+        )
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("bilan document", "the class's school is missing"))?;
+    let period = period::Entity::find_by_id(key.period_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("bilan document", "the bilan's period is missing"))?;
+    let year = crate::entities::school_year::Entity::find_by_id(class.school_year_id)
+        .one(db)
+        .await?
+        .map(|year| format!("{}/{}", year.millesime, year.millesime + 1))
+        .unwrap_or_default();
+    Ok(build(
+        view,
+        &school,
+        &period,
+        year,
+        directors(db, school.id).await?,
+    ))
+}
+
+/// The printable bilans of a class for a period, in the list's order, and each pupil left out
+/// with why.
+pub async fn class_documents(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    class_id: i32,
+    period_id: i32,
+) -> Result<(Vec<BilanDocument>, Vec<(String, String)>)> {
+    let list = bilan_list::list(db, actor, class_id, period_id).await?;
+    let mut documents = Vec::new();
+    let mut skipped = Vec::new();
+    for row in list.rows {
+        let name = format!("{} {}", row.last_name, row.first_names);
+        if row.status == BilanStatus::NonCree {
+            skipped.push((name, "son bilan n'est pas créé".to_owned()));
+            continue;
+        }
+        let key = BilanKey {
+            student_id: row.student_id,
+            period_id,
+        };
+        match document(db, actor, key).await {
+            Ok(document) => documents.push(document),
+            Err(AppError::Invalid(errors)) => skipped.push((
+                name,
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ; "),
+            )),
+            Err(other) => return Err(other),
+        }
+    }
+    Ok((documents, skipped))
+}
+
+/// Complete or locked (the completeness rule, DOMAIN.md).
+fn printable(view: &BilanEditorView) -> bool {
+    matches!(
+        view.summary.status,
+        BilanStatus::Complet | BilanStatus::Verrouille
+    )
+}
+
+fn not_printable(view: &BilanEditorView) -> AppError {
+    let reason = match view.summary.status {
+        BilanStatus::NonCree => "le bilan n'est pas créé".to_owned(),
+        _ => format!("il manque {}", view.summary.missing.join(" ; ")),
+    };
+    AppError::invalid(
+        "bilan",
+        format!(
+            "Le bilan de {} ne peut pas encore être édité : {reason}.",
+            view.pupil_name
+        ),
+    )
+}
+
+fn build(
+    view: BilanEditorView,
+    school: &establishment::Model,
+    period: &period::Model,
+    year: String,
+    director: String,
+) -> BilanDocument {
+    let scale = view.scale;
+    let address = [
+        school.address_line.clone().unwrap_or_default(),
+        [
+            school.postal_code.clone().unwrap_or_default(),
+            school.city.clone().unwrap_or_default(),
+        ]
+        .join(" ")
+        .trim()
+        .to_owned(),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    let rows = view
+        .rows
+        .iter()
+        .map(|row| PrintedRow {
+            domain: row.domain.clone(),
+            label: row.label.clone(),
+            sub_domain: !row.code.ends_with("-RAC"),
+            elements: row
+                .own_elements
+                .as_ref()
+                .unwrap_or(&row.class_elements)
+                .iter()
+                .map(|item| french_spacing(item))
+                .collect(),
+            comment: french_spacing(&row.comment),
+            comment_span: row.comment_span,
+            level: row.positionnement.and_then(Positionnement::level),
+            not_evaluated: row.positionnement == Some(Positionnement::NonEvalue),
+        })
+        .collect();
+    let parcours = view
+        .parcours
+        .iter()
+        .filter_map(|entry| {
+            let texts: Vec<&str> = [entry.class_text.as_str(), entry.own_text.as_str()]
+                .into_iter()
+                .filter(|text| !text.is_empty())
+                .collect();
+            (!texts.is_empty()).then(|| PrintedParcours {
+                label: entry.label.clone(),
+                text: french_spacing(&texts.join("\n")),
+            })
+        })
+        .collect();
+    let modalites = view
+        .modalites_offered
+        .iter()
+        .filter(|(code, _)| view.modalites.contains(code))
+        .map(|(_, label)| label.clone())
+        .collect();
+    let footer = match &view.lock {
+        Some(lock) => format!(
+            "Bilan verrouillé le {} par {}. Édité avec Livret.",
+            lock.at, lock.by
+        ),
+        None => "Édité avec Livret.".to_owned(),
+    };
+    let file_name = format!(
+        "{}_{}.pdf",
+        view.pupil_name.replace(' ', "_"),
+        view.period_label.replace(' ', "-")
+    );
+    BilanDocument {
+        school: SchoolHeader {
+            name: school.name.clone(),
+            uai: school.uai.clone(),
+            address,
+        },
+        year,
+        period: PeriodHeader {
+            label: view.period_label.clone(),
+            dates: view.period_dates.clone(),
+        },
+        class: view.class_label.clone(),
+        pupil: PupilHeader {
+            name: view.pupil_name.clone(),
+            birth_date: view.birth_date.clone(),
+        },
+        teachers: view.teachers.join(", "),
+        director,
+        scale: Positionnement::ALL
+            .iter()
+            .filter(|value| value.level().is_some())
+            .map(|value| value.label(scale).to_owned())
+            .collect(),
+        legend: "X : niveau atteint par l'élève dans le domaine.".to_owned(),
+        rows,
+        parcours,
+        modalites,
+        ppre: french_spacing(&view.ppre_complement),
+        appreciation: french_spacing(&view.appreciation),
+        footer,
+        date: DocumentDate {
+            year: period.ends_on.year(),
+            month: period.ends_on.month(),
+            day: period.ends_on.day(),
+        },
+        file_name,
+    }
+}
+
+/// The school's directors, by name, joined.
+async fn directors(db: &impl ConnectionTrait, establishment_id: i32) -> Result<String> {
+    let ids: Vec<i32> = role_grant::Entity::find()
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .filter(role_grant::Column::Role.eq(Role::Directeur.code()))
+        .all(db)
+        .await?
+        .iter()
+        .map(|grant| grant.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .iter()
+        .map(accounts::display_name)
+        .collect::<Vec<_>>()
+        .join(", "))
+}

@@ -1,0 +1,150 @@
+//! PDF downloads (« Éditer »): one pupil's bilan, or a whole class's, as one PDF to print or a
+//! ZIP of one PDF per pupil. Printing runs on blocking threads, at most one per core.
+
+use crate::pdf;
+use app::api::bilan_editor::BilanKey;
+use app::error::AppError;
+use app::services::access::Actor;
+use app::services::bilan_document::{self, BilanDocument};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+use std::io::Write;
+use tower_sessions::Session;
+
+/// `/bilans/pdf?eleve=…&periode=…`
+#[derive(Debug, Deserialize)]
+pub struct BilanQuery {
+    eleve: i32,
+    periode: i32,
+}
+
+/// `/bilans/pdf/classe?classe=…&periode=…&format=zip` (one PDF without `format`).
+#[derive(Debug, Deserialize)]
+pub struct ClassQuery {
+    classe: i32,
+    periode: i32,
+    format: Option<String>,
+}
+
+/// One pupil's bilan, as `NOM_Prénom_Trimestre-1.pdf`; a bilan that cannot be printed yet
+/// gets the reason instead.
+pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) -> Response {
+    let key = BilanKey {
+        student_id: query.eleve,
+        period_id: query.periode,
+    };
+    let document = async {
+        let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
+        bilan_document::document(&db, &actor, key).await
+    }
+    .await;
+    match document {
+        Err(error) => refusal(error),
+        Ok(document) => {
+            let name = document.file_name.clone();
+            match tokio::task::spawn_blocking(move || pdf::render(&[document])).await {
+                Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &name),
+                Ok(Err(error)) => failure(error),
+                Err(error) => failure(error.into()),
+            }
+        }
+    }
+}
+
+/// A class's printable bilans for a period: one PDF (each bilan from an odd page, to print
+/// double-sided), or a ZIP of one PDF per pupil.
+pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) -> Response {
+    let documents = async {
+        let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
+        bilan_document::class_documents(&db, &actor, query.classe, query.periode).await
+    }
+    .await;
+    let (documents, _skipped) = match documents {
+        Err(error) => return refusal(error),
+        Ok(found) => found,
+    };
+    let Some(first) = documents.first() else {
+        return refusal(AppError::invalid(
+            "bilans",
+            "Aucun bilan de cette classe ne peut encore être édité pour cette période : il faut des bilans complets.",
+        ));
+    };
+    let stem = format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_");
+    let zipped = query.format.as_deref() == Some("zip");
+    let printed = tokio::task::spawn_blocking(move || match zipped {
+        true => zip_of(&documents),
+        false => pdf::render(&documents),
+    })
+    .await;
+    match printed {
+        Ok(Ok(bytes)) if zipped => attachment(bytes, "application/zip", &format!("{stem}.zip")),
+        Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &format!("{stem}.pdf")),
+        Ok(Err(error)) => failure(error),
+        Err(error) => failure(error.into()),
+    }
+}
+
+/// One PDF per bilan, printed on every core, in a ZIP.
+fn zip_of(documents: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
+    let pdfs = pdf::render_each(documents, |_| {})?;
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for (document, bytes) in documents.iter().zip(pdfs) {
+        archive.start_file(document.file_name.as_str(), options)?;
+        archive.write_all(&bytes)?;
+    }
+    Ok(archive.finish()?.into_inner())
+}
+
+/// A download, named in ASCII for old clients and in UTF-8 for the others.
+fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '_' | '-' => c,
+            _ => '_',
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// Why nothing was printed, as a page in French with its HTTP status.
+fn refusal(error: AppError) -> Response {
+    if let AppError::Internal = error {
+        return failure(anyhow::anyhow!("bilan document"));
+    }
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+    page(status, &error.to_string())
+}
+
+fn failure(error: anyhow::Error) -> Response {
+    tracing::error!("printing bilans: {error:#}");
+    page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &AppError::Internal.to_string(),
+    )
+}
+
+fn page(status: StatusCode, message: &str) -> Response {
+    let escaped = message
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Édition impossible — Livret</title></head>\
+         <body><main><h1>Édition impossible</h1><p>{escaped}</p><p><a href=\"/bilans\">Retour aux bilans</a></p></main></body></html>"
+    );
+    (status, Html(body)).into_response()
+}

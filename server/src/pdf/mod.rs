@@ -1,0 +1,106 @@
+//! Printed bilans: the Typst template compiled with the bilans' data into a PDF, with fonts
+//! embedded in the binary. Compiling is CPU work: callers run it on a blocking thread.
+
+/// The Typst world of one print: the template, the data file, the embedded fonts.
+mod world;
+
+use anyhow::anyhow;
+use app::services::bilan_document::BilanDocument;
+use serde::Serialize;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+/// What the template reads from `/data.json`.
+#[derive(Serialize)]
+struct PrintData<'a> {
+    title: String,
+    author: &'a str,
+    date: app::services::bilan_document::DocumentDate,
+    bilans: &'a [BilanDocument],
+}
+
+/// One PDF holding the given bilans, each starting on an odd page (one bilan: its recto and
+/// verso). The same bilans always give the same bytes: the document's date is the end of the
+/// period and its identifier comes from its content. Tagged, PDF/UA-1.
+pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
+    let first = bilans.first().ok_or_else(|| anyhow!("nothing to print"))?;
+    let title = match bilans {
+        [one] => format!(
+            "Bilan périodique — {} — {}",
+            one.pupil.name, one.period.label
+        ),
+        _ => format!(
+            "Bilans périodiques — {} — {}",
+            first.class, first.period.label
+        ),
+    };
+    let data = serde_json::to_vec(&PrintData {
+        title,
+        author: &first.school.name,
+        date: first.date,
+        bilans,
+    })?;
+    let world = world::PrintWorld::new(data);
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let document = compiled
+        .output
+        .map_err(|errors| anyhow!("template: {}", world::describe(&errors)))?;
+    let date = Datetime::from_ymd(
+        first.date.year,
+        u8::try_from(first.date.month)?,
+        u8::try_from(first.date.day)?,
+    )
+    .ok_or_else(|| anyhow!("the period's end is a date"))?;
+    let options = PdfOptions {
+        ident: Smart::Auto,
+        creator: Smart::Custom(Some("Livret".to_owned())),
+        timestamp: Some(Timestamp::new_utc(date)),
+        standards: PdfStandards::new(&[PdfStandard::Ua_1])
+            .map_err(|error| anyhow!("PDF standard: {}", error.message()))?,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| anyhow!("PDF: {}", world::describe(&errors)))?;
+    // Typst memoises across compilations: keep what recent prints use, drop the rest.
+    typst::comemo::evict(10);
+    Ok(pdf)
+}
+
+/// One PDF per bilan, printed on every core at once; `printed` is told after each one.
+pub fn render_each(
+    bilans: &[BilanDocument],
+    printed: impl Fn(&BilanDocument) + Sync,
+) -> anyhow::Result<Vec<Vec<u8>>> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |cores| cores.get())
+        .min(bilans.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<anyhow::Result<Vec<u8>>>>> =
+        Mutex::new((0..bilans.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let index = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(bilan) = bilans.get(index) else {
+                        break;
+                    };
+                    let pdf = render(std::slice::from_ref(bilan));
+                    printed(bilan);
+                    results
+                        .lock()
+                        .expect("a print thread panicked while storing its PDF")[index] = Some(pdf);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("every print thread is done")
+        .into_iter()
+        .map(|pdf| pdf.unwrap_or_else(|| Err(anyhow!("a bilan was not printed"))))
+        .collect()
+}

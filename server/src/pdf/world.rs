@@ -1,0 +1,103 @@
+use std::sync::LazyLock;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+/// The bilan template, part of the binary.
+const TEMPLATE: &str = include_str!("../../templates/bilan.typ");
+
+/// What every print shares, loaded once per process: the standard library, the fonts
+/// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono, from typst-assets; no system font
+/// is read), and the template's source.
+struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    template: Source,
+    data_id: FileId,
+}
+
+static SHARED: LazyLock<Shared> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    Shared {
+        library: LazyHash::new(Library::builder().build()),
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+        template: Source::new(project_file("/main.typ"), TEMPLATE.to_owned()),
+        data_id: project_file("/data.json"),
+    }
+});
+
+fn project_file(path: &str) -> FileId {
+    let path = VirtualPath::new(path).expect("a fixed absolute path is a valid virtual path");
+    RootedPath::new(VirtualRoot::Project, path).intern()
+}
+
+/// One print: the shared template and fonts, and this print's data as `/data.json`. Nothing
+/// else can be read: no file of the machine, no package, no network.
+pub struct PrintWorld {
+    data: Bytes,
+}
+
+impl PrintWorld {
+    pub fn new(data: Vec<u8>) -> Self {
+        Self {
+            data: Bytes::new(data),
+        }
+    }
+}
+
+impl World for PrintWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &SHARED.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &SHARED.book
+    }
+
+    fn main(&self) -> FileId {
+        SHARED.template.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == SHARED.template.id() {
+            Ok(SHARED.template.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == SHARED.data_id {
+            Ok(self.data.clone())
+        } else if id == SHARED.template.id() {
+            Ok(Bytes::from_string(SHARED.template.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        SHARED.fonts.get(index).cloned()
+    }
+
+    /// The template never asks for today: a bilan shows its period, not the day it printed.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+/// Typst's diagnostics in one line, for the logs.
+pub fn describe(errors: &[SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|error| error.message.to_string())
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
