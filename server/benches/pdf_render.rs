@@ -1,7 +1,13 @@
 //! Printing bilans (DESIGN.md: ≤ 8 ms per bilan warm, ≤ 2 s for 300 on 2 cores): the demo's
 //! locked bilan of Violetta BAZIN, read through the same service as a download, then
-//! `bilan_warm` compiles it alone (fonts and template already loaded), and `batch_300` prints
-//! 300 such bilans one PDF each on every core, as the ZIP and the command line do.
+//! `bilan_warm` prints it again and again (fonts and template loaded, and Typst's memo of the
+//! same bilan reused), `bilan_new` prints bilans never printed before one after the other, and
+//! `batch_300_new` prints 300 new bilans, one PDF each on every core, as the ZIP and the command
+//! line do.
+//!
+//! In the same run, the same bilan laid out as HTML is printed by a warm headless Chromium
+//! (`end2end/bench/chromium-print.mjs`, Playwright and Debian's Chromium, as the browser tests
+//! use them), and the two means per bilan are printed with their ratio.
 //!
 //! `cargo bench -p server --bench pdf_render`
 
@@ -12,9 +18,10 @@ use app::services::access::Actor;
 use app::services::bilan_document::{self, BilanDocument};
 use app::services::{accounts, bilan_list, classes, establishments};
 use chrono::NaiveDate;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::time::Duration;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// The demo's locked bilan, as a download reads it.
 async fn demo_bilan() -> BilanDocument {
@@ -78,19 +85,73 @@ fn printing(c: &mut Criterion) {
     group.bench_function("bilan_warm", |b| {
         b.iter(|| server::pdf::render(std::slice::from_ref(&bilan)).expect("a PDF"))
     });
-    let batch: Vec<BilanDocument> = (0..300)
-        .map(|index| {
-            let mut copy = bilan.clone();
-            copy.pupil.name = format!("{} {index}", bilan.pupil.name);
-            copy
+    // Bilans never printed before, as in a real batch: Typst memoises what it laid out, so a
+    // bilan printed again costs much less than a new one (that is `bilan_warm`).
+    let mut printed = 0_usize;
+    let mut fresh = |count: usize| -> Vec<BilanDocument> {
+        (0..count)
+            .map(|_| {
+                printed += 1;
+                let mut copy = bilan.clone();
+                copy.pupil.name = format!("{} {printed}", bilan.pupil.name);
+                copy
+            })
+            .collect()
+    };
+    let singles = fresh(2_000);
+    let mut turn = 0;
+    group.bench_function("bilan_new", |b| {
+        b.iter(|| {
+            turn = (turn + 1) % singles.len();
+            server::pdf::render(std::slice::from_ref(&singles[turn])).expect("a PDF")
         })
-        .collect();
+    });
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(20));
-    group.bench_function("batch_300", |b| {
-        b.iter(|| server::pdf::render_each(&batch, |_| {}).expect("300 PDFs"))
+    group.measurement_time(Duration::from_secs(30));
+    group.bench_function("batch_300_new", |b| {
+        b.iter_batched(
+            || fresh(300),
+            |batch| server::pdf::render_each(&batch, |_| {}).expect("300 PDFs"),
+            BatchSize::PerIteration,
+        )
     });
     group.finish();
+    compare_with_chromium(&bilan);
+}
+
+/// Mean milliseconds per bilan: Typst here, then Chromium on the same data.
+fn compare_with_chromium(bilan: &BilanDocument) {
+    const RUNS: u32 = 30;
+    let start = Instant::now();
+    for _ in 0..RUNS {
+        server::pdf::render(std::slice::from_ref(bilan)).expect("a PDF");
+    }
+    let typst_ms = start.elapsed().as_secs_f64() * 1000.0 / f64::from(RUNS);
+    let data = tempfile::NamedTempFile::new().expect("a temporary file");
+    std::fs::write(data.path(), serde_json::to_vec(bilan).expect("JSON")).expect("written");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../end2end/bench/chromium-print.mjs"
+    );
+    let output = Command::new("node")
+        .arg(script)
+        .arg(data.path())
+        .arg(RUNS.to_string())
+        .output();
+    match output {
+        Ok(output) if output.status.success() => {
+            let report: serde_json::Value =
+                serde_json::from_slice(&output.stdout).expect("the script prints JSON");
+            let chromium_ms = report["mean_ms"].as_f64().expect("a mean");
+            println!(
+                "per bilan, warm, mean of {RUNS}: Typst {typst_ms:.2} ms, Chromium {chromium_ms:.2} ms: {:.1}× faster",
+                chromium_ms / typst_ms
+            );
+        }
+        other => println!(
+            "per bilan, warm: Typst {typst_ms:.2} ms; Chromium not measured ({other:?}): run `bash .ci/test` once to install it"
+        ),
+    }
 }
 
 criterion_group!(benches, printing);

@@ -44,7 +44,12 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
         Err(error) => refusal(error),
         Ok(document) => {
             let name = document.file_name.clone();
-            match tokio::task::spawn_blocking(move || pdf::render(&[document])).await {
+            let printed = tokio::task::spawn_blocking(move || {
+                let printed = pdf::render(&[document]);
+                pdf::forget_old_prints();
+                printed
+            });
+            match printed.await {
                 Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &name),
                 Ok(Err(error)) => failure(error),
                 Err(error) => failure(error.into()),
@@ -73,9 +78,13 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
     };
     let stem = format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_");
     let zipped = query.format.as_deref() == Some("zip");
-    let printed = tokio::task::spawn_blocking(move || match zipped {
-        true => zip_of(&documents),
-        false => pdf::render(&documents),
+    let printed = tokio::task::spawn_blocking(move || {
+        let printed = match zipped {
+            true => zip_of(&documents),
+            false => pdf::render(&documents),
+        };
+        pdf::forget_old_prints();
+        printed
     })
     .await;
     match printed {

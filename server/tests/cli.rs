@@ -343,3 +343,81 @@ fn a_bad_extraction_is_refused_with_its_line() {
         stderr(&output)
     );
 }
+
+#[test]
+fn a_class_is_printed_one_pdf_per_pupil_and_the_others_are_named() {
+    let cli = Cli::new();
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(async {
+            let db = server::db::connect(&cli.database_url()).await.unwrap();
+            server::demo::seed(&db).await.unwrap();
+        });
+    let out = cli.dir.path().join("bilans");
+    let out_arg = out.to_str().unwrap();
+    let class = ["--uai", "0259999X", "--classe", "CM2 M. Durand"];
+    let printed = cli.run(
+        &[&["pdf"][..], &class, &["--periode", "1", "--out", out_arg]].concat(),
+        "",
+    );
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    assert!(
+        stdout(&printed).contains("6 bilan(s) édité(s)"),
+        "{}",
+        stdout(&printed)
+    );
+    let mut files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 6);
+    assert!(
+        files.contains(&"BAZIN_Violetta_Trimestre-1.pdf".to_owned()),
+        "{files:?}"
+    );
+    let bytes = std::fs::read(out.join("BAZIN_Violetta_Trimestre-1.pdf")).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+
+    // The second trimestre has no bilan yet: each pupil is named, with why.
+    let none = cli.run(
+        &[&["pdf"][..], &class, &["--periode", "2", "--out", out_arg]].concat(),
+        "",
+    );
+    assert!(none.status.success());
+    assert!(stdout(&none).contains("0 bilan(s) édité(s)"));
+    assert!(
+        stdout(&none).contains("Non édité : BAZIN Violetta — son bilan n'est pas créé"),
+        "{}",
+        stdout(&none)
+    );
+    let unknown = cli.run(
+        &[
+            "pdf",
+            "--uai",
+            "0259999X",
+            "--classe",
+            "CM3",
+            "--periode",
+            "1",
+            "--out",
+            out_arg,
+        ],
+        "",
+    );
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("aucune classe « CM3 »"),
+        "{}",
+        stderr(&unknown)
+    );
+    let no_period = cli.run(
+        &[&["pdf"][..], &class, &["--periode", "4", "--out", out_arg]].concat(),
+        "",
+    );
+    assert!(
+        stderr(&no_period).contains("pas de période 4"),
+        "{}",
+        stderr(&no_period)
+    );
+}

@@ -988,3 +988,87 @@ async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
     .unwrap();
     assert!(!history.bilans.is_empty());
 }
+
+#[tokio::test]
+async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
+    use app::api::bilans::BilansView;
+    use app::api::saisie::SaisiePage;
+    let app = TestApp::spawn().await;
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let page: SaisiePage<BilansView> = teacher
+        .post(app.url("/api/bilans-page"))
+        .json(&serde_json::json!({ "query": {} }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let selection = page.selection.unwrap();
+    let class_id = selection.class.id;
+    let (first, second) = (selection.class.periods[0].id, selection.class.periods[1].id);
+    let violetta = page
+        .content
+        .unwrap()
+        .rows
+        .iter()
+        .find(|row| row.last_name == "BAZIN")
+        .unwrap()
+        .student_id;
+    let bilan = |period: i32| format!("/bilans/pdf?eleve={violetta}&periode={period}");
+
+    let visitor = app
+        .client()
+        .get(app.url(&bilan(first)))
+        .send()
+        .await
+        .unwrap();
+    assert!(visitor.status().is_redirection(), "{}", visitor.status());
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    let refused = parent.get(app.url(&bilan(first))).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    let pdf = teacher.get(app.url(&bilan(first))).send().await.unwrap();
+    assert_eq!(pdf.status(), StatusCode::OK);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let disposition = pdf.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("filename*=UTF-8''BAZIN_Violetta_Trimestre-1.pdf"),
+        "{disposition}"
+    );
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+
+    let not_yet = teacher.get(app.url(&bilan(second))).send().await.unwrap();
+    assert_eq!(not_yet.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        not_yet
+            .text()
+            .await
+            .unwrap()
+            .contains("ne peut pas encore être édité")
+    );
+
+    let zip = teacher
+        .get(app.url(&format!(
+            "/bilans/pdf/classe?classe={class_id}&periode={first}&format=zip"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(zip.status(), StatusCode::OK);
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    assert!(zip.bytes().await.unwrap().starts_with(b"PK"));
+    let empty = teacher
+        .get(app.url(&format!(
+            "/bilans/pdf/classe?classe={class_id}&periode={second}"
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -7,7 +7,7 @@ use crate::domain::{BilanStatus, Positionnement};
 use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::audit::{self, BilanChange};
+use crate::services::audit;
 use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
 use sea_orm::sea_query::Expr;
@@ -15,6 +15,7 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
     TransactionTrait,
 };
+use serde_json::json;
 use std::collections::HashMap;
 
 /// Which grid: a class, a period it follows, a domain row it works on.
@@ -144,25 +145,26 @@ async fn try_save(
         }),
     )
     .await?;
-    // Each bilan's history names the row and the value written.
-    let history = writes
-        .iter()
-        .map(|(pupil, value)| BilanChange {
-            bilan_id: bilans[pupil].id,
-            field: format!("Positionnement — {}", row.label),
-            value: value
-                .map_or("(effacé)", |value| value.label(context.scale))
-                .to_owned(),
-        })
-        .collect();
-    audit::record_bilan_changes(
-        &txn,
-        actor,
-        context.establishment_id,
-        "acquis scolaires",
-        history,
-    )
-    .await?;
+    // One event for the whole grid (one row to write, not one per pupil): each bilan's
+    // history finds its pupil's value in it.
+    if !writes.is_empty() {
+        let values: serde_json::Map<String, serde_json::Value> = writes
+            .iter()
+            .map(|(pupil, value)| {
+                let label = value.map_or("(effacé)", |value| value.label(context.scale));
+                (pupil.to_string(), json!(label))
+            })
+            .collect();
+        audit::record(
+            &txn,
+            actor,
+            Some(context.establishment_id),
+            "acquis scolaires",
+            &audit::grid_subject(context.class.id, context.period.id),
+            json!({ "champ": format!("Positionnement — {}", row.label), "élèves": values }),
+        )
+        .await?;
+    }
     let changed: Vec<student::Model> = pupils
         .iter()
         .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))

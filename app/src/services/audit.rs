@@ -32,6 +32,12 @@ pub fn bilan_subject(bilan_id: i32) -> String {
     format!("bilan:{bilan_id}")
 }
 
+/// The subject of the acquis grids' writes for a class and period: one event per save, with
+/// each pupil's value (`élèves`: student id → value).
+pub fn grid_subject(class_id: i32, period_id: i32) -> String {
+    format!("acquis:{class_id}:{period_id}")
+}
+
 /// One change to a bilan as its history shows it: the bilan, the field (« Appréciation
 /// générale »), the value written (shortened).
 pub struct BilanChange {

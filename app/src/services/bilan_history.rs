@@ -81,7 +81,7 @@ pub async fn history(
             class_label: class.label.clone(),
             status,
             lock: bilan_editor::lock_view(db, bilan).await?,
-            trail: trail(db, bilan.id).await?,
+            trail: trail(db, bilan).await?,
         });
     }
     Ok(HistoryView {
@@ -90,10 +90,12 @@ pub async fn history(
     })
 }
 
-/// The audit trail of a bilan, newest first: who changed which field to what, and when.
-pub async fn trail(db: &impl ConnectionTrait, bilan_id: i32) -> Result<Vec<TrailEntry>> {
+/// The audit trail of a bilan, newest first: who changed which field to what, and when — its
+/// own events, and the grid saves of its class and period that wrote its pupil's value.
+pub async fn trail(db: &impl ConnectionTrait, bilan: &bilan::Model) -> Result<Vec<TrailEntry>> {
+    let grid = audit::grid_subject(bilan.class_id, bilan.period_id);
     let events = audit_event::Entity::find()
-        .filter(audit_event::Column::Subject.eq(audit::bilan_subject(bilan_id)))
+        .filter(audit_event::Column::Subject.is_in([audit::bilan_subject(bilan.id), grid.clone()]))
         .order_by_desc(audit_event::Column::OccurredAt)
         .order_by_desc(audit_event::Column::Id)
         .all(db)
@@ -105,24 +107,29 @@ pub async fn trail(db: &impl ConnectionTrait, bilan_id: i32) -> Result<Vec<Trail
         .iter()
         .map(|account| (account.id, accounts::display_name(account)))
         .collect();
+    let pupil = bilan.student_id.to_string();
     Ok(events
         .into_iter()
-        .map(|event| {
+        .filter_map(|event| {
             let details: serde_json::Value =
                 serde_json::from_str(&event.details).unwrap_or_default();
-            let detail = |key: &str| details[key].as_str().unwrap_or_default().to_owned();
-            TrailEntry {
+            let value = match event.subject == grid {
+                true => details["élèves"][pupil.as_str()].as_str()?.to_owned(),
+                false => details["valeur"].as_str().unwrap_or_default().to_owned(),
+            };
+            let field = details["champ"].as_str().unwrap_or_default();
+            Some(TrailEntry {
                 at: format_moment(event.occurred_at),
                 by: event
                     .user_id
                     .and_then(|id| people.get(&id).cloned())
                     .unwrap_or_else(|| "Livret".to_owned()),
-                what: match detail("champ") {
-                    field if field.is_empty() => event.action.clone(),
-                    field => field,
+                what: match field.is_empty() {
+                    true => event.action.clone(),
+                    false => field.to_owned(),
                 },
-                value: detail("valeur"),
-            }
+                value,
+            })
         })
         .collect())
 }

@@ -20,6 +20,12 @@ struct PrintData<'a> {
     bilans: &'a [BilanDocument],
 }
 
+/// Typst memoises across compilations: after a print (a download, a batch), keep what recent
+/// prints used and drop the rest, so that memory stays bounded.
+pub fn forget_old_prints() {
+    typst::comemo::evict(10);
+}
+
 /// One PDF holding the given bilans, each starting on an odd page (one bilan: its recto and
 /// verso). The same bilans always give the same bytes: the document's date is the end of the
 /// period and its identifier comes from its content. Tagged, PDF/UA-1.
@@ -60,11 +66,8 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
             .map_err(|error| anyhow!("PDF standard: {}", error.message()))?,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| anyhow!("PDF: {}", world::describe(&errors)))?;
-    // Typst memoises across compilations: keep what recent prints use, drop the rest.
-    typst::comemo::evict(10);
-    Ok(pdf)
+    typst_pdf::pdf(&document, &options)
+        .map_err(|errors| anyhow!("PDF: {}", world::describe(&errors)))
 }
 
 /// One PDF per bilan, printed on every core at once; `printed` is told after each one.
@@ -97,6 +100,7 @@ pub fn render_each(
             });
         }
     });
+    forget_old_prints();
     results
         .into_inner()
         .expect("every print thread is done")
