@@ -92,6 +92,12 @@ pub enum BilanStatus {
 }
 
 impl BilanStatus {
+    /// Whether the bilan can be printed (« éditer »): complete, or locked (only a complete
+    /// bilan is locked).
+    pub fn is_printable(self) -> bool {
+        matches!(self, BilanStatus::Complet | BilanStatus::Verrouille)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             BilanStatus::NonCree => "Non créé",
@@ -221,6 +227,8 @@ mod tests {
         assert_eq!(status(false, &three, false), BilanStatus::EnCours);
         assert_eq!(status(false, &three, true), BilanStatus::Complet);
         assert_eq!(status(true, &two, false), BilanStatus::Verrouille);
+        assert!(BilanStatus::Complet.is_printable() && BilanStatus::Verrouille.is_printable());
+        assert!(!BilanStatus::EnCours.is_printable() && !BilanStatus::NonCree.is_printable());
     }
 
     #[test]

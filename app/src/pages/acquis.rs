@@ -1,3 +1,4 @@
+use super::bilans::status_text;
 use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
 use crate::api::saisie::{
     AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection, acquis_page,
@@ -578,10 +579,7 @@ where
             </th>
             {cells}
             <td class="statut">
-                {move || match status.get() {
-                    BilanStatus::Verrouille => "🔒 Verrouillé",
-                    other => other.label(),
-                }}
+                {move || status_text(status.get())}
                 <span class="synchro">
                     {move || match sync.get() {
                         RowSync::Pending => "À enregistrer",

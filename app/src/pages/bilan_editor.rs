@@ -1,4 +1,4 @@
-use super::bilans::status_class;
+use super::bilans::{status_class, status_text};
 use super::successes;
 use crate::api::bilan_editor::{
     BilanEditorView, BilanField, BilanKey, BilanSummary, FieldChange, FieldOutcome, FieldValue,
@@ -126,6 +126,24 @@ impl Field {
             FieldValue::Text(text) => text,
             _ => String::new(),
         }
+    }
+
+    /// The pupil's own programme elements of an elements field (none: the class's apply).
+    fn own_elements(&self) -> Option<Vec<String>> {
+        match self.value.get() {
+            FieldValue::Elements(own) => own,
+            _ => None,
+        }
+    }
+
+    /// Changes the pupil's own list of an elements field and saves it shortly.
+    fn edit_elements(&self, saver: &Saver, change: &dyn Fn(&mut Vec<String>)) {
+        let mut list = match self.value.get_untracked() {
+            FieldValue::Elements(Some(list)) => list,
+            _ => Vec::new(),
+        };
+        change(&mut list);
+        saver.edit(&self.key, FieldValue::Elements(Some(list)));
     }
 
     fn set(&self, value: FieldValue) {
@@ -481,7 +499,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
                         "Déverrouiller le bilan"
                     </button>
                 })}
-                {move || match print_summary.with(|s| s.missing.is_empty() && s.status != BilanStatus::NonCree) {
+                {move || match print_summary.with(|s| s.status.is_printable()) {
                     true => Either::Left(view! {
                         <a class="bouton-lien" href=pdf_href.clone() download rel="external">
                             "Éditer (PDF)"
@@ -693,29 +711,15 @@ fn ElementsEditor(
     label: String,
     locked: bool,
 ) -> impl IntoView {
-    let own = {
-        let field = field.clone();
-        move || match field.value.get() {
-            FieldValue::Elements(own) => own,
-            _ => None,
-        }
-    };
     let has_own = {
-        let own = own.clone();
-        move || own().is_some()
+        let field = field.clone();
+        move || field.own_elements().is_some()
     };
     let key = field.key.clone();
     let add = {
         let saver = saver.clone();
         let field = field.clone();
-        move || {
-            let mut list = match field.value.get_untracked() {
-                FieldValue::Elements(Some(list)) => list,
-                _ => Vec::new(),
-            };
-            list.push(String::new());
-            saver.edit(&field.key, FieldValue::Elements(Some(list)));
-        }
+        move || field.edit_elements(&saver, &|list| list.push(String::new()))
     };
     let start_own = {
         let saver = saver.clone();
@@ -799,23 +803,13 @@ fn OwnElements(
 ) -> impl IntoView {
     let own = {
         let field = field.clone();
-        move || match field.value.get() {
-            FieldValue::Elements(own) => own,
-            _ => None,
-        }
+        move || field.own_elements()
     };
     let length = {
         let own = own.clone();
         move || own().map_or(0, |list| list.len())
     };
-    let edit_list = move |change: &dyn Fn(&mut Vec<String>)| {
-        let mut list = match field.value.get_untracked() {
-            FieldValue::Elements(Some(list)) => list,
-            _ => Vec::new(),
-        };
-        change(&mut list);
-        saver.edit(&field.key, FieldValue::Elements(Some(list)));
-    };
+    let edit_list = move |change: &dyn Fn(&mut Vec<String>)| field.edit_elements(&saver, change);
     view! {
                 <ol class="elements-propres">
                     <For each=move || 0..length() key=|index| *index let(index)>
@@ -1119,13 +1113,6 @@ fn save_status(saver: &Saver) -> String {
             "Vous n'êtes plus connecté : {kept} sur cette page. Reconnectez-vous dans un autre onglet (/connexion) : elles seront enregistrées aussitôt."
         ),
         (_, None) => "Enregistrement…".to_owned(),
-    }
-}
-
-fn status_text(status: BilanStatus) -> &'static str {
-    match status {
-        BilanStatus::Verrouille => "🔒 Verrouillé",
-        other => other.label(),
     }
 }
 

@@ -1,7 +1,6 @@
 use super::bilan_editor::bilan_href;
-use super::bilans::status_class;
+use super::bilans::{status_class, status_text};
 use crate::api::bilan_editor::{HistoryBilan, HistoryView, bilan_history};
-use crate::domain::BilanStatus;
 use crate::error::AppError;
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -80,10 +79,7 @@ fn HistoryEntry(bilan: HistoryBilan) -> impl IntoView {
             </h2>
             <p>
                 <span class=status_class(status)>
-                    {match status {
-                        BilanStatus::Verrouille => "🔒 Verrouillé",
-                        other => other.label(),
-                    }}
+                    {status_text(status)}
                 </span>
                 {lock.map(|lock| view! {
                     <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>

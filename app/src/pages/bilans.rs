@@ -226,10 +226,7 @@ where
             <td>{row.first_names.clone()}</td>
             <td>
                 <span class=status_class(row.status)>
-                    {match row.status {
-                        BilanStatus::Verrouille => "🔒 Verrouillé",
-                        other => other.label(),
-                    }}
+                    {status_text(row.status)}
                 </span>
                 {row.lock.map(|lock| view! {
                     <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>
@@ -250,7 +247,7 @@ where
                 <A href=format!("/bilans/historique?eleve={id}") attr:aria-label=format!("Historique des bilans de {name}")>
                     "Historique"
                 </A>
-                {matches!(row.status, BilanStatus::Complet | BilanStatus::Verrouille).then(|| view! {
+                {row.status.is_printable().then(|| view! {
                     <a
                         href=format!("/bilans/pdf?eleve={id}&periode={period_id}")
                         download
@@ -272,6 +269,14 @@ where
                 })}
             </td>
         </tr>
+    }
+}
+
+/// A bilan's status as the pages show it, a lock marking the locked ones.
+pub fn status_text(status: BilanStatus) -> &'static str {
+    match status {
+        BilanStatus::Verrouille => "🔒 Verrouillé",
+        other => other.label(),
     }
 }
 

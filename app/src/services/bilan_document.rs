@@ -4,7 +4,7 @@
 use crate::api::bilan_editor::{BilanEditorView, BilanKey};
 use crate::domain::typography::french_spacing;
 use crate::domain::{BilanStatus, Positionnement, Role};
-use crate::entities::{establishment, period, role_grant, school_class, user};
+use crate::entities::{establishment, period, role_grant, school_class, school_year, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, bilan_editor, bilan_list};
@@ -99,23 +99,18 @@ pub async fn document(
     key: BilanKey,
 ) -> Result<BilanDocument> {
     let view = bilan_editor::open(db, actor, key).await?;
-    if !printable(&view) {
+    if !view.summary.status.is_printable() {
         return Err(not_printable(&view));
     }
     let class = school_class::Entity::find_by_id(view.class_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("bilan document", "the bilan's class is missing"))?;
-    let school = establishment::Entity::find()
-        .filter(
-            establishment::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(crate::entities::school_year::Column::EstablishmentId)
-                    .from(crate::entities::school_year::Entity)
-                    .and_where(crate::entities::school_year::Column::Id.eq(class.school_year_id))
-                    .to_owned(),
-            ),
-        )
+    let year = school_year::Entity::find_by_id(class.school_year_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("bilan document", "the class's year is missing"))?;
+    let school = establishment::Entity::find_by_id(year.establishment_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("bilan document", "the class's school is missing"))?;
@@ -123,11 +118,7 @@ pub async fn document(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("bilan document", "the bilan's period is missing"))?;
-    let year = crate::entities::school_year::Entity::find_by_id(class.school_year_id)
-        .one(db)
-        .await?
-        .map(|year| format!("{}/{}", year.millesime, year.millesime + 1))
-        .unwrap_or_default();
+    let year = format!("{}/{}", year.millesime, year.millesime + 1);
     Ok(build(
         view,
         &school,
@@ -172,14 +163,6 @@ pub async fn class_documents(
         }
     }
     Ok((documents, skipped))
-}
-
-/// Complete or locked (the completeness rule, DOMAIN.md).
-fn printable(view: &BilanEditorView) -> bool {
-    matches!(
-        view.summary.status,
-        BilanStatus::Complet | BilanStatus::Verrouille
-    )
 }
 
 fn not_printable(view: &BilanEditorView) -> AppError {

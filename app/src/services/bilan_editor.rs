@@ -38,10 +38,7 @@ struct Located {
 impl Located {
     /// The rows of the pupil's recto, in order.
     fn rows(&self) -> Vec<&'static DomainRow> {
-        match self.level {
-            Some(level) => crate::domain::catalogue::rows_for(level).collect(),
-            None => crate::domain::catalogue::rows_for_class(&self.context.levels),
-        }
+        bilans::pupil_rows(self.level, &self.context.levels)
     }
 
     fn line(&self, code: &str) -> Option<&bilan_line::Model> {

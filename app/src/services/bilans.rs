@@ -143,10 +143,7 @@ pub fn row_facts(
     lines: &[bilan_line::Model],
     class_lists: &ClassLists,
 ) -> Vec<(&'static DomainRow, RowFacts)> {
-    let rows: Vec<&'static DomainRow> = match level {
-        Some(level) => rows_for(level).collect(),
-        None => rows_for_class(class_levels),
-    };
+    let rows = pupil_rows(level, class_levels);
     // A pupil without a level (ULIS) takes any of the class's lists.
     let levels = match &level {
         Some(level) => std::slice::from_ref(level),
@@ -184,6 +181,14 @@ pub fn row_facts(
             (*row, facts)
         })
         .collect()
+}
+
+/// The rows of a pupil's recto: those of their level, or the class's for a pupil without one.
+pub fn pupil_rows(level: Option<Level>, class_levels: &[Level]) -> Vec<&'static DomainRow> {
+    match level {
+        Some(level) => rows_for(level).collect(),
+        None => rows_for_class(class_levels),
+    }
 }
 
 /// Whether the bilan has its « appréciation générale ».
