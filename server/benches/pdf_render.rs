@@ -11,11 +11,12 @@
 //!
 //! `cargo bench -p server --bench pdf_render`
 
+use app::api::bilan_document::BilanDocument;
 use app::api::bilan_editor::BilanKey;
 use app::domain::{Login, Uai};
 use app::entities::period;
 use app::services::access::Actor;
-use app::services::bilan_document::{self, BilanDocument};
+use app::services::bilan_document;
 use app::services::{accounts, bilan_list, classes, establishments};
 use chrono::NaiveDate;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -92,8 +93,13 @@ fn printing(c: &mut Criterion) {
         (0..count)
             .map(|_| {
                 printed += 1;
+                // Another pupil: their name, each comment and the appréciation differ.
                 let mut copy = bilan.clone();
                 copy.pupil.name = format!("{} {printed}", bilan.pupil.name);
+                for row in &mut copy.rows {
+                    row.comment = format!("{} ({printed})", row.comment);
+                }
+                copy.appreciation = format!("{} ({printed})", bilan.appreciation);
                 copy
             })
             .collect()

@@ -2,10 +2,11 @@
 //! ZIP of one PDF per pupil. Printing runs on blocking threads, at most one per core.
 
 use crate::pdf;
+use app::api::bilan_document::BilanDocument;
 use app::api::bilan_editor::BilanKey;
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::bilan_document::{self, BilanDocument};
+use app::services::bilan_document;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::DatabaseConnection;
@@ -44,11 +45,7 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
         Err(error) => refusal(error),
         Ok(document) => {
             let name = document.file_name.clone();
-            let printed = tokio::task::spawn_blocking(move || {
-                let printed = pdf::render(&[document]);
-                pdf::forget_old_prints();
-                printed
-            });
+            let printed = tokio::task::spawn_blocking(move || pdf::render(&[document]));
             match printed.await {
                 Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &name),
                 Ok(Err(error)) => failure(error),
@@ -78,13 +75,9 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
     };
     let stem = format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_");
     let zipped = query.format.as_deref() == Some("zip");
-    let printed = tokio::task::spawn_blocking(move || {
-        let printed = match zipped {
-            true => zip_of(&documents),
-            false => pdf::render(&documents),
-        };
-        pdf::forget_old_prints();
-        printed
+    let printed = tokio::task::spawn_blocking(move || match zipped {
+        true => zip_of(&documents),
+        false => pdf::render(&documents),
     })
     .await;
     match printed {

@@ -4,12 +4,13 @@
 
 mod support;
 
+use app::api::bilan_document::BilanDocument;
 use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
 use app::domain::{BilanStatus, Login, Uai};
 use app::entities::period;
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::bilan_document::{self, BilanDocument};
+use app::services::bilan_document;
 use app::services::{accounts, bilan_editor, bilan_list, classes, establishments};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};

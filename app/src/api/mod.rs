@@ -3,6 +3,8 @@
 
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
+/// A bilan as it prints and as a family reads it.
+pub mod bilan_document;
 /// One pupil's bilan: the editor's content, its saving, the pupil's history.
 pub mod bilan_editor;
 /// « Bilans »: a class's list for a period; creating, locking, unlocking.

@@ -1,6 +1,10 @@
 //! What a printed bilan shows (« Éditer »): everything the PDF template needs, built from the
 //! bilan as the editor reads it, once the bilan can be printed.
 
+use crate::api::bilan_document::{
+    BilanDocument, DocumentDate, PeriodHeader, PrintedParcours, PrintedRow, PupilHeader,
+    SchoolHeader,
+};
 use crate::api::bilan_editor::{BilanEditorView, BilanKey};
 use crate::domain::typography::french_spacing;
 use crate::domain::{BilanStatus, Positionnement, Role};
@@ -10,87 +14,6 @@ use crate::services::access::Actor;
 use crate::services::{accounts, bilan_editor, bilan_list};
 use chrono::Datelike;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use serde::Serialize;
-
-/// One bilan as the template prints it; every text is the person's, spaced in French.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BilanDocument {
-    pub school: SchoolHeader,
-    /// « 2026/2027 ».
-    pub year: String,
-    pub period: PeriodHeader,
-    pub class: String,
-    pub pupil: PupilHeader,
-    /// The teachers the bilan shows, joined.
-    pub teachers: String,
-    pub director: String,
-    /// The four levels as the class's scale names them.
-    pub scale: Vec<String>,
-    /// What « X » and « Non évalué » mean.
-    pub legend: String,
-    pub rows: Vec<PrintedRow>,
-    pub parcours: Vec<PrintedParcours>,
-    pub modalites: Vec<String>,
-    pub ppre: String,
-    pub appreciation: String,
-    /// The lock, when the bilan is locked, and where it was made.
-    pub footer: String,
-    /// The end of the period: the printed document's date, so that the same bilan always
-    /// gives the same file.
-    pub date: DocumentDate,
-    /// `NOM_Prénom_Trimestre-1.pdf`.
-    #[serde(skip)]
-    pub file_name: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SchoolHeader {
-    pub name: String,
-    pub uai: String,
-    /// Empty when unknown.
-    pub address: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PeriodHeader {
-    pub label: String,
-    pub dates: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PupilHeader {
-    pub name: String,
-    pub birth_date: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct DocumentDate {
-    pub year: i32,
-    pub month: u32,
-    pub day: u32,
-}
-
-/// A row of the recto.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PrintedRow {
-    pub domain: String,
-    pub label: String,
-    /// A sub-domain (Français, Mathématiques), printed under its domain's name.
-    pub sub_domain: bool,
-    pub elements: Vec<String>,
-    /// The domain's comment, on the row that holds it (`comment_span` > 0).
-    pub comment: String,
-    pub comment_span: usize,
-    /// 1 to 4.
-    pub level: Option<i16>,
-    pub not_evaluated: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PrintedParcours {
-    pub label: String,
-    pub text: String,
-}
 
 /// The pupil's bilan as it prints, or why it cannot be printed yet.
 pub async fn document(

@@ -5,7 +5,7 @@
 mod world;
 
 use anyhow::anyhow;
-use app::services::bilan_document::BilanDocument;
+use app::api::bilan_document::BilanDocument;
 use serde::Serialize;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
@@ -16,15 +16,15 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 struct PrintData<'a> {
     title: String,
     author: &'a str,
-    date: app::services::bilan_document::DocumentDate,
+    date: app::api::bilan_document::DocumentDate,
     bilans: &'a [BilanDocument],
 }
 
-/// Typst memoises across compilations: after a print (a download, a batch), keep what recent
-/// prints used and drop the rest, so that memory stays bounded.
-pub fn forget_old_prints() {
-    typst::comemo::evict(10);
-}
+/// Typst memoises across compilations. After each print, what the last few prints did not use
+/// is dropped: the template's evaluation and the fonts stay, the bilans already printed go. An
+/// ever-growing memo would both take memory and slow every later print (it is searched on
+/// each call).
+const PRINTS_REMEMBERED: usize = 3;
 
 /// One PDF holding the given bilans, each starting on an odd page (one bilan: its recto and
 /// verso). The same bilans always give the same bytes: the document's date is the end of the
@@ -66,8 +66,10 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
             .map_err(|error| anyhow!("PDF standard: {}", error.message()))?,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options)
-        .map_err(|errors| anyhow!("PDF: {}", world::describe(&errors)))
+    let pdf = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| anyhow!("PDF: {}", world::describe(&errors)));
+    typst::comemo::evict(PRINTS_REMEMBERED);
+    pdf
 }
 
 /// One PDF per bilan, printed on every core at once; `printed` is told after each one.
@@ -100,7 +102,6 @@ pub fn render_each(
             });
         }
     });
-    forget_old_prints();
     results
         .into_inner()
         .expect("every print thread is done")
