@@ -17,6 +17,8 @@ mod m20261128_000005_collective_entry;
 mod m20261128_000006_bilan_parcours;
 /// The verso of a bilan for its pupil: own parcours, modalités, PPRE; the audit by subject.
 mod m20261201_000007_bilan_verso;
+/// Families: responsables of pupils, published bilans, visas.
+mod m20261201_000008_families;
 
 pub struct Migrator;
 
@@ -31,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_collective_entry::Migration),
             Box::new(m20261128_000006_bilan_parcours::Migration),
             Box::new(m20261201_000007_bilan_verso::Migration),
+            Box::new(m20261201_000008_families::Migration),
         ]
     }
 }

@@ -24,14 +24,18 @@ pub const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
 /// The CM2 pupils whose bilan of the first trimestre is locked.
 pub const LOCKED_BILANS: [&str; 2] = ["ANDRIES Hénoler", "BAZIN Violetta"];
 
+/// The demo family: the pupil, and the login of their responsable (the locked bilans of the
+/// first trimestre are published).
+pub const FAMILY: (&str, &str) = ("BAZIN Violetta", "parent");
+
 /// A demo account: login, password, role, civility, last and first name.
 pub struct DemoAccount {
     pub login: &'static str,
     pub password: &'static str,
     pub role: Role,
-    civility: Civility,
-    last_name: &'static str,
-    first_name: &'static str,
+    pub civility: Civility,
+    pub last_name: &'static str,
+    pub first_name: &'static str,
 }
 
 pub const ACCOUNTS: [DemoAccount; 3] = [

@@ -30,6 +30,10 @@ pub struct BilanRow {
     /// What is missing before the bilan can be printed.
     pub missing: Vec<String>,
     pub lock: Option<LockView>,
+    /// When the bilan was published to the family (dd/mm/yyyy).
+    pub published: Option<String>,
+    /// The pupil's responsables and their visa of this bilan.
+    pub visas: Vec<super::families::ResponsableVisa>,
 }
 
 /// A class's bilans for a period.

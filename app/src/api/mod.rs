@@ -11,6 +11,8 @@ pub mod bilan_editor;
 pub mod bilans;
 /// Classes of the school year and their positionnement type (Paramétrage).
 pub mod classes;
+/// Families: the parent space, visas, publishing to families.
+pub mod families;
 /// The periods of the school year and the classes that follow them (Paramétrage).
 pub mod periods;
 /// « Import des élèves » from an ONDE extraction (Paramétrage).

@@ -68,7 +68,7 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
 
 /// The file's bytes (at most `MAX_FILE_BYTES`) and the mode, from the multipart form.
 #[cfg(feature = "ssr")]
-async fn read_form(
+pub(crate) async fn read_form(
     data: MultipartData,
 ) -> Result<(Vec<u8>, crate::services::pupil_import::Mode), AppError> {
     use crate::services::pupil_import::Mode;

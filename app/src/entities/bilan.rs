@@ -30,6 +30,9 @@ pub struct Model {
     pub appreciation: Option<String>,
     pub locked_at: Option<DateTimeUtc>,
     pub locked_by: Option<i32>,
+    /// Set while the family can read the bilan (only a locked one is published).
+    pub published_at: Option<DateTimeUtc>,
+    pub published_by: Option<i32>,
     /// Grows with every write: a write made from an older version is a conflict.
     pub version: i32,
     pub created_at: DateTimeUtc,

@@ -6,12 +6,16 @@ pub mod audit_event;
 pub mod bilan;
 /// Rows of a bilan's recto: positionnement, elements, comment per domain.
 pub mod bilan_line;
+/// « J'ai pris connaissance du bilan »: a responsable's visa.
+pub mod bilan_visa;
 /// Levels of a class.
 pub mod class_level;
 /// Parcours éducatifs of a class and period.
 pub mod class_parcours;
 /// Établissements (schools), by UAI.
 pub mod establishment;
+/// Responsables légaux of pupils.
+pub mod guardian;
 /// Failed-login counters for rate limiting.
 pub mod login_throttle;
 /// Periods of a school year.

@@ -11,6 +11,8 @@ pub struct Model {
     pub last_name: String,
     pub first_name: String,
     pub email: Option<String>,
+    /// A responsable's postal address, on one line.
+    pub address: Option<String>,
     /// Argon2id PHC string; `None` until the person has chosen a password.
     pub password_hash: Option<String>,
     /// Set while the password is a one-time one: nothing else is allowed until it is changed.

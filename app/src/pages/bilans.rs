@@ -4,6 +4,7 @@ use crate::api::bilan_editor::BilanKey;
 use crate::api::bilans::{
     BilanAction, BilanActionReport, BilanRow, BilansAction, BilansView, bilans_page,
 };
+use crate::api::families::{PublishBilans, PublishReport};
 use crate::api::saisie::Selection;
 use crate::domain::BilanStatus;
 use leptos::prelude::*;
@@ -19,16 +20,21 @@ use std::collections::BTreeSet;
 pub fn BilansPage() -> impl IntoView {
     let query = use_saisie_query();
     let act = ServerAction::<BilansAction>::new();
+    let publish = ServerAction::<PublishBilans>::new();
     // Another class or period: the last report was about the previous one.
     Effect::watch(
         move || query.get(),
-        move |_, _, _| act.value().set(None),
+        move |_, _, _| {
+            act.value().set(None);
+            publish.value().set(None);
+        },
         false,
     );
     let done = super::successes(move || matches!(act.value().get(), Some(Ok(_))));
+    let published = super::successes(move || matches!(publish.value().get(), Some(Ok(_))));
     let data = Resource::new(
-        move || (query.get(), done.get()),
-        |(query, _)| bilans_page(query),
+        move || (query.get(), done.get(), published.get()),
+        |(query, _, _)| bilans_page(query),
     );
     view! {
         <Title text="Bilans — Livret" />
@@ -38,12 +44,13 @@ pub fn BilansPage() -> impl IntoView {
                 saisie_content(data.await, move |classes, selection, content| {
                     view! {
                         <SaisieChooser classes selection=selection.clone() />
-                        {content.map(|view| view! { <BilansTable view selection act /> })}
+                        {content.map(|view| view! { <BilansTable view selection act publish /> })}
                     }
                 })
             })}
         </Transition>
         <ActionReport act />
+        <PublishOutcome publish />
     }
 }
 
@@ -52,6 +59,7 @@ fn BilansTable(
     view: BilansView,
     selection: Selection,
     act: ServerAction<BilansAction>,
+    publish: ServerAction<PublishBilans>,
 ) -> impl IntoView {
     let BilansView {
         teachers,
@@ -110,6 +118,30 @@ fn BilansTable(
             </a>
             <span class="detail">"Seuls les bilans complets ou verrouillés sont édités."</span>
         </div>
+        {may_unlock.then(|| view! {
+            <div class="editions-classe publication">
+                <button
+                    type="button"
+                    disabled=move || publish.pending().get()
+                    on:click=move |_| {
+                        publish.dispatch(PublishBilans { class_id, period_id, publish: true });
+                    }
+                >
+                    "Publier aux familles les bilans verrouillés"
+                </button>
+                <button
+                    type="button"
+                    class="secondaire"
+                    disabled=move || publish.pending().get()
+                    on:click=move |_| {
+                        publish.dispatch(PublishBilans { class_id, period_id, publish: false });
+                    }
+                >
+                    "Retirer la publication"
+                </button>
+                <span class="detail">"Les familles lisent les bilans publiés dans leur espace ; un bilan déverrouillé n'est plus publié."</span>
+            </div>
+        })}
         <noscript>
             <p class="alerte">"Créer ou verrouiller des bilans demande JavaScript."</p>
         </noscript>
@@ -231,6 +263,19 @@ where
                 {row.lock.map(|lock| view! {
                     <span class="detail-verrou">{format!("par {} le {}", lock.by, lock.at)}</span>
                 })}
+                {row.published.map(|on| view! {
+                    <span class="detail-verrou publie">{format!("Publié aux familles le {on}")}</span>
+                })}
+                {(!row.visas.is_empty()).then(|| view! {
+                    <ul class="visas-famille">
+                        {row.visas.iter().map(|visa| view! {
+                            <li>{match &visa.acknowledged {
+                                Some(at) => format!("✓ Vu par {} le {at}", visa.name),
+                                None => format!("{} : pas encore vu", visa.name),
+                            }}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
                 {row.complete_rows.map(|(complete, rows)| view! {
                     <span class="detail-verrou">{format!("{complete} domaine(s) complet(s) sur {rows}")}</span>
                 })}
@@ -321,6 +366,38 @@ fn ActionReport(act: ServerAction<BilansAction>) -> impl IntoView {
                 }
                 .into_any()
             }
+            Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
+        })
+    }
+}
+
+/// What publishing or withdrawing did.
+#[component]
+fn PublishOutcome(publish: ServerAction<PublishBilans>) -> impl IntoView {
+    move || {
+        publish.value().get().map(|result| match result {
+            Ok(PublishReport {
+                publish,
+                done,
+                left_alone,
+            }) => view! {
+                <div class="carte rapport-bilans" role="status">
+                    <p>{match publish {
+                        true => format!("{done} bilan(s) publié(s) aux familles."),
+                        false => format!("{done} publication(s) retirée(s)."),
+                    }}</p>
+                    {(!left_alone.is_empty()).then(|| view! {
+                        <p>"Non publiés :"</p>
+                        <ul>
+                            {left_alone
+                                .into_iter()
+                                .map(|(name, reason)| view! { <li>{format!("{name} : {reason}")}</li> })
+                                .collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }
+            .into_any(),
             Err(error) => view! { <p class="alerte" role="alert">{error.to_string()}</p> }.into_any(),
         })
     }

@@ -59,6 +59,7 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
     let logout = ServerAction::<Logout>::new();
     let is_director = session.has_current_role(Role::Directeur);
     let fills_in = is_director || session.has_current_role(Role::Enseignant);
+    let family = session.has_current_role(Role::Responsable);
     let current = session.current.clone();
     let others = session.establishments.len() > 1;
 
@@ -102,6 +103,11 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     {is_director.then(|| view! {
                         <li>
                             <A href="/parametrage">"Paramétrage"</A>
+                        </li>
+                    })}
+                    {family.then(|| view! {
+                        <li>
+                            <A href="/famille">"Mes enfants"</A>
                         </li>
                     })}
                 </ul>

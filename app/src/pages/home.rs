@@ -32,6 +32,7 @@ fn Welcome(session: SessionView) -> impl IntoView {
     };
     let is_director = session.has_current_role(Role::Directeur);
     let fills_in = is_director || session.has_current_role(Role::Enseignant);
+    let family = session.has_current_role(Role::Responsable);
     view! {
         <h1>{format!("Bonjour, {}", session.display_name)}</h1>
         {match session.current {
@@ -84,6 +85,15 @@ fn Welcome(session: SessionView) -> impl IntoView {
                 })
             }
         }}
+        {family.then(|| view! {
+            <section class="carte" aria-labelledby="famille-titre">
+                <h2 id="famille-titre">"Mes enfants"</h2>
+                <p>
+                    <a href="/famille">"Lire les bilans de mes enfants"</a>
+                    " — les bilans périodiques publiés par l'école, à lire, télécharger et viser"
+                </p>
+            </section>
+        })}
         {fills_in.then(|| view! { <SaisieLinks /> })}
         {is_director.then(|| view! { <SetupChecklist /> })}
     }

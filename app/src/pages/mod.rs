@@ -18,6 +18,8 @@ mod bilan_history;
 mod bilans;
 /// Page « Classes et type de positionnement » (Paramétrage).
 mod classes;
+/// The parent space: children, published bilans, visa.
+mod family;
 /// What forms share: the messages of a refused answer.
 mod form;
 /// The frame of every page after login: menu bar, establishment, logout.
@@ -171,6 +173,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/synchronisation")
                         view={Lazy::<synchronisation::SynchronisationRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/famille")
+                        view={Lazy::<family::FamilyRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/famille/bilan")
+                        view={Lazy::<family::FamilyBilanRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route

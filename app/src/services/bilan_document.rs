@@ -11,7 +11,7 @@ use crate::domain::{BilanStatus, Positionnement, Role};
 use crate::entities::{establishment, period, role_grant, school_class, school_year, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{accounts, bilan_editor, bilan_list};
+use crate::services::{accounts, bilan_editor, bilan_list, families};
 use chrono::Datelike;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -21,7 +21,12 @@ pub async fn document(
     actor: &Actor,
     key: BilanKey,
 ) -> Result<BilanDocument> {
-    let view = bilan_editor::open(db, actor, key).await?;
+    // A family reads its child's published bilan as the school printed it.
+    let reader = match families::family_bilan(db, actor, key).await? {
+        Some(_) => &Actor::System,
+        None => actor,
+    };
+    let view = bilan_editor::open(db, reader, key).await?;
     if !view.summary.status.is_printable() {
         return Err(not_printable(&view));
     }

@@ -8,7 +8,7 @@ use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::BilanChange;
 use crate::services::saisie;
-use crate::services::{accounts, audit, bilans};
+use crate::services::{accounts, audit, bilans, families};
 use crate::time::format_moment;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
@@ -36,6 +36,7 @@ pub async fn list(
         .iter()
         .map(|account| (account.id, accounts::display_name(account)))
         .collect();
+    let mut visas = families::visas(db, &pupils, &found).await?;
     let rows = pupils
         .iter()
         .enumerate()
@@ -62,6 +63,10 @@ pub async fn list(
                         at: format_moment(b.locked_at?),
                     })
                 }),
+                published: bilan
+                    .and_then(|b| b.published_at)
+                    .map(|at| crate::time::format_date(at.date_naive())),
+                visas: visas.remove(&pupil.id).unwrap_or_default(),
             }
         })
         .collect();
@@ -162,7 +167,18 @@ pub async fn act(
                 true => (Some(chrono::Utc::now()), actor_id(actor)),
                 false => (None, None),
             };
-            let changed = bilan::Entity::update_many()
+            let mut update = bilan::Entity::update_many();
+            if !locking {
+                // An unlocked bilan may change: its family no longer sees it until it is
+                // locked and published again.
+                update = update
+                    .col_expr(
+                        bilan::Column::PublishedAt,
+                        Expr::value(None::<chrono::DateTime<chrono::Utc>>),
+                    )
+                    .col_expr(bilan::Column::PublishedBy, Expr::value(None::<i32>));
+            }
+            let changed = update
                 .col_expr(bilan::Column::LockedAt, Expr::value(locked_at))
                 .col_expr(bilan::Column::LockedBy, Expr::value(locked_by))
                 .col_expr(

@@ -453,7 +453,7 @@ pub async fn class_pupils(
         )
         .all(db)
         .await?;
-    pupils.sort_by_cached_key(|pupil| sort_key(&pupil_name(pupil)));
+    sort_pupils(&mut pupils);
     Ok(pupils)
 }
 
@@ -478,6 +478,11 @@ pub fn pupil_level(pupil: &student::Model) -> Option<Level> {
         .level
         .as_deref()
         .and_then(|level| Level::parse(level).ok())
+}
+
+/// Pupils in name order, as every list shows them.
+pub fn sort_pupils(pupils: &mut [student::Model]) {
+    pupils.sort_by_cached_key(|pupil| sort_key(&pupil_name(pupil)));
 }
 
 /// Names in French order: accents and case set aside (« ÉMERY » between « DUPONT » and

@@ -22,6 +22,8 @@ pub mod bilans;
 pub mod classes;
 /// Establishments and their school years.
 pub mod establishments;
+/// Families: responsables of pupils, published bilans, visas.
+pub mod families;
 /// Rate limiting of failed logins, per account and per address.
 pub mod login_throttle;
 /// Reading an ONDE pupil extraction (CSV) into checked rows.
@@ -36,6 +38,8 @@ pub mod periods;
 pub mod programme;
 /// Bringing classes and pupils in line with an ONDE extraction.
 pub mod pupil_import;
+/// Reading an ONDE responsables extraction (CSV) into checked rows.
+pub mod responsables_file;
 /// What the collective entries share: the classes taught, the class–period check.
 pub mod saisie;
 /// « Synchronisation élèves enseignants »: bilans take up current pupils and teachers.

@@ -71,7 +71,7 @@ impl fmt::Display for FileError {
 
 impl std::error::Error for FileError {}
 
-fn refused(message: impl Into<String>) -> FileError {
+pub(crate) fn refused(message: impl Into<String>) -> FileError {
     FileError {
         line: None,
         column: None,
@@ -196,7 +196,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
 
 /// UTF-8 when the bytes are valid UTF-8 (BOM dropped), otherwise Windows-1252, which is what
 /// ONDE produces (a superset of ISO-8859-1 for the letters French names use, œ included).
-fn decode(bytes: &[u8]) -> Result<String, FileError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<String, FileError> {
     if bytes.contains(&0) {
         return Err(refused(
             "ce fichier n'est pas un fichier texte CSV : exportez l'extraction des élèves au format CSV",
@@ -213,7 +213,7 @@ fn decode(bytes: &[u8]) -> Result<String, FileError> {
 }
 
 /// `dd/mm/yyyy`, or `yyyy-mm-dd`; impossible dates (31/02) are refused.
-fn parse_date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
         .ok()

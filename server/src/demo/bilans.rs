@@ -7,9 +7,10 @@ use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
 use app::api::bilans::BilanAction;
 use app::api::saisie::AcquisChange;
 use app::domain::catalogue::rows_for;
-use app::domain::{Level, Positionnement};
+use app::domain::{Level, PersonName, Positionnement};
 use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
+use app::services::families::{self, NewResponsable};
 use app::services::programme::{self, ListKey};
 use app::services::{bilan_editor, bilan_list, parcours, saisie};
 use chrono::NaiveDate;
@@ -210,5 +211,29 @@ pub async fn seed(
         "the demo bilans are complete: {:?}",
         report.left_alone
     );
+    // The demo `parent` is the responsable of one pupil, whose locked bilan is published (with
+    // the other locked one).
+    let (child, _) = pupils
+        .iter()
+        .find(|(_, name)| name == super::FAMILY.0)
+        .context("the demo CM2 has the demo parent's child")?;
+    let parent = super::ACCOUNTS
+        .iter()
+        .find(|account| account.login == super::FAMILY.1)
+        .context("the demo parent is a demo account")?;
+    families::attach(
+        db,
+        director,
+        *child,
+        NewResponsable {
+            civility: Some(parent.civility),
+            last_name: PersonName::parse(parent.last_name).map_err(anyhow::Error::msg)?,
+            first_name: PersonName::parse(parent.first_name).map_err(anyhow::Error::msg)?,
+            email: None,
+            address: None,
+        },
+    )
+    .await?;
+    families::publish(db, director, class_id, period_id, true).await?;
     Ok(())
 }

@@ -1,0 +1,268 @@
+//! Families: the parent space (their children's published bilans, the visa) and, for the
+//! director, publishing a class's locked bilans.
+
+use super::bilan_document::BilanDocument;
+use super::bilan_editor::BilanKey;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A published bilan in a child's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedBilan {
+    pub period_id: i32,
+    /// « Trimestre 1 2026/2027 ».
+    pub title: String,
+    pub class: String,
+    /// dd/mm/yyyy.
+    pub published_on: String,
+    /// When this person acknowledged it, if they did.
+    pub acknowledged: Option<String>,
+}
+
+/// One child of the family and their published bilans, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildBilans {
+    pub student_id: i32,
+    /// « Violetta BAZIN ».
+    pub name: String,
+    pub class: String,
+    pub bilans: Vec<PublishedBilan>,
+}
+
+/// « Mes enfants ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilySpaceView {
+    pub children: Vec<ChildBilans>,
+}
+
+/// A published bilan, to read on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyBilanView {
+    pub key: BilanKey,
+    pub document: BilanDocument,
+    pub acknowledged: Option<String>,
+}
+
+/// A responsable of a pupil, and their visa of the period's bilan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsableVisa {
+    pub name: String,
+    pub acknowledged: Option<String>,
+}
+
+/// What publishing (or withdrawing) did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishReport {
+    pub publish: bool,
+    pub done: usize,
+    /// (pupil's name, reason).
+    pub left_alone: Vec<(String, String)>,
+}
+
+#[server(endpoint = "family-space", input = Json)]
+pub async fn family_space() -> Result<FamilySpaceView, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, families};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            families::space(&request.db, &actor).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "family-bilan", input = Json)]
+pub async fn family_bilan(key: BilanKey) -> Result<FamilyBilanView, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, families};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            families::read(&request.db, &actor, key).await
+        }
+        .await,
+    )
+}
+
+/// « J'ai pris connaissance du bilan »; answers when it was recorded.
+#[server(endpoint = "acknowledge-bilan", input = Json)]
+pub async fn acknowledge_bilan(key: BilanKey) -> Result<String, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, families};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            families::acknowledge(&request.db, &actor, key).await
+        }
+        .await,
+    )
+}
+
+/// Publishes a class's locked bilans for a period to the families, or withdraws them.
+#[server(endpoint = "publish-bilans", input = Json)]
+pub async fn publish_bilans(
+    class_id: i32,
+    period_id: i32,
+    publish: bool,
+) -> Result<PublishReport, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::{access::Actor, families};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            families::publish(&request.db, &actor, class_id, period_id, publish).await
+        }
+        .await,
+    )
+}
+
+/// A responsable the import attached: to whom, and the activation code of a new account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedResponsable {
+    pub line: u64,
+    pub name: String,
+    pub login: String,
+    /// Shown once: to print or send; the parent then chooses their password.
+    pub activation_code: Option<String>,
+    /// The children attached, « NOM Prénom ».
+    pub children: Vec<String>,
+}
+
+/// A row of the file left for the director, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub line: u64,
+    pub message: String,
+}
+
+/// What an import of responsables did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsablesReport {
+    pub attached: Vec<ImportedResponsable>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// A pupil and their responsables, for « Responsables légaux ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilResponsables {
+    pub student_id: i32,
+    /// « NOM Prénoms ».
+    pub name: String,
+    pub class: String,
+    /// « Mme Sophie Bazin (parent) ».
+    pub responsables: Vec<String>,
+}
+
+/// Reads an ONDE responsables extraction sent from « Responsables légaux » and attaches its
+/// responsables to the current school's pupils (directeur only). A bad file is refused whole,
+/// with the line and column at fault; a child found nowhere, or twice, is reported.
+#[server(endpoint = "import-responsables", input = leptos::server_fn::codec::MultipartFormData)]
+pub async fn import_responsables(
+    data: leptos::server_fn::codec::MultipartData,
+) -> Result<ResponsablesReport, AppError> {
+    use super::pupil_import::{FILE_FIELD, read_form};
+    use crate::auth::RequestContext;
+    use crate::domain::Role;
+    use crate::services::{access::Actor, families, responsables_file};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            // The mode field of the pupils' import is not sent: this import only attaches.
+            let (bytes, _) = read_form(data).await?;
+            let rows = responsables_file::parse(&bytes)
+                .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
+            families::import(&request.db, &Actor::User(user), establishment_id, &rows).await
+        }
+        .await,
+    )
+}
+
+/// The current school's pupils and their responsables (directeur only).
+#[server(endpoint = "school-responsables", input = Json)]
+pub async fn school_responsables() -> Result<Vec<PupilResponsables>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::domain::Role;
+    use crate::services::{access::Actor, families};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let establishment_id = user.require_current(&[Role::Directeur])?;
+            families::school_responsables(&request.db, &Actor::User(user), establishment_id).await
+        }
+        .await,
+    )
+}
+
+/// Attaches a responsable to a pupil by hand; answers their login and, for a new account, the
+/// one-time activation code.
+#[server(endpoint = "attach-responsable", input = Json)]
+pub async fn attach_responsable(
+    student_id: i32,
+    civility: String,
+    last_name: String,
+    first_name: String,
+    email: String,
+) -> Result<ImportedResponsable, AppError> {
+    use crate::auth::RequestContext;
+    use crate::domain::{Civility, PersonName};
+    use crate::error::FieldError;
+    use crate::services::{access::Actor, families, responsables_file};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let actor = Actor::User(request.acting_user().await?);
+            let mut errors = Vec::new();
+            let civility = match civility.trim() {
+                "" => Some(None),
+                given => {
+                    FieldError::check(&mut errors, "civility", Civility::parse(given)).map(Some)
+                }
+            };
+            let last = FieldError::check(&mut errors, "last_name", PersonName::parse(&last_name));
+            let first =
+                FieldError::check(&mut errors, "first_name", PersonName::parse(&first_name));
+            let email = match email.trim() {
+                "" => Some(None),
+                given => FieldError::check(
+                    &mut errors,
+                    "email",
+                    responsables_file::looks_like_email(given)
+                        .then(|| given.to_owned())
+                        .ok_or_else(|| format!("adresse électronique invalide « {given} »")),
+                )
+                .map(Some),
+            };
+            let (Some(civility), Some(last_name), Some(first_name), Some(email)) =
+                (civility, last, first, email)
+            else {
+                return Err(AppError::Invalid(errors));
+            };
+            let who = families::NewResponsable {
+                civility,
+                last_name,
+                first_name,
+                email,
+                address: None,
+            };
+            let done = families::attach(&request.db, &actor, student_id, who).await?;
+            Ok(ImportedResponsable {
+                line: 0,
+                name: done.name,
+                login: done.login,
+                activation_code: done.activation_code,
+                children: Vec::new(),
+            })
+        }
+        .await,
+    )
+}
