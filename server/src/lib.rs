@@ -1,6 +1,10 @@
 //! The Livret server: configuration, database, router, sessions, PDFs, demo data and command
 //! line.
 
+// The pages' nested view types are laid out here too (server rendering), deeper than the
+// default limit, as in the `app` crate.
+#![recursion_limit = "256"]
+
 /// The `livret` command line.
 pub mod cli;
 /// Configuration from the environment.

@@ -1025,9 +1025,12 @@ async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
         .await
         .unwrap();
     assert!(visitor.status().is_redirection(), "{}", visitor.status());
+    // The demo parent downloads their child's published bilan, and nothing unpublished.
     let parent = app.client();
     login(&app, &parent, "parent", "demo-parent").await;
-    let refused = parent.get(app.url(&bilan(first))).send().await.unwrap();
+    let theirs = parent.get(app.url(&bilan(first))).send().await.unwrap();
+    assert_eq!(theirs.status(), StatusCode::OK);
+    let refused = parent.get(app.url(&bilan(second))).send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
     let pdf = teacher.get(app.url(&bilan(first))).send().await.unwrap();
@@ -1071,4 +1074,150 @@ async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
         .await
         .unwrap();
     assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn families_reach_only_their_childrens_published_bilans_and_the_director_publishes() {
+    use app::api::bilans::BilansView;
+    use app::api::families::{FamilyBilanView, FamilySpaceView, PublishReport};
+    use app::api::saisie::SaisiePage;
+    let app = TestApp::spawn().await;
+    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
+        client.post(app.url(endpoint)).json(&body).send()
+    };
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    // The teacher's first class is the demo CM2.
+    let page: SaisiePage<BilansView> = json_post(
+        &teacher,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let selection = page.selection.unwrap();
+    let class_id = selection.class.id;
+    let first = selection.class.periods[0].id;
+    let director_page: SaisiePage<BilansView> = json_post(
+        &director,
+        "/api/bilans-page",
+        serde_json::json!({ "query": { "classe": class_id, "periode": first } }),
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let rows = director_page.content.unwrap().rows;
+    let id_of = |name: &str| {
+        rows.iter()
+            .find(|r| r.last_name == name)
+            .unwrap()
+            .student_id
+    };
+    let (violetta, henoler) = (id_of("BAZIN"), id_of("ANDRIES"));
+    let key =
+        |student: i32| serde_json::json!({ "key": { "student_id": student, "period_id": first } });
+    let publish =
+        |on: bool| serde_json::json!({ "class_id": class_id, "period_id": first, "publish": on });
+
+    // A visitor gets 401 from every families call.
+    let calls = [
+        ("/api/family-space", serde_json::json!({})),
+        ("/api/family-bilan", key(violetta)),
+        ("/api/acknowledge-bilan", key(violetta)),
+        ("/api/publish-bilans", publish(true)),
+        ("/api/school-responsables", serde_json::json!({})),
+    ];
+    for (endpoint, body) in &calls {
+        let response = json_post(&app.client(), endpoint, body.clone())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
+    }
+
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    let space: FamilySpaceView = json_post(&parent, "/api/family-space", serde_json::json!({}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(space.children.len(), 1);
+    assert_eq!(space.children[0].student_id, violetta);
+    let read: FamilyBilanView = json_post(&parent, "/api/family-bilan", key(violetta))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read.document.pupil.name, "BAZIN Violetta");
+    // Another pupil's published bilan, by changing the id; and what is the director's.
+    for (endpoint, body) in [
+        ("/api/family-bilan", key(henoler)),
+        ("/api/acknowledge-bilan", key(henoler)),
+        ("/api/publish-bilans", publish(false)),
+        ("/api/school-responsables", serde_json::json!({})),
+    ] {
+        let response = json_post(&parent, endpoint, body).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    let other_pdf = parent
+        .get(app.url(&format!("/bilans/pdf?eleve={henoler}&periode={first}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other_pdf.status(), StatusCode::FORBIDDEN);
+    let attach = post_form(
+        &app,
+        &parent,
+        "/api/attach-responsable",
+        &[
+            ("student_id", &henoler.to_string()),
+            ("civility", "MME"),
+            ("last_name", "Bazin"),
+            ("first_name", "Sophie"),
+            ("email", ""),
+        ],
+    )
+    .await;
+    assert_eq!(attach.status(), StatusCode::FORBIDDEN);
+    let acknowledged = json_post(&parent, "/api/acknowledge-bilan", key(violetta))
+        .await
+        .unwrap();
+    assert_eq!(acknowledged.status(), StatusCode::OK);
+
+    // The teacher neither publishes nor lists responsables.
+    for (endpoint, body) in [
+        ("/api/publish-bilans", publish(true)),
+        ("/api/school-responsables", serde_json::json!({})),
+    ] {
+        let response = json_post(&teacher, endpoint, body).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
+
+    // The director withdraws: the parent's bilan is gone, on screen and as a PDF.
+    let report: PublishReport = json_post(&director, "/api/publish-bilans", publish(false))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report.done, 2);
+    let gone = json_post(&parent, "/api/family-bilan", key(violetta))
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::FORBIDDEN);
+    let gone_pdf = parent
+        .get(app.url(&format!("/bilans/pdf?eleve={violetta}&periode={first}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone_pdf.status(), StatusCode::FORBIDDEN);
 }

@@ -205,7 +205,8 @@ pub async fn school_responsables() -> Result<Vec<PupilResponsables>, AppError> {
 
 /// Attaches a responsable to a pupil by hand; answers their login and, for a new account, the
 /// one-time activation code.
-#[server(endpoint = "attach-responsable", input = Json)]
+/// A plain form post, so that the page's form also works before the WASM has loaded.
+#[server(endpoint = "attach-responsable")]
 pub async fn attach_responsable(
     student_id: i32,
     civility: String,

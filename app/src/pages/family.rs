@@ -102,10 +102,10 @@ fn PublishedEntry(student_id: i32, bilan: PublishedBilan) -> impl IntoView {
             <A href=family_bilan_href(student_id, period_id)>{format!("Bilan — {title}")}</A>
             <span class="detail">{format!("{class} · publié le {published_on}")}</span>
             {match acknowledged {
-                Some(at) => Either::Left(view! { <span class="statut statut-verrouille">{format!("✓ Vu le {at}")}</span> }),
-                None => Either::Right(view! { <span class="statut statut-en-cours">"À lire"</span> }),
+                Some(at) => Either::Left(view! { <span class="statut-bilan verrouille">{format!("✓ Vu le {at}")}</span> }),
+                None => Either::Right(view! { <span class="statut-bilan en-cours">"À lire"</span> }),
             }}
-            <a class="bouton secondaire" href=pdf_href(key) download="">"Télécharger (PDF)"</a>
+            <a class="bouton-lien" href=pdf_href(key) download="">"Télécharger (PDF)"</a>
         </li>
     }
 }
@@ -171,12 +171,12 @@ fn Reading(view: FamilyBilanView, acknowledge: ServerAction<AcknowledgeBilan>) -
     };
     let already = acknowledged.clone();
     view! {
-        <Document document />
+        <Document key document />
         <section class="carte visa" aria-labelledby="visa-titre">
             <h2 id="visa-titre">"Visa de la famille"</h2>
             {move || match done().or_else(|| already.clone()) {
                 Some(at) => Either::Left(view! {
-                    <p class="statut statut-verrouille" role="status">
+                    <p class="statut-bilan verrouille" role="status">
                         {format!("✓ Vous avez pris connaissance de ce bilan le {at}.")}
                     </p>
                 }),
@@ -184,6 +184,7 @@ fn Reading(view: FamilyBilanView, acknowledge: ServerAction<AcknowledgeBilan>) -
                     <p>"Après l'avoir lu, indiquez à l'école que vous en avez pris connaissance."</p>
                     <button
                         type="button"
+                        class="principal"
                         disabled=move || acknowledge.pending().get()
                         on:click=move |_| {
                             acknowledge.dispatch(AcknowledgeBilan { key });
@@ -195,7 +196,7 @@ fn Reading(view: FamilyBilanView, acknowledge: ServerAction<AcknowledgeBilan>) -
             }}
             {move || failed().map(|error| view! { <p class="alerte" role="alert">{error}</p> })}
             <p>
-                <a class="bouton secondaire" href=pdf_href(key) download="">"Télécharger le bilan (PDF)"</a>
+                <a class="bouton-lien" href=pdf_href(key) download="">"Télécharger le bilan (PDF)"</a>
             </p>
         </section>
     }
@@ -203,7 +204,7 @@ fn Reading(view: FamilyBilanView, acknowledge: ServerAction<AcknowledgeBilan>) -
 
 /// The bilan as it prints, laid out for a narrow screen: one card per domain.
 #[component]
-fn Document(document: BilanDocument) -> impl IntoView {
+fn Document(key: BilanKey, document: BilanDocument) -> impl IntoView {
     let BilanDocument {
         school,
         year,
@@ -233,6 +234,9 @@ fn Document(document: BilanDocument) -> impl IntoView {
             {format!("{} · {} ({}) · {} · {}", school.name, period.label, period.dates, year, class)}
         </p>
         <p class="detail">{format!("Né(e) le {} · Enseignant(s) : {}", pupil.birth_date, teachers)}</p>
+        <p>
+            <a class="bouton-lien" href=pdf_href(key) download="">"Télécharger (PDF)"</a>
+        </p>
         <h2>"Suivi des acquis scolaires"</h2>
         <ol class="domaines-famille">
             {rows
@@ -252,7 +256,7 @@ fn Document(document: BilanDocument) -> impl IntoView {
                                 {row.sub_domain.then(|| view! { <span class="detail">{format!("{} — ", row.domain)}</span> })}
                                 {row.label.clone()}
                             </h3>
-                            <p class="positionnement-famille"><strong>{level}</strong></p>
+                            <p class="positionnement-famille">"Positionnement : "<strong>{level}</strong></p>
                             {(!row.elements.is_empty()).then(|| view! {
                                 <ul class="elements-famille">
                                     {row.elements.into_iter().map(|element| view! { <li>{element}</li> }).collect_view()}

@@ -42,6 +42,8 @@ mod periods;
 mod programme;
 /// Page « Import des élèves » (Paramétrage).
 mod pupil_import;
+/// Page « Responsables légaux » (Paramétrage).
+mod responsables;
 /// What the « Saisie collective » pages share: their menu and the choice of class and period.
 mod saisie;
 /// Page « Synchronisation élèves enseignants » (Paramétrage).
@@ -183,6 +185,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/famille/bilan")
                         view={Lazy::<family::FamilyBilanRoute>::new()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/responsables")
+                        view={Lazy::<responsables::ResponsablesRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
