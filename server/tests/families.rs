@@ -328,7 +328,6 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
     let demo = demo(&t.db).await;
     let violetta = pupil(&t.db, &demo, "BAZIN").await;
     let henoler = pupil(&t.db, &demo, "ANDRIES").await;
-    let _ = demo.school;
 
     // A new responsable: an account with a one-time activation code.
     let father = families::attach(
@@ -396,6 +395,23 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
             .unwrap()
             .is_none(),
         "a refused responsable leaves no account behind"
+    );
+    // A lost activation code: the director gives a new one, the first no longer opens.
+    let (_, new_code) =
+        accounts::reissue_password(&t.db, &demo.director, demo.school, "eric.bazin")
+            .await
+            .unwrap();
+    assert_ne!(new_code, code);
+    let now = chrono::Utc::now();
+    assert!(
+        accounts::authenticate(&t.db, "eric.bazin", &code, "127.0.0.1", now)
+            .await
+            .is_err()
+    );
+    assert!(
+        accounts::authenticate(&t.db, "eric.bazin", &new_code, "127.0.0.1", now)
+            .await
+            .is_ok()
     );
     // The teacher attaches nobody.
     assert_eq!(

@@ -65,7 +65,8 @@ pub fn AccountsPage() -> impl IntoView {
                                                 .map(|role| role.label())
                                                 .collect::<Vec<_>>()
                                                 .join(", ");
-                                            let teacher_only = row.roles == [Role::Enseignant];
+                                            // A lost password or activation code: teachers and families only.
+                                            let reissuable = row.roles == [Role::Enseignant] || row.roles == [Role::Responsable];
                                             let reissue_label = format!(
                                                 "Nouveau mot de passe provisoire pour {}",
                                                 row.display_name,
@@ -84,7 +85,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                         }}
                                                     </td>
                                                     <td>
-                                                        {teacher_only.then(|| view! {
+                                                        {reissuable.then(|| view! {
                                                             <ActionForm action=reissue>
                                                                 <input type="hidden" name="login" value=login />
                                                                 <button type="submit" class="secondaire" aria-label=reissue_label>

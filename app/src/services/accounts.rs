@@ -392,10 +392,11 @@ pub async fn create_teacher(
     Ok((account, one_time))
 }
 
-/// Gives a teacher a new one-time password (theirs is lost, or the first was never handed
-/// over): only its hash is kept, they must replace it at their next login, and their sessions
-/// end. Directeur of the establishment only, and only for an account that is nothing but a
-/// teacher there (another school's teacher, a director or an administrator is refused).
+/// Gives a teacher or a responsable a new one-time password (theirs is lost, or the first, the
+/// activation code, was never handed over): only its hash is kept, they must replace it at
+/// their next login, and their sessions end. Directeur of the establishment only, and only for
+/// an account that is nothing but a teacher, or nothing but a responsable, there (another
+/// school's account, a director or an administrator is refused).
 pub async fn reissue_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -412,12 +413,13 @@ pub async fn reissue_password(
         .filter(role_grant::Column::UserId.eq(account.id))
         .all(db)
         .await?;
-    let only_a_teacher_here = !grants.is_empty()
-        && grants.iter().all(|grant| {
-            grant.establishment_id == Some(establishment_id)
-                && grant.role == Role::Enseignant.code()
-        });
-    if !only_a_teacher_here {
+    let only_here_as = |role: Role| {
+        !grants.is_empty()
+            && grants.iter().all(|grant| {
+                grant.establishment_id == Some(establishment_id) && grant.role == role.code()
+            })
+    };
+    if !(only_here_as(Role::Enseignant) || only_here_as(Role::Responsable)) {
         return Err(AppError::Forbidden);
     }
     let one_time = passwords::one_time_password();
