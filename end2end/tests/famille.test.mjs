@@ -76,11 +76,14 @@ test('the demo parent reads, downloads and acknowledges the published bilan on a
   const period = mine.searchParams.get('periode');
   await page.goto(`${server.url}/famille/bilan?eleve=${other}&periode=${period}`);
   await page.getByText(refused).waitFor();
+  // The page's code has loaded before the next address (else the browser aborts it).
+  await page.waitForLoadState('networkidle');
   const pdf = await page.request.get(`${server.url}/bilans/pdf?eleve=${other}&periode=${period}`);
   assert.equal(pdf.status(), 403);
   // The teachers' pages.
   await page.goto(`${server.url}/bilans`);
   await page.getByText(refused).waitFor();
+  await page.waitForLoadState('networkidle');
   assertClean(page, assert);
   await context.close();
 });
@@ -112,6 +115,7 @@ test('the director sees the visa, then imports the responsables and gets their c
   await page.getByRole('button', { name: 'Publier aux familles les bilans verrouillés' }).click();
   await page.getByText('0 bilan(s) publié(s) aux familles.').waitFor();
   await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'bilans-publication-tablette.png'), fullPage: true });
 
   await page.getByRole('link', { name: 'Paramétrage' }).click();
   await page.getByRole('link', { name: 'Responsables légaux' }).click();
