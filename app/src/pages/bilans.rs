@@ -122,6 +122,7 @@ fn BilansTable(
             <div class="editions-classe publication">
                 <button
                     type="button"
+                    class="principal"
                     disabled=move || publish.pending().get()
                     on:click=move |_| {
                         publish.dispatch(PublishBilans { class_id, period_id, publish: true });
