@@ -130,11 +130,15 @@ test("the demo's CM2 is filled in; a locked bilan reads well on a phone", async 
   await openList(page, 1);
   assert.equal(await page.locator('.statut-bilan.verrouille').count(), 2);
   assert.equal(await page.locator('.statut-bilan.complet').count(), 4);
+  // The class prints in the background; its file downloads itself, and stays in the list.
   const [classPdf] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: 'Éditer la classe (un PDF à imprimer)' }).click(),
+    page.getByRole('button', { name: 'Éditer la classe (un PDF à imprimer)' }).click(),
   ]);
   assert.equal(classPdf.suggestedFilename(), 'Bilans_CM2_M._Durand_Trimestre_1.pdf');
+  assert.equal(readFileSync(await classPdf.path()).subarray(0, 5).toString(), '%PDF-');
+  await page.getByRole('link', { name: 'Télécharger Bilans_CM2_M._Durand_Trimestre_1.pdf' }).waitFor();
+  await page.screenshot({ path: path.join(screenshotDir, 'bilans-impression-telephone.png'), fullPage: true });
   await page.getByRole('link', { name: 'Consulter le bilan de BAZIN Violetta' }).click();
   await page.getByRole('heading', { name: 'Bilan de BAZIN Violetta' }).waitFor();
   await page.waitForLoadState('networkidle');

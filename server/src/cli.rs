@@ -11,6 +11,7 @@ use app::services::access::Actor;
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
+use app::services::print_jobs::PrintJobs;
 use app::services::pupil_import::{self, Mode};
 use app::services::{bilan_document, classes, saisie};
 use app::time::today_in_paris;
@@ -375,6 +376,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
 
     let app = router::build(AppState {
         db,
+        print_jobs: PrintJobs::new(crate::downloads::TypstPrinter),
         leptos: config.leptos.clone(),
         secure_cookies: config.secure_cookies,
     });

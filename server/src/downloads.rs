@@ -1,5 +1,6 @@
 //! PDF downloads (« Éditer »): one pupil's bilan, or a whole class's, as one PDF to print or a
-//! ZIP of one PDF per pupil. Printing runs on blocking threads, at most one per core.
+//! ZIP of one PDF per pupil, at once or printed in the background with progress shown in the
+//! page (`PrintJobs`). Printing runs on blocking threads, at most one per core.
 
 use crate::pdf;
 use app::api::bilan_document::BilanDocument;
@@ -7,11 +8,11 @@ use app::api::bilan_editor::BilanKey;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
+use app::services::print_jobs::{PrintJobs, Printer};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
-use std::io::Write;
 use tower_sessions::Session;
 
 /// `/bilans/pdf?eleve=…&periode=…`
@@ -68,15 +69,12 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
         Ok(found) => found,
     };
     let Some(first) = documents.first() else {
-        return refusal(AppError::invalid(
-            "bilans",
-            "Aucun bilan de cette classe ne peut encore être édité pour cette période : il faut des bilans complets.",
-        ));
+        return refusal(bilan_document::nothing_printable());
     };
-    let stem = format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_");
+    let stem = bilan_document::class_file_stem(first);
     let zipped = query.format.as_deref() == Some("zip");
     let printed = tokio::task::spawn_blocking(move || match zipped {
-        true => zip_of(&documents),
+        true => pdf::zip_each(&documents, &|| {}),
         false => pdf::render(&documents),
     })
     .await;
@@ -86,20 +84,6 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
         Ok(Err(error)) => failure(error),
         Err(error) => failure(error.into()),
     }
-}
-
-/// One PDF per bilan, printed on every core, in a ZIP.
-fn zip_of(documents: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
-    let pdfs = pdf::render_each(documents, |_| {})?;
-    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .last_modified_time(zip::DateTime::default());
-    for (document, bytes) in documents.iter().zip(pdfs) {
-        archive.start_file(document.file_name.as_str(), options)?;
-        archive.write_all(&bytes)?;
-    }
-    Ok(archive.finish()?.into_inner())
 }
 
 /// A download, named in ASCII for old clients and in UTF-8 for the others.
@@ -149,4 +133,49 @@ fn page(status: StatusCode, message: &str) -> Response {
          <body><main><h1>Édition impossible</h1><p>{escaped}</p><p><a href=\"/bilans\">Retour aux bilans</a></p></main></body></html>"
     );
     (status, Html(body)).into_response()
+}
+
+/// `/bilans/impression?travail=…`
+#[derive(Debug, Deserialize)]
+pub struct PrintedQuery {
+    pub travail: u64,
+}
+
+/// A class print of this person's, once finished (see `PrintJobs`); 404 for anyone else's.
+pub async fn printed(
+    db: DatabaseConnection,
+    jobs: PrintJobs,
+    session: Session,
+    query: PrintedQuery,
+) -> Response {
+    let person = match app::auth::acting_person(&db, &session).await {
+        Ok(person) => person,
+        Err(error) => return refusal(error),
+    };
+    match jobs.file(person.id, query.travail) {
+        Some(file) => attachment(
+            file.bytes.as_ref().clone(),
+            file.content_type,
+            &file.file_name,
+        ),
+        None => refusal(AppError::not_found("Impression")),
+    }
+}
+
+/// The server's Typst printer, for the class prints of the pages.
+pub struct TypstPrinter;
+
+impl Printer for TypstPrinter {
+    fn print(
+        &self,
+        documents: &[BilanDocument],
+        each: bool,
+        printed: &(dyn Fn() + Sync),
+    ) -> Result<Vec<u8>, String> {
+        match each {
+            true => pdf::zip_each(documents, printed),
+            false => pdf::render(documents),
+        }
+        .map_err(|error| format!("{error:#}"))
+    }
 }

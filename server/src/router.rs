@@ -3,6 +3,7 @@
 use crate::downloads;
 use crate::sessions::DatabaseSessionStore;
 use app::error::AppError;
+use app::services::print_jobs::PrintJobs;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -30,6 +31,8 @@ const BODY_LIMIT_BYTES: usize = 2 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Class prints running in the background (see `downloads::printed`).
+    pub print_jobs: PrintJobs,
     pub leptos: LeptosOptions,
     pub secure_cookies: bool,
 }
@@ -37,7 +40,11 @@ pub struct AppState {
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
-    let provide_db = move || provide_context(db.clone());
+    let jobs = state.print_jobs.clone();
+    let provide_db = move || {
+        provide_context(db.clone());
+        provide_context(jobs.clone());
+    };
     let leptos = state.leptos.clone();
 
     let sessions = SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
@@ -58,6 +65,7 @@ pub fn build(state: AppState) -> Router {
 
     let pdf_db = state.db.clone();
     let class_pdf_db = state.db.clone();
+    let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
     Router::new()
         .route(
             "/api/{*fn_name}",
@@ -76,6 +84,14 @@ pub fn build(state: AppState) -> Router {
             axum::routing::get(
                 move |session: Session, Query(query): Query<downloads::ClassQuery>| {
                     downloads::class(class_pdf_db.clone(), session, query)
+                },
+            ),
+        )
+        .route(
+            "/bilans/impression",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::PrintedQuery>| {
+                    downloads::printed(printed_db.clone(), printed_jobs.clone(), session, query)
                 },
             ),
         )

@@ -32,6 +32,7 @@ impl TestApp {
         leptos.site_addr = address;
         let router = server::router::build(server::router::AppState {
             db: database.db.clone(),
+            print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
             leptos,
             secure_cookies: false,
         });
@@ -1220,4 +1221,102 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
         .await
         .unwrap();
     assert_eq!(gone_pdf.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_class_prints_in_the_background_and_only_its_owner_downloads_it() {
+    use app::api::bilans::BilansView;
+    use app::api::printing::PrintJobView;
+    use app::api::saisie::SaisiePage;
+    let app = TestApp::spawn().await;
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let page: SaisiePage<BilansView> = teacher
+        .post(app.url("/api/bilans-page"))
+        .json(&serde_json::json!({ "query": {} }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let selection = page.selection.unwrap();
+    let (class_id, first) = (selection.class.id, selection.class.periods[0].id);
+    let start = |each: bool| {
+        teacher
+            .post(app.url("/api/start-class-print"))
+            .json(&serde_json::json!({ "class_id": class_id, "period_id": first, "each": each }))
+            .send()
+    };
+    let started: PrintJobView = start(true).await.unwrap().json().await.unwrap();
+    assert_eq!(started.total, 6, "the demo CM2's six printable bilans");
+    assert_eq!(started.file_name, "Bilans_CM2_M._Durand_Trimestre_1.zip");
+    // Followed until done, as the page does.
+    let mut done = None;
+    for _ in 0..200 {
+        let jobs: Vec<PrintJobView> = teacher
+            .post(app.url("/api/print-jobs"))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let job = jobs.into_iter().find(|job| job.id == started.id).unwrap();
+        assert!(job.printed <= job.total);
+        if job.ready {
+            done = Some(job);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let done = done.expect("the print finishes");
+    assert_eq!(done.printed, 6);
+    let file = teacher.get(app.url(&done.href())).send().await.unwrap();
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(file.headers()["content-type"], "application/zip");
+    assert!(file.bytes().await.unwrap().starts_with(b"PK"));
+
+    // Someone else's print is not theirs to download, nor to see.
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let other = director.get(app.url(&done.href())).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let theirs: Vec<PrintJobView> = director
+        .post(app.url("/api/print-jobs"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.is_empty());
+    let visitor = app
+        .client()
+        .get(app.url(&done.href()))
+        .send()
+        .await
+        .unwrap();
+    assert!(visitor.status().is_redirection(), "{}", visitor.status());
+    // A parent prints no class.
+    let parent = app.client();
+    login(&app, &parent, "parent", "demo-parent").await;
+    let refused = parent
+        .post(app.url("/api/start-class-print"))
+        .json(&serde_json::json!({ "class_id": class_id, "period_id": first, "each": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // A period with nothing printable says so.
+    let second = selection.class.periods[1].id;
+    let nothing = teacher
+        .post(app.url("/api/start-class-print"))
+        .json(&serde_json::json!({ "class_id": class_id, "period_id": second, "each": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -15,6 +15,8 @@ pub mod classes;
 pub mod families;
 /// The periods of the school year and the classes that follow them (Paramétrage).
 pub mod periods;
+/// A class's bilans printed in the background, with progress.
+pub mod printing;
 /// « Import des élèves » from an ONDE extraction (Paramétrage).
 pub mod pupil_import;
 /// « Saisie collective »: programme elements, acquis grid, parcours of a class.

@@ -5,6 +5,7 @@ use crate::api::bilans::{
     BilanAction, BilanActionReport, BilanRow, BilansAction, BilansView, bilans_page,
 };
 use crate::api::families::{PublishBilans, PublishReport};
+use crate::api::printing::{PrintJobView, StartClassPrint, print_jobs};
 use crate::api::saisie::Selection;
 use crate::domain::BilanStatus;
 use leptos::prelude::*;
@@ -99,25 +100,7 @@ fn BilansTable(
             <dt>"Niveau(x)"</dt>
             <dd>{levels}</dd>
         </dl>
-        <div class="editions-classe">
-            <a
-                class="bouton-lien"
-                href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}")
-                download
-                rel="external"
-            >
-                "Éditer la classe (un PDF à imprimer)"
-            </a>
-            <a
-                class="bouton-lien"
-                href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}&format=zip")
-                download
-                rel="external"
-            >
-                "Télécharger un PDF par élève (ZIP)"
-            </a>
-            <span class="detail">"Seuls les bilans complets ou verrouillés sont édités."</span>
-        </div>
+        <ClassPrints class_id period_id />
         {may_unlock.then(|| view! {
             <div class="editions-classe publication">
                 <button
@@ -315,6 +298,120 @@ where
                 })}
             </td>
         </tr>
+    }
+}
+
+/// « Éditer la classe »: the class's bilans printed in the background, with their progress;
+/// the file downloads itself when ready, and waits in the list if the person left the page.
+#[component]
+fn ClassPrints(class_id: i32, period_id: i32) -> impl IntoView {
+    let start = ServerAction::<StartClassPrint>::new();
+    let tick = RwSignal::new(0_u32);
+    let jobs = Resource::new(
+        move || (tick.get(), start.version().get()),
+        |_| print_jobs(),
+    );
+    // The print just asked for: downloaded as soon as it is ready.
+    let wanted = RwSignal::new(None::<u64>);
+    Effect::new(move || {
+        if let Some(Ok(job)) = start.value().get() {
+            wanted.set(Some(job.id));
+        }
+    });
+    Effect::new(move || {
+        let Some(Ok(list)) = jobs.get() else {
+            return;
+        };
+        if list.iter().any(PrintJobView::running) {
+            set_timeout(
+                move || tick.update(|n| *n += 1),
+                std::time::Duration::from_millis(400),
+            );
+        }
+        let ready = wanted
+            .get_untracked()
+            .and_then(|id| list.iter().find(|job| job.id == id && job.ready));
+        if let Some(job) = ready {
+            wanted.set(None);
+            download(&job.href());
+        }
+    });
+    let launch = move |each: bool| {
+        start.dispatch(StartClassPrint {
+            class_id,
+            period_id,
+            each,
+        });
+    };
+    view! {
+        <div class="editions-classe">
+            <button type="button" class="secondaire" disabled=move || start.pending().get() on:click=move |_| launch(false)>
+                "Éditer la classe (un PDF à imprimer)"
+            </button>
+            <button type="button" class="secondaire" disabled=move || start.pending().get() on:click=move |_| launch(true)>
+                "Télécharger un PDF par élève (ZIP)"
+            </button>
+            <noscript>
+                <a class="bouton-lien" href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}") download>
+                    "Éditer la classe (un PDF à imprimer)"
+                </a>
+                <a class="bouton-lien" href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}&format=zip") download>
+                    "Télécharger un PDF par élève (ZIP)"
+                </a>
+            </noscript>
+            <span class="detail">"Seuls les bilans complets ou verrouillés sont édités. Vous pouvez quitter la page pendant l'impression : le fichier vous attendra ici."</span>
+        </div>
+        {move || start.value().get().and_then(Result::err).map(|error| view! {
+            <p class="alerte" role="alert">{error.to_string()}</p>
+        })}
+        <Transition>
+            {move || Suspend::new(async move {
+                let list = jobs.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <ul class="impressions" aria-live="polite" aria-label="Mes impressions">
+                        {list.into_iter().map(|job| view! { <PrintEntry job /> }).collect_view()}
+                    </ul>
+                })
+            })}
+        </Transition>
+    }
+}
+
+/// Downloads a file as a click on a link to it would (the browser keeps the page).
+fn download(href: &str) {
+    use leptos::wasm_bindgen::JsCast;
+    let link = leptos::web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.create_element("a").ok())
+        .and_then(|element| element.dyn_into::<leptos::web_sys::HtmlElement>().ok());
+    if let Some(link) = link {
+        let _ = link.set_attribute("href", href);
+        let _ = link.set_attribute("download", "");
+        link.click();
+    }
+}
+
+#[component]
+fn PrintEntry(job: PrintJobView) -> impl IntoView {
+    let label = format!("{} : {}", job.file_name, job.label);
+    view! {
+        <li>
+            {match (job.ready, job.failed) {
+                (true, _) => view! {
+                    <a href=job.href() download rel="external">{format!("Télécharger {}", job.file_name)}</a>
+                    <span class="detail">{format!("{} — {} bilan(s)", job.label, job.total)}</span>
+                }.into_any(),
+                (false, true) => view! {
+                    <span class="alerte">{format!("L'impression de {} a échoué : réessayez.", job.label)}</span>
+                }.into_any(),
+                (false, false) => view! {
+                    <label>
+                        {format!("Impression de {} : {} bilan(s) sur {}", job.label, job.printed, job.total)}
+                        <progress max=job.total value=job.printed aria-label=label></progress>
+                    </label>
+                }.into_any(),
+            }}
+        </li>
     }
 }
 

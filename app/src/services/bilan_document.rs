@@ -56,6 +56,19 @@ pub async fn document(
     ))
 }
 
+/// Why a class prints nothing for a period.
+pub fn nothing_printable() -> AppError {
+    AppError::invalid(
+        "bilans",
+        "Aucun bilan de cette classe ne peut encore être édité pour cette période : il faut des bilans complets.",
+    )
+}
+
+/// `Bilans_CM2_M._Durand_Trimestre_1`: a class's printed file, before its extension.
+pub fn class_file_stem(first: &BilanDocument) -> String {
+    format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_")
+}
+
 /// The printable bilans of a class for a period, in the list's order, and each pupil left out
 /// with why.
 pub async fn class_documents(

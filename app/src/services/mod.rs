@@ -34,6 +34,8 @@ pub mod parcours;
 pub mod passwords;
 /// The periods of the school year and the classes that follow them.
 pub mod periods;
+/// Class prints running in the background, and their files.
+pub mod print_jobs;
 /// Programme elements entered for a whole class, and the aide à la saisie.
 pub mod programme;
 /// Bringing classes and pupils in line with an ONDE extraction.

@@ -109,3 +109,19 @@ pub fn render_each(
         .map(|pdf| pdf.unwrap_or_else(|| Err(anyhow!("a bilan was not printed"))))
         .collect()
 }
+
+/// One PDF per bilan, printed on every core, in a ZIP (stored: PDFs are compressed already);
+/// `printed` is told after each one.
+pub fn zip_each(bilans: &[BilanDocument], printed: &(dyn Fn() + Sync)) -> anyhow::Result<Vec<u8>> {
+    use std::io::Write;
+    let pdfs = render_each(bilans, |_| printed())?;
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    for (document, bytes) in bilans.iter().zip(pdfs) {
+        archive.start_file(document.file_name.as_str(), options)?;
+        archive.write_all(&bytes)?;
+    }
+    Ok(archive.finish()?.into_inner())
+}

@@ -1,0 +1,93 @@
+//! A class's bilans printed in the background, with their progress shown in the page.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+/// A print under way or done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintJobView {
+    pub id: u64,
+    /// « CM2 M. Durand — Trimestre 1 ».
+    pub label: String,
+    pub file_name: String,
+    pub printed: usize,
+    pub total: usize,
+    pub ready: bool,
+    pub failed: bool,
+}
+
+impl PrintJobView {
+    /// Where the finished file is downloaded.
+    pub fn href(&self) -> String {
+        format!("/bilans/impression?travail={}", self.id)
+    }
+
+    pub fn running(&self) -> bool {
+        !self.ready && !self.failed
+    }
+}
+
+/// Starts printing the printable bilans of a class for a period: one PDF, or (`each`) a ZIP of
+/// one PDF per pupil.
+#[server(endpoint = "start-class-print", input = Json)]
+pub async fn start_class_print(
+    class_id: i32,
+    period_id: i32,
+    each: bool,
+) -> Result<PrintJobView, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::print_jobs::{PrintJobs, PrintRequest};
+    use crate::services::{access::Actor, bilan_document};
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let owner = user.id;
+            let (documents, _skipped) = bilan_document::class_documents(
+                &request.db,
+                &Actor::User(user),
+                class_id,
+                period_id,
+            )
+            .await?;
+            let first = documents
+                .first()
+                .ok_or_else(bilan_document::nothing_printable)?;
+            let label = format!("{} — {}", first.class, first.period.label);
+            let file_name = format!(
+                "{}.{}",
+                bilan_document::class_file_stem(first),
+                if each { "zip" } else { "pdf" }
+            );
+            let jobs = use_context::<PrintJobs>()
+                .ok_or_else(|| AppError::internal("request context", "no print jobs"))?;
+            Ok(jobs.start(PrintRequest {
+                owner,
+                label,
+                file_name,
+                each,
+                documents,
+            }))
+        }
+        .await,
+    )
+}
+
+/// The person's prints, newest first.
+#[server(endpoint = "print-jobs", input = Json)]
+pub async fn print_jobs() -> Result<Vec<PrintJobView>, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::print_jobs::PrintJobs;
+    let request = RequestContext::current()?;
+    request.reply(
+        async {
+            let user = request.acting_user().await?;
+            let jobs = use_context::<PrintJobs>()
+                .ok_or_else(|| AppError::internal("request context", "no print jobs"))?;
+            Ok(jobs.of(user.id))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,150 @@
+//! A class's bilans printed in the background: the page starts a print and follows its
+//! progress, and the person may leave the page meanwhile; the file waits for them (in memory,
+//! for a while) and only they can download it.
+
+use crate::api::bilan_document::BilanDocument;
+use crate::api::printing::PrintJobView;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// How long a finished print waits for its download.
+const KEPT_FOR: Duration = Duration::from_secs(30 * 60);
+
+/// What prints bilans: the server's PDF engine (this crate has none).
+pub trait Printer: Send + Sync + 'static {
+    /// One PDF holding every bilan (each from an odd page), or, `each`, a ZIP of one PDF per
+    /// bilan; `printed` is told after each bilan laid out.
+    fn print(
+        &self,
+        documents: &[BilanDocument],
+        each: bool,
+        printed: &(dyn Fn() + Sync),
+    ) -> Result<Vec<u8>, String>;
+}
+
+/// A file ready to download.
+pub struct Printed {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Arc<Vec<u8>>,
+}
+
+struct Job {
+    owner: i32,
+    label: String,
+    file_name: String,
+    content_type: &'static str,
+    total: usize,
+    printed: AtomicUsize,
+    outcome: OnceLock<Result<Arc<Vec<u8>>, String>>,
+    started: Instant,
+}
+
+/// The prints under way and those waiting for their download, shared by every request.
+#[derive(Clone)]
+pub struct PrintJobs {
+    printer: Arc<dyn Printer>,
+    jobs: Arc<Mutex<HashMap<u64, Arc<Job>>>>,
+}
+
+/// What to print, and under which name.
+pub struct PrintRequest {
+    pub owner: i32,
+    /// « CM2 M. Durand — Trimestre 1 ».
+    pub label: String,
+    pub file_name: String,
+    pub each: bool,
+    pub documents: Vec<BilanDocument>,
+}
+
+impl PrintJobs {
+    pub fn new(printer: impl Printer) -> Self {
+        Self {
+            printer: Arc::new(printer),
+            jobs: Arc::default(),
+        }
+    }
+
+    fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Job>>> {
+        // A panic while holding the lock leaves the map itself whole.
+        self.jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Starts a print on a blocking thread; returns its id (random: ids are not guessable, and
+    /// each is checked against its owner anyway).
+    pub fn start(&self, request: PrintRequest) -> PrintJobView {
+        let id = rand::random::<u64>() >> 11; // exact in a JavaScript number
+        let job = Arc::new(Job {
+            owner: request.owner,
+            label: request.label,
+            file_name: request.file_name,
+            content_type: match request.each {
+                true => "application/zip",
+                false => "application/pdf",
+            },
+            total: request.documents.len(),
+            printed: AtomicUsize::new(0),
+            outcome: OnceLock::new(),
+            started: Instant::now(),
+        });
+        {
+            let mut jobs = self.jobs();
+            jobs.retain(|_, job| job.started.elapsed() < KEPT_FOR);
+            jobs.insert(id, job.clone());
+        }
+        let printer = self.printer.clone();
+        let running = job.clone();
+        let documents = request.documents;
+        let each = request.each;
+        tokio::task::spawn_blocking(move || {
+            let printed = || {
+                running.printed.fetch_add(1, Ordering::Relaxed);
+            };
+            let outcome = printer.print(&documents, each, &printed).map(Arc::new);
+            if let Err(error) = &outcome {
+                tracing::error!("printing bilans: {error}");
+            }
+            running.printed.store(running.total, Ordering::Relaxed);
+            let _ = running.outcome.set(outcome);
+        });
+        view(id, &job)
+    }
+
+    /// The person's prints, newest first.
+    pub fn of(&self, owner: i32) -> Vec<PrintJobView> {
+        let jobs = self.jobs();
+        let mut theirs: Vec<(&u64, &Arc<Job>)> =
+            jobs.iter().filter(|(_, job)| job.owner == owner).collect();
+        theirs.sort_by_key(|(_, job)| std::cmp::Reverse(job.started));
+        theirs.into_iter().map(|(id, job)| view(*id, job)).collect()
+    }
+
+    /// A finished print of this person's.
+    pub fn file(&self, owner: i32, id: u64) -> Option<Printed> {
+        let jobs = self.jobs();
+        let job = jobs.get(&id).filter(|job| job.owner == owner)?;
+        let bytes = job.outcome.get()?.as_ref().ok()?.clone();
+        Some(Printed {
+            file_name: job.file_name.clone(),
+            content_type: job.content_type,
+            bytes,
+        })
+    }
+}
+
+fn view(id: u64, job: &Job) -> PrintJobView {
+    let outcome = job.outcome.get();
+    PrintJobView {
+        id,
+        label: job.label.clone(),
+        file_name: job.file_name.clone(),
+        printed: job.printed.load(Ordering::Relaxed).min(job.total),
+        total: job.total,
+        ready: matches!(outcome, Some(Ok(_))),
+        failed: matches!(outcome, Some(Err(_))),
+    }
+}
