@@ -305,6 +305,25 @@ pub async fn publish(
     })
 }
 
+/// The links from these pupils to their responsables, and the responsables' accounts by id.
+async fn guardians(
+    db: &impl ConnectionTrait,
+    pupils: &[student::Model],
+) -> Result<(Vec<guardian::Model>, HashMap<i32, user::Model>)> {
+    let links = guardian::Entity::find()
+        .filter(guardian::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
+        .all(db)
+        .await?;
+    let people = user::Entity::find()
+        .filter(user::Column::Id.is_in(links.iter().map(|link| link.user_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|account| (account.id, account))
+        .collect();
+    Ok((links, people))
+}
+
 /// Each pupil's responsables and their visa of the period's bilan, by pupil: what the
 /// director's list shows.
 pub async fn visas(
@@ -312,17 +331,7 @@ pub async fn visas(
     pupils: &[student::Model],
     found: &HashMap<i32, bilan::Model>,
 ) -> Result<HashMap<i32, Vec<ResponsableVisa>>> {
-    let links = guardian::Entity::find()
-        .filter(guardian::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
-        .all(db)
-        .await?;
-    let people: HashMap<i32, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(links.iter().map(|link| link.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|account| (account.id, account))
-        .collect();
+    let (links, people) = guardians(db, pupils).await?;
     let visas: HashMap<(i32, i32), bilan_visa::Model> = bilan_visa::Entity::find()
         .filter(bilan_visa::Column::BilanId.is_in(found.values().map(|b| b.id)))
         .all(db)
@@ -640,17 +649,7 @@ pub async fn school_responsables(
         .into_iter()
         .map(|class| (class.id, class.label))
         .collect();
-    let links = guardian::Entity::find()
-        .filter(guardian::Column::StudentId.is_in(pupils.iter().map(|p| p.id)))
-        .all(db)
-        .await?;
-    let people: HashMap<i32, user::Model> = user::Entity::find()
-        .filter(user::Column::Id.is_in(links.iter().map(|link| link.user_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|account| (account.id, account))
-        .collect();
+    let (links, people) = guardians(db, &pupils).await?;
     Ok(pupils
         .iter()
         .map(|pupil| PupilResponsables {

@@ -28,7 +28,8 @@ const PRINTS_REMEMBERED: usize = 3;
 
 /// One PDF holding the given bilans, each starting on an odd page (one bilan: its recto and
 /// verso). The same bilans always give the same bytes: the document's date is the end of the
-/// period and its identifier comes from its content. Tagged, PDF/UA-1.
+/// period and its identifier comes from its content. Tagged for accessibility (PDF/UA-1) and fit
+/// for archiving (PDF/A-2a): typst-pdf checks both and refuses a document that breaks them.
 pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
     let first = bilans.first().ok_or_else(|| anyhow!("nothing to print"))?;
     let title = match bilans {
@@ -62,7 +63,7 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
         ident: Smart::Auto,
         creator: Smart::Custom(Some("Livret".to_owned())),
         timestamp: Some(Timestamp::new_utc(date)),
-        standards: PdfStandards::new(&[PdfStandard::Ua_1])
+        standards: PdfStandards::new(&[PdfStandard::Ua_1, PdfStandard::A_2a])
             .map_err(|error| anyhow!("PDF standard: {}", error.message()))?,
         ..PdfOptions::default()
     };
