@@ -128,9 +128,14 @@ fn page(status: StatusCode, message: &str) -> Response {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
+    // Reached only through a typed or stale address (the pages offer « Éditer » only for a
+    // printable bilan): the app's stylesheet, a readable width on a phone, and a way back.
     let body = format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Édition impossible — Livret</title></head>\
-         <body><main><h1>Édition impossible</h1><p>{escaped}</p><p><a href=\"/bilans\">Retour aux bilans</a></p></main></body></html>"
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Édition impossible — Livret</title><link rel=\"stylesheet\" href=\"/pkg/livret.css\"></head>\
+         <body><main><h1>Édition impossible</h1><p class=\"alerte\" role=\"alert\">{escaped}</p>\
+         <p><a href=\"/\">Retour à l'accueil de Livret</a></p></main></body></html>"
     );
     (status, Html(body)).into_response()
 }
