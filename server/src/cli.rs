@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::router::{self, AppState};
 use crate::{db, demo, sessions::DatabaseSessionStore};
 use anyhow::{Context, bail};
-use app::api::pupil_import::{MAX_FILE_BYTES, file_too_big};
+use app::api::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use app::domain::{Civility, Login, Password, PersonName, Role, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, AccountOutcome, NewAccount};
@@ -304,7 +304,7 @@ async fn import_onde(
         .with_context(|| format!("lecture de {}", file.display()))?
         .len();
     if size > MAX_FILE_BYTES as u64 {
-        bail!("{} : {}", file.display(), file_too_big());
+        bail!("{} : {}", file.display(), OndeFile::Eleves.too_big());
     }
     let bytes = std::fs::read(file).with_context(|| format!("lecture de {}", file.display()))?;
     let rows = onde_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;

@@ -167,7 +167,7 @@ pub struct PupilResponsables {
 pub async fn import_responsables(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<ResponsablesReport, AppError> {
-    use super::pupil_import::{FILE_FIELD, read_form};
+    use super::pupil_import::{FILE_FIELD, OndeFile, read_form};
     use crate::auth::RequestContext;
     use crate::domain::Role;
     use crate::services::{access::Actor, families, responsables_file};
@@ -177,7 +177,7 @@ pub async fn import_responsables(
             let user = request.acting_user().await?;
             let establishment_id = user.require_current(&[Role::Directeur])?;
             // The mode field of the pupils' import is not sent: this import only attaches.
-            let (bytes, _) = read_form(data).await?;
+            let (bytes, _) = read_form(data, OndeFile::Responsables).await?;
             let rows = responsables_file::parse(&bytes)
                 .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
             families::import(&request.db, &Actor::User(user), establishment_id, &rows).await

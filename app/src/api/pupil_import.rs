@@ -8,12 +8,30 @@ use serde::{Deserialize, Serialize};
 /// browser before sending, by the server function, and by the parser.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
-/// Why a file over `MAX_FILE_BYTES` is refused.
-pub fn file_too_big() -> String {
-    format!(
-        "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des élèves ?",
-        MAX_FILE_BYTES / (1024 * 1024)
-    )
+/// The ONDE extractions Livret reads: the school's pupils, and their responsables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OndeFile {
+    Eleves,
+    Responsables,
+}
+
+impl OndeFile {
+    /// « l'extraction ONDE des élèves », as the messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            OndeFile::Eleves => "l'extraction ONDE des élèves",
+            OndeFile::Responsables => "l'extraction ONDE des responsables",
+        }
+    }
+
+    /// Why a file over `MAX_FILE_BYTES` is refused.
+    pub fn too_big(self) -> String {
+        format!(
+            "le fichier dépasse {} Mo : est-ce bien {} ?",
+            MAX_FILE_BYTES / (1024 * 1024),
+            self.name()
+        )
+    }
 }
 
 /// Name of the form field carrying the extraction.
@@ -44,7 +62,7 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
         async {
             let user = request.acting_user().await?;
             let establishment_id = user.require_current(&[Role::Directeur])?;
-            let (bytes, mode) = read_form(data).await?;
+            let (bytes, mode) = read_form(data, OndeFile::Eleves).await?;
             let rows = onde_file::parse(&bytes)
                 .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
             let summary = pupil_import::import_pupils(
@@ -66,10 +84,12 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
     )
 }
 
-/// The file's bytes (at most `MAX_FILE_BYTES`) and the mode, from the multipart form.
+/// The file's bytes (at most `MAX_FILE_BYTES`) and the mode (preview when not sent), from the
+/// multipart form.
 #[cfg(feature = "ssr")]
 pub(crate) async fn read_form(
     data: MultipartData,
+    kind: OndeFile,
 ) -> Result<(Vec<u8>, crate::services::pupil_import::Mode), AppError> {
     use crate::services::pupil_import::Mode;
     fn unreadable(error: impl std::fmt::Display) -> AppError {
@@ -91,7 +111,7 @@ pub(crate) async fn read_form(
                 let mut content = Vec::new();
                 while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
                     if content.len() + chunk.len() > MAX_FILE_BYTES {
-                        return Err(AppError::invalid(FILE_FIELD, file_too_big()));
+                        return Err(AppError::invalid(FILE_FIELD, kind.too_big()));
                     }
                     content.extend_from_slice(&chunk);
                 }
@@ -108,7 +128,11 @@ pub(crate) async fn read_form(
             _ => {}
         }
     }
-    let bytes = bytes
-        .ok_or_else(|| AppError::invalid(FILE_FIELD, "choisissez le fichier d'extraction ONDE"))?;
+    let bytes = bytes.ok_or_else(|| {
+        AppError::invalid(
+            FILE_FIELD,
+            format!("choisissez le fichier de {}", kind.name()),
+        )
+    })?;
     Ok((bytes, mode))
 }

@@ -31,6 +31,14 @@ pub fn bilan_href(key: BilanKey) -> String {
     )
 }
 
+/// The address of a pupil's printed bilan for a period (`NOM_Prénom_Période.pdf`).
+pub fn pdf_href(key: BilanKey) -> String {
+    format!(
+        "/bilans/pdf?eleve={}&periode={}",
+        key.student_id, key.period_id
+    )
+}
+
 /// « Saisie individuelle »: one pupil's bilan, recto and verso, saved as it is typed; the
 /// previous and next pupils of the class one click away.
 #[component]
@@ -435,10 +443,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
     let status_summary = saver.summary.clone();
     let status_label = saver.summary.clone();
     let print_summary = saver.summary.clone();
-    let pdf_href = format!(
-        "/bilans/pdf?eleve={}&periode={}",
-        key.student_id, key.period_id
-    );
+    let pdf_href = pdf_href(key);
     let missing_summary = saver.summary.clone();
     let teachers = match teachers.is_empty() {
         true => "aucun".to_owned(),

@@ -1,4 +1,4 @@
-use super::bilan_editor::bilan_href;
+use super::bilan_editor::{bilan_href, pdf_href};
 use super::saisie::{SaisieChooser, saisie_content, use_saisie_query};
 use crate::api::bilan_editor::BilanKey;
 use crate::api::bilans::{
@@ -278,7 +278,7 @@ where
                 </A>
                 {row.status.is_printable().then(|| view! {
                     <a
-                        href=format!("/bilans/pdf?eleve={id}&periode={period_id}")
+                        href=pdf_href(BilanKey { student_id: id, period_id })
                         download
                         rel="external"
                         aria-label=format!("Éditer le bilan de {name} (PDF)")
@@ -343,21 +343,28 @@ fn ClassPrints(class_id: i32, period_id: i32) -> impl IntoView {
             each,
         });
     };
+    // (one PDF per pupil, label, the format of the plain link that prints at once)
+    let prints = [
+        (false, "Éditer la classe (un PDF à imprimer)", ""),
+        (true, "Télécharger un PDF par élève (ZIP)", "&format=zip"),
+    ];
     view! {
         <div class="editions-classe">
-            <button type="button" class="secondaire" disabled=move || start.pending().get() on:click=move |_| launch(false)>
-                "Éditer la classe (un PDF à imprimer)"
-            </button>
-            <button type="button" class="secondaire" disabled=move || start.pending().get() on:click=move |_| launch(true)>
-                "Télécharger un PDF par élève (ZIP)"
-            </button>
+            {prints
+                .map(|(each, label, _)| view! {
+                    <button type="button" class="secondaire" disabled=move || start.pending().get() on:click=move |_| launch(each)>
+                        {label}
+                    </button>
+                })
+                .collect_view()}
             <noscript>
-                <a class="bouton-lien" href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}") download>
-                    "Éditer la classe (un PDF à imprimer)"
-                </a>
-                <a class="bouton-lien" href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}&format=zip") download>
-                    "Télécharger un PDF par élève (ZIP)"
-                </a>
+                {prints
+                    .map(|(_, label, format)| view! {
+                        <a class="bouton-lien" href=format!("/bilans/pdf/classe?classe={class_id}&periode={period_id}{format}") download>
+                            {label}
+                        </a>
+                    })
+                    .collect_view()}
             </noscript>
             <span class="detail">"Seuls les bilans complets ou verrouillés sont édités. Vous pouvez quitter la page pendant l'impression : le fichier vous attendra ici."</span>
         </div>
@@ -393,7 +400,6 @@ fn download(href: &str) {
 
 #[component]
 fn PrintEntry(job: PrintJobView) -> impl IntoView {
-    let label = format!("{} : {}", job.file_name, job.label);
     view! {
         <li>
             {match (job.ready, job.failed) {
@@ -407,7 +413,7 @@ fn PrintEntry(job: PrintJobView) -> impl IntoView {
                 (false, false) => view! {
                     <label>
                         {format!("Impression de {} : {} bilan(s) sur {}", job.label, job.printed, job.total)}
-                        <progress max=job.total value=job.printed aria-label=label></progress>
+                        <progress max=job.total value=job.printed></progress>
                     </label>
                 }.into_any(),
             }}

@@ -1,3 +1,4 @@
+use super::bilan_editor::pdf_href;
 use crate::api::bilan_document::{BilanDocument, PrintedRow};
 use crate::api::bilan_editor::BilanKey;
 use crate::api::families::{
@@ -14,13 +15,6 @@ use leptos_router::{LazyRoute, lazy_route};
 
 fn family_bilan_href(student_id: i32, period_id: i32) -> String {
     format!("/famille/bilan?eleve={student_id}&periode={period_id}")
-}
-
-fn pdf_href(key: BilanKey) -> String {
-    format!(
-        "/bilans/pdf?eleve={}&periode={}",
-        key.student_id, key.period_id
-    )
 }
 
 /// « Mes enfants »: each child and their published bilans, newest first.

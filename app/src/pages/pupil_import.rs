@@ -1,6 +1,6 @@
 use super::parametrage::ParametrageNav;
 use crate::api::pupil_import::{
-    FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, file_too_big, import_onde,
+    FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, OndeFile, import_onde,
 };
 use crate::domain::ImportSummary;
 use crate::error::AppError;
@@ -42,7 +42,7 @@ pub fn PupilImportPage() -> impl IntoView {
         if too_big {
             step.set(Step::Done(Err(AppError::invalid(
                 FILE_FIELD,
-                file_too_big(),
+                OndeFile::Eleves.too_big(),
             ))));
             return;
         }

@@ -3,7 +3,7 @@ use crate::api::families::{
     AttachResponsable, ImportedResponsable, PupilResponsables, ResponsablesReport,
     import_responsables, school_responsables,
 };
-use crate::api::pupil_import::{FILE_FIELD, MAX_FILE_BYTES, file_too_big};
+use crate::api::pupil_import::{FILE_FIELD, MAX_FILE_BYTES, OndeFile};
 use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -35,7 +35,10 @@ pub fn ResponsablesPage() -> impl IntoView {
             .and_then(|files| files.get(0))
             .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
         if too_big {
-            imported.set(Some(Err(AppError::invalid(FILE_FIELD, file_too_big()))));
+            imported.set(Some(Err(AppError::invalid(
+                FILE_FIELD,
+                OndeFile::Responsables.too_big(),
+            ))));
             return;
         }
         let form: HtmlFormElement = form;

@@ -1,4 +1,4 @@
-use crate::api::pupil_import::{MAX_FILE_BYTES, file_too_big};
+use crate::api::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use crate::domain::{Ine, Level};
 use chrono::NaiveDate;
 use std::fmt;
@@ -83,23 +83,7 @@ pub(crate) fn refused(message: impl Into<String>) -> FileError {
 /// Windows-1252, CRLF or LF, quoted fields, columns found by header name. Every row is checked
 /// before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(refused(file_too_big()));
-    }
-    // Windows line ends are made plain: the csv crate counts lines one short after a CRLF, and
-    // the line numbers of our messages must be right.
-    let text = decode(bytes)?.replace("\r\n", "\n");
-    if text.trim().is_empty() {
-        return Err(refused("le fichier est vide"));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| refused(format!("en-tête illisible : {e}")))?
-        .clone();
+    let (mut reader, headers) = open(bytes, OndeFile::Eleves, false)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(FileError {
@@ -194,13 +178,47 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
     Ok(rows)
 }
 
+/// The rows of an opened extraction, read one by one.
+pub(crate) type Records = csv::Reader<std::io::Cursor<Vec<u8>>>;
+
+/// An extraction opened for reading, as a school downloads it: at most `MAX_FILE_BYTES`,
+/// `;`-separated, UTF-8 (with or without BOM) or Windows-1252, CRLF or LF, quoted fields; with
+/// its header row. `flexible` lets rows have another number of fields than the header (the
+/// caller then checks them).
+pub(crate) fn open(
+    bytes: &[u8],
+    kind: OndeFile,
+    flexible: bool,
+) -> Result<(Records, csv::StringRecord), FileError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(refused(kind.too_big()));
+    }
+    // Windows line ends are made plain: the csv crate counts lines one short after a CRLF, and
+    // the line numbers of our messages must be right.
+    let text = decode(bytes, kind)?.replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(refused("le fichier est vide"));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(true)
+        .flexible(flexible)
+        .from_reader(std::io::Cursor::new(text.into_bytes()));
+    let headers = reader
+        .headers()
+        .map_err(|e| refused(format!("en-tête illisible : {e}")))?
+        .clone();
+    Ok((reader, headers))
+}
+
 /// UTF-8 when the bytes are valid UTF-8 (BOM dropped), otherwise Windows-1252, which is what
 /// ONDE produces (a superset of ISO-8859-1 for the letters French names use, œ included).
-pub(crate) fn decode(bytes: &[u8]) -> Result<String, FileError> {
+fn decode(bytes: &[u8], kind: OndeFile) -> Result<String, FileError> {
     if bytes.contains(&0) {
-        return Err(refused(
-            "ce fichier n'est pas un fichier texte CSV : exportez l'extraction des élèves au format CSV",
-        ));
+        return Err(refused(format!(
+            "ce fichier n'est pas un fichier texte CSV : exportez {} au format CSV",
+            kind.name()
+        )));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {

@@ -67,11 +67,15 @@ impl PrintJobs {
         }
     }
 
+    /// The prints of the last `KEPT_FOR`: older ones are forgotten here, whoever asks.
     fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Job>>> {
         // A panic while holding the lock leaves the map itself whole.
-        self.jobs
+        let mut jobs = self
+            .jobs
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        jobs.retain(|_, job| job.started.elapsed() < KEPT_FOR);
+        jobs
     }
 
     /// Starts a print on a blocking thread; returns its id (random: ids are not guessable, and
@@ -91,11 +95,7 @@ impl PrintJobs {
             outcome: OnceLock::new(),
             started: Instant::now(),
         });
-        {
-            let mut jobs = self.jobs();
-            jobs.retain(|_, job| job.started.elapsed() < KEPT_FOR);
-            jobs.insert(id, job.clone());
-        }
+        self.jobs().insert(id, job.clone());
         let printer = self.printer.clone();
         let running = job.clone();
         let documents = request.documents;

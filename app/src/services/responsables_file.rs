@@ -1,6 +1,6 @@
-use crate::api::pupil_import::MAX_FILE_BYTES;
+use crate::api::pupil_import::OndeFile;
 use crate::domain::{Civility, PersonName};
-use crate::services::onde_file::{FileError, decode, parse_date, refused};
+use crate::services::onde_file::{FileError, open, parse_date, refused};
 use chrono::NaiveDate;
 
 /// The columns Livret reads, by their ONDE header names; any other column is ignored.
@@ -58,35 +58,9 @@ struct ChildColumns {
 /// many child column groups as the file has. Fully blank rows are skipped; every other row is
 /// checked before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<ResponsableRow>, FileError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(refused(format!(
-            "le fichier dépasse {} Mo : est-ce bien une extraction ONDE des responsables ?",
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
-    // Checked before `decode`, whose message names the pupil extraction.
-    if bytes.contains(&0) {
-        return Err(refused(
-            "ce fichier n'est pas un fichier texte CSV : exportez l'extraction des responsables au format CSV",
-        ));
-    }
-    // Windows line ends are made plain: the csv crate counts lines one short after a CRLF, and
-    // the line numbers of our messages must be right.
-    let text = decode(bytes)?.replace("\r\n", "\n");
-    if text.trim().is_empty() {
-        return Err(refused("le fichier est vide"));
-    }
     // Flexible, so that a blank row is skipped whatever its number of `;`; the others are
     // held to the header's length below.
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| refused(format!("en-tête illisible : {e}")))?
-        .clone();
+    let (mut reader, headers) = open(bytes, OndeFile::Responsables, true)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(not_an_extraction(missing));
@@ -294,6 +268,7 @@ pub fn looks_like_email(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::pupil_import::MAX_FILE_BYTES;
 
     const HEADER: &str = "Civilité Responsable;Nom responsable;Prénom responsable;Adresse responsable;CP responsable;Commune responsable;Pays;Courriel;Nom de famille enfant;Prénom enfant;Nom de famille enfant;Prénom enfant";
 
@@ -554,13 +529,13 @@ mod tests {
             parse(b"\x89PNG\r\n\x1a\n\0\0\0")
                 .unwrap_err()
                 .to_string()
-                .contains("exportez l'extraction des responsables")
+                .contains("exportez l'extraction ONDE des responsables")
         );
         assert!(
             parse(&vec![b'a'; MAX_FILE_BYTES + 1])
                 .unwrap_err()
                 .to_string()
-                .contains("dépasse 1 Mo")
+                .contains("dépasse 1 Mo : est-ce bien l'extraction ONDE des responsables ?")
         );
     }
 }
