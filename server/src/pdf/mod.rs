@@ -73,7 +73,17 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
     pdf
 }
 
+/// Stack of a print worker's thread. Alone in its pool, the thread also runs inline the jobs
+/// Typst and krilla hand to rayon, on top of its own recursive layout: more than the 2 MiB a
+/// thread gets by default. Only the pages touched are ever committed.
+const PRINT_STACK: usize = 64 << 20;
+
 /// One PDF per bilan, printed on every core at once; `printed` is told after each one.
+///
+/// Each worker prints inside its own one-thread rayon pool. Typst lays out pages and krilla
+/// compresses them on rayon; from a plain thread that work goes to the global pool, where the
+/// two workers' jobs queue behind each other while the workers sit waiting. In a pool of its
+/// own, a worker runs that work itself, and every core keeps printing.
 pub fn render_each(
     bilans: &[BilanDocument],
     printed: impl Fn(&BilanDocument) + Sync,
@@ -86,23 +96,30 @@ pub fn render_each(
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<anyhow::Result<Vec<u8>>>>> =
         Mutex::new((0..bilans.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let index = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(bilan) = bilans.get(index) else {
-                        break;
-                    };
-                    let pdf = render(std::slice::from_ref(bilan));
-                    printed(bilan);
-                    results
-                        .lock()
-                        .expect("a print thread panicked while storing its PDF")[index] = Some(pdf);
-                }
-            });
+    let work = || -> anyhow::Result<()> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .stack_size(PRINT_STACK)
+            .thread_name(|_| "livret-print".to_owned())
+            .build()?;
+        loop {
+            let index = next.fetch_add(1, Ordering::SeqCst);
+            let Some(bilan) = bilans.get(index) else {
+                return Ok(());
+            };
+            let pdf = pool.install(|| render(std::slice::from_ref(bilan)));
+            printed(bilan);
+            results
+                .lock()
+                .expect("a print thread panicked while storing its PDF")[index] = Some(pdf);
         }
-    });
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(work)).collect();
+        handles
+            .into_iter()
+            .try_for_each(|handle| handle.join().expect("a print thread panicked"))
+    })?;
     results
         .into_inner()
         .expect("every print thread is done")
