@@ -7,50 +7,30 @@ mod support;
 use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
 use app::api::bilans::BilanAction;
 use app::api::saisie::{AcquisChange, AcquisOutcome};
-use app::domain::{BilanStatus, Level, Login, Positionnement, Uai};
+use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period, student};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
 use app::services::programme::{ListKey, save_elements};
 use app::services::{
-    accounts, bilan_editor, bilan_history, bilan_list, classes, establishments, parcours,
-    synchronisation,
+    bilan_editor, bilan_history, bilan_list, classes, establishments, parcours, synchronisation,
 };
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use support::test_db;
-
-async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
-    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
-}
+use support::{actor, demo_school, test_db, trimestres};
 
 /// The demo school without bilans: its CM2, CP-CE1, and the ids of its three trimestres.
 async fn school(db: &DatabaseConnection) -> (i32, i32, Vec<i32>) {
     server::demo::seed_school(db).await.unwrap();
-    let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let school = demo_school(db).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let rows = classes::list(db, &Actor::System, school, today)
         .await
         .unwrap();
-    let mut trimestres = period::Entity::find()
-        .filter(period::Column::Periodicity.eq("trimestre"))
-        .all(db)
-        .await
-        .unwrap();
-    trimestres.sort_by_key(|p| p.position);
     let cm2 = rows.iter().find(|c| c.label.starts_with("CM2")).unwrap().id;
     let cp = rows.iter().find(|c| c.label.starts_with("CP")).unwrap().id;
-    (cm2, cp, trimestres.iter().map(|p| p.id).collect())
+    (cm2, cp, trimestres(db).await)
 }
 
 /// The class's pupils in name order.

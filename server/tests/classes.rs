@@ -11,7 +11,7 @@ use app::services::access::Actor;
 use app::services::{accounts, classes, establishments};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use support::test_db;
+use support::{actor, test_db};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
@@ -19,25 +19,12 @@ fn today() -> NaiveDate {
 
 async fn demo_school(db: &DatabaseConnection) -> i32 {
     server::demo::seed_school(db).await.unwrap();
-    establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id
+    support::demo_school(db).await
 }
 
 /// The classes as the actor sees them today (the call must succeed).
 async fn class_rows(db: &DatabaseConnection, actor: &Actor, school: i32) -> Vec<ClassRow> {
     classes::list(db, actor, school, today()).await.unwrap()
-}
-
-async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
-    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
 }
 
 #[tokio::test]

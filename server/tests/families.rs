@@ -6,17 +6,15 @@ mod support;
 
 use app::api::bilan_editor::BilanKey;
 use app::api::bilans::BilanAction;
-use app::domain::{Civility, Login, PersonName, Uai};
-use app::entities::{bilan, guardian, period};
+use app::domain::{Civility, Login, PersonName};
+use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::families::{self, NewResponsable};
-use app::services::{
-    accounts, bilan_document, bilan_editor, bilan_history, bilan_list, classes, establishments,
-};
+use app::services::{accounts, bilan_document, bilan_editor, bilan_history, bilan_list, classes};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use support::test_db;
+use support::{actor, demo_school, test_db, trimestres};
 
 struct Demo {
     school: i32,
@@ -27,22 +25,9 @@ struct Demo {
     trimestres: Vec<i32>,
 }
 
-async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
-    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
-}
-
 async fn demo(db: &DatabaseConnection) -> Demo {
     server::demo::seed(db).await.unwrap();
-    let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let school = demo_school(db).await;
     let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
     let cm2 = classes::list(db, &Actor::System, school, today)
         .await
@@ -51,19 +36,13 @@ async fn demo(db: &DatabaseConnection) -> Demo {
         .find(|class| class.label == "CM2 M. Durand")
         .unwrap()
         .id;
-    let mut trimestres = period::Entity::find()
-        .filter(period::Column::Periodicity.eq("trimestre"))
-        .all(db)
-        .await
-        .unwrap();
-    trimestres.sort_by_key(|p| p.position);
     Demo {
         school,
         director: actor(db, "direction").await,
         teacher: actor(db, "enseignant").await,
         parent: actor(db, "parent").await,
         cm2,
-        trimestres: trimestres.iter().map(|p| p.id).collect(),
+        trimestres: trimestres(db).await,
     }
 }
 

@@ -91,6 +91,21 @@ async fn post_form(
         .expect("the server answers")
 }
 
+/// Posts JSON to a server function, as the hydrated app does.
+async fn post_json(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    client
+        .post(app.url(endpoint))
+        .json(&body)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
 /// The fields of « Créer un compte enseignant ».
 fn new_teacher<'a>(
     civility: &'a str,
@@ -703,19 +718,16 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
 async fn collective_entries_answer_only_to_the_class_teachers_and_the_director() {
     use app::api::saisie::{AcquisOutcome, AcquisSaved, AcquisView, SaisiePage};
     let app = TestApp::spawn().await;
-    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
-        client.post(app.url(endpoint)).json(&body).send()
-    };
     let page_query = serde_json::json!({ "query": { "domaine": "FRA-LGO" } });
 
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
-    let all: SaisiePage<AcquisView> = json_post(&director, "/api/acquis-page", page_query.clone())
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all: SaisiePage<AcquisView> =
+        post_json(&app, &director, "/api/acquis-page", page_query.clone())
+            .await
+            .json()
+            .await
+            .unwrap();
     assert_eq!(all.classes.len(), 2, "the director fills in every class");
     let cp = all
         .classes
@@ -740,29 +752,24 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         "/api/programme-page",
         "/api/parcours-page",
     ] {
-        let response = json_post(&visitor, endpoint, page_query.clone())
-            .await
-            .unwrap();
+        let response = post_json(&app, &visitor, endpoint, page_query.clone()).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
     }
     for (endpoint, body) in &cp_writes {
-        let response = json_post(&visitor, endpoint, body.clone()).await.unwrap();
+        let response = post_json(&app, &visitor, endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
     }
 
     let parent = app.client();
     login(&app, &parent, "parent", "demo-parent").await;
-    let refused = json_post(&parent, "/api/acquis-page", page_query.clone())
-        .await
-        .unwrap();
+    let refused = post_json(&app, &parent, "/api/acquis-page", page_query.clone()).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
     // The teacher of the CM2 sees only the CM2 and cannot write to the CP.
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
-    let own: SaisiePage<AcquisView> = json_post(&teacher, "/api/acquis-page", page_query)
+    let own: SaisiePage<AcquisView> = post_json(&app, &teacher, "/api/acquis-page", page_query)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -770,7 +777,7 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
     let cm2 = own.selection.as_ref().unwrap().class.id;
     assert_ne!(cm2, cp.id);
     for (endpoint, body) in &cp_writes {
-        let response = json_post(&teacher, endpoint, body.clone()).await.unwrap();
+        let response = post_json(&app, &teacher, endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
     let parcours = post_form(
@@ -790,7 +797,8 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
 
     // Their own grid: one call saves the changed cells.
     let pupil = own.content.unwrap().rows[0].student_id;
-    let saved: Vec<AcquisSaved> = json_post(
+    let saved: Vec<AcquisSaved> = post_json(
+        &app,
         &teacher,
         "/api/save-acquis",
         serde_json::json!({
@@ -801,7 +809,6 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
@@ -813,18 +820,15 @@ async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_di
     use app::api::bilans::BilansView;
     use app::api::saisie::SaisiePage;
     let app = TestApp::spawn().await;
-    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
-        client.post(app.url(endpoint)).json(&body).send()
-    };
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
-    let page: SaisiePage<BilansView> = json_post(
+    let page: SaisiePage<BilansView> = post_json(
+        &app,
         &director,
         "/api/bilans-page",
         serde_json::json!({ "query": {} }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
@@ -846,43 +850,41 @@ async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_di
         ("/api/bilans-page", serde_json::json!({ "query": {} })),
         ("/api/bilans-action", action(cp.id, "Create")),
     ] {
-        let response = json_post(&visitor, endpoint, body).await.unwrap();
+        let response = post_json(&app, &visitor, endpoint, body).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
     }
     let parent = app.client();
     login(&app, &parent, "parent", "demo-parent").await;
-    let refused = json_post(&parent, "/api/bilans-action", action(cp.id, "Create"))
-        .await
-        .unwrap();
+    let refused = post_json(&app, &parent, "/api/bilans-action", action(cp.id, "Create")).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
-    let refused = json_post(&teacher, "/api/bilans-action", action(cp.id, "Create"))
-        .await
-        .unwrap();
+    let refused = post_json(
+        &app,
+        &teacher,
+        "/api/bilans-action",
+        action(cp.id, "Create"),
+    )
+    .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN, "not their class");
-    let own: SaisiePage<BilansView> = json_post(
+    let own: SaisiePage<BilansView> = post_json(
+        &app,
         &teacher,
         "/api/bilans-page",
         serde_json::json!({ "query": {} }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
     let cm2 = own.selection.unwrap().class.id;
-    let refused = json_post(&teacher, "/api/bilans-action", action(cm2, "Unlock"))
-        .await
-        .unwrap();
+    let refused = post_json(&app, &teacher, "/api/bilans-action", action(cm2, "Unlock")).await;
     assert_eq!(
         refused.status(),
         StatusCode::FORBIDDEN,
         "only the director unlocks"
     );
-    let created = json_post(&teacher, "/api/bilans-action", action(cm2, "Create"))
-        .await
-        .unwrap();
+    let created = post_json(&app, &teacher, "/api/bilans-action", action(cm2, "Create")).await;
     assert_eq!(created.status(), StatusCode::OK);
 }
 
@@ -920,18 +922,15 @@ async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
     use app::api::bilans::BilansView;
     use app::api::saisie::SaisiePage;
     let app = TestApp::spawn().await;
-    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
-        client.post(app.url(endpoint)).json(&body).send()
-    };
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
-    let page: SaisiePage<BilansView> = json_post(
+    let page: SaisiePage<BilansView> = post_json(
+        &app,
         &teacher,
         "/api/bilans-page",
         serde_json::json!({ "query": {} }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
@@ -951,39 +950,37 @@ async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
         ),
     ];
     for (endpoint, body) in &calls {
-        let response = json_post(&app.client(), endpoint, body.clone())
-            .await
-            .unwrap();
+        let response = post_json(&app, &app.client(), endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
     }
     let parent = app.client();
     login(&app, &parent, "parent", "demo-parent").await;
     for (endpoint, body) in &calls {
-        let response = json_post(&parent, endpoint, body.clone()).await.unwrap();
+        let response = post_json(&app, &parent, endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
-    let saved = json_post(&teacher, "/api/save-bilan", save).await.unwrap();
+    let saved = post_json(&app, &teacher, "/api/save-bilan", save).await;
     assert_eq!(saved.status(), StatusCode::OK);
-    let view: BilanEditorView = json_post(
+    let view: BilanEditorView = post_json(
+        &app,
         &teacher,
         "/api/bilan-editor",
         serde_json::json!({ "key": key }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
     assert_eq!(view.appreciation, "Très bien.");
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
-    let history: HistoryView = json_post(
+    let history: HistoryView = post_json(
+        &app,
         &director,
         "/api/bilan-history",
         serde_json::json!({ "student_id": student_id }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
@@ -1083,34 +1080,31 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
     use app::api::families::{FamilyBilanView, FamilySpaceView, PublishReport};
     use app::api::saisie::SaisiePage;
     let app = TestApp::spawn().await;
-    let json_post = |client: &reqwest::Client, endpoint: &str, body: serde_json::Value| {
-        client.post(app.url(endpoint)).json(&body).send()
-    };
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
     // The teacher's first class is the demo CM2.
-    let page: SaisiePage<BilansView> = json_post(
+    let page: SaisiePage<BilansView> = post_json(
+        &app,
         &teacher,
         "/api/bilans-page",
         serde_json::json!({ "query": {} }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
     let selection = page.selection.unwrap();
     let class_id = selection.class.id;
     let first = selection.class.periods[0].id;
-    let director_page: SaisiePage<BilansView> = json_post(
+    let director_page: SaisiePage<BilansView> = post_json(
+        &app,
         &director,
         "/api/bilans-page",
         serde_json::json!({ "query": { "classe": class_id, "periode": first } }),
     )
     .await
-    .unwrap()
     .json()
     .await
     .unwrap();
@@ -1136,25 +1130,22 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
         ("/api/school-responsables", serde_json::json!({})),
     ];
     for (endpoint, body) in &calls {
-        let response = json_post(&app.client(), endpoint, body.clone())
-            .await
-            .unwrap();
+        let response = post_json(&app, &app.client(), endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{endpoint}");
     }
 
     let parent = app.client();
     login(&app, &parent, "parent", "demo-parent").await;
-    let space: FamilySpaceView = json_post(&parent, "/api/family-space", serde_json::json!({}))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let space: FamilySpaceView =
+        post_json(&app, &parent, "/api/family-space", serde_json::json!({}))
+            .await
+            .json()
+            .await
+            .unwrap();
     assert_eq!(space.children.len(), 1);
     assert_eq!(space.children[0].student_id, violetta);
-    let read: FamilyBilanView = json_post(&parent, "/api/family-bilan", key(violetta))
+    let read: FamilyBilanView = post_json(&app, &parent, "/api/family-bilan", key(violetta))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -1166,7 +1157,7 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
         ("/api/publish-bilans", publish(false)),
         ("/api/school-responsables", serde_json::json!({})),
     ] {
-        let response = json_post(&parent, endpoint, body).await.unwrap();
+        let response = post_json(&app, &parent, endpoint, body).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
     let other_pdf = parent
@@ -1189,9 +1180,7 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
     )
     .await;
     assert_eq!(attach.status(), StatusCode::FORBIDDEN);
-    let acknowledged = json_post(&parent, "/api/acknowledge-bilan", key(violetta))
-        .await
-        .unwrap();
+    let acknowledged = post_json(&app, &parent, "/api/acknowledge-bilan", key(violetta)).await;
     assert_eq!(acknowledged.status(), StatusCode::OK);
 
     // The teacher neither publishes nor lists responsables.
@@ -1199,21 +1188,18 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
         ("/api/publish-bilans", publish(true)),
         ("/api/school-responsables", serde_json::json!({})),
     ] {
-        let response = json_post(&teacher, endpoint, body).await.unwrap();
+        let response = post_json(&app, &teacher, endpoint, body).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
 
     // The director withdraws: the parent's bilan is gone, on screen and as a PDF.
-    let report: PublishReport = json_post(&director, "/api/publish-bilans", publish(false))
+    let report: PublishReport = post_json(&app, &director, "/api/publish-bilans", publish(false))
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(report.done, 2);
-    let gone = json_post(&parent, "/api/family-bilan", key(violetta))
-        .await
-        .unwrap();
+    let gone = post_json(&app, &parent, "/api/family-bilan", key(violetta)).await;
     assert_eq!(gone.status(), StatusCode::FORBIDDEN);
     let gone_pdf = parent
         .get(app.url(&format!("/bilans/pdf?eleve={violetta}&periode={first}")))

@@ -6,15 +6,14 @@ mod support;
 
 use app::api::bilan_document::BilanDocument;
 use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
-use app::domain::{BilanStatus, Login, Uai};
-use app::entities::period;
+use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
-use app::services::{accounts, bilan_editor, bilan_list, classes, establishments};
+use app::services::{bilan_editor, bilan_list, classes};
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use support::test_db;
+use sea_orm::DatabaseConnection;
+use support::{actor, demo_school, test_db, trimestres};
 
 struct Demo {
     teacher: Actor,
@@ -24,11 +23,7 @@ struct Demo {
 
 async fn demo(db: &DatabaseConnection) -> Demo {
     server::demo::seed(db).await.unwrap();
-    let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let school = demo_school(db).await;
     let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
     let cm2 = classes::list(db, &Actor::System, school, today)
         .await
@@ -37,20 +32,10 @@ async fn demo(db: &DatabaseConnection) -> Demo {
         .find(|class| class.label == "CM2 M. Durand")
         .unwrap()
         .id;
-    let mut trimestres = period::Entity::find()
-        .filter(period::Column::Periodicity.eq("trimestre"))
-        .all(db)
-        .await
-        .unwrap();
-    trimestres.sort_by_key(|p| p.position);
-    let teacher = accounts::find_by_login(db, &Login::parse("enseignant").unwrap())
-        .await
-        .unwrap()
-        .unwrap();
     Demo {
-        teacher: Actor::User(accounts::acting_user(db, teacher.id, None).await.unwrap()),
+        teacher: actor(db, "enseignant").await,
         cm2,
-        trimestres: trimestres.iter().map(|p| p.id).collect(),
+        trimestres: trimestres(db).await,
     }
 }
 

@@ -5,35 +5,22 @@
 mod support;
 
 use app::api::saisie::{AcquisChange, AcquisOutcome};
-use app::domain::{BilanStatus, Level, Login, Positionnement, Uai};
+use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
 use app::services::programme::{ListKey, aide_saisie, elements, save_elements};
-use app::services::{accounts, classes, establishments, parcours, saisie};
+use app::services::{classes, establishments, parcours, saisie};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
-use support::test_db;
-
-async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
-    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
-    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
-}
+use support::{actor, demo_school, test_db};
 
 /// The demo's CM2 and CP-CE1, and its first trimestre.
 async fn demo(db: &DatabaseConnection) -> (i32, i32, i32) {
     server::demo::seed_school(db).await.unwrap();
-    let school = establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let school = demo_school(db).await;
     let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
     let rows = classes::list(db, &Actor::System, school, today)
         .await

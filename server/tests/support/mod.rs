@@ -4,8 +4,52 @@
 //! temporary directory, or, when `LIVRET_TEST_POSTGRES_URL` is set, a fresh PostgreSQL database
 //! created for the test on that server (the role needs CREATEDB).
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+//!
+//! With it, what finds the demo school's pieces (seeded by the test): its id, its trimestres,
+//! an account's acting user. Each test binary uses a part of this module.
+#![allow(dead_code)]
+
+use app::domain::{Login, Uai};
+use app::entities::period;
+use app::services::access::Actor;
+use app::services::{accounts, establishments};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The demo school's id.
+pub async fn demo_school(db: &DatabaseConnection) -> i32 {
+    establishments::find_by_uai(db, &Uai::parse("0259999X").unwrap())
+        .await
+        .unwrap()
+        .expect("the demo school is seeded")
+        .id
+}
+
+/// The ids of the demo's trimestres, in order.
+pub async fn trimestres(db: &DatabaseConnection) -> Vec<i32> {
+    period::Entity::find()
+        .filter(period::Column::Periodicity.eq("trimestre"))
+        .order_by_asc(period::Column::Position)
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect()
+}
+
+/// What an account, by login, acts as.
+pub async fn actor(db: &DatabaseConnection, login: &str) -> Actor {
+    let id = accounts::find_by_login(db, &Login::parse(login).unwrap())
+        .await
+        .unwrap()
+        .expect("the account exists")
+        .id;
+    Actor::User(accounts::acting_user(db, id, None).await.unwrap())
+}
 
 pub struct TestDb {
     pub db: DatabaseConnection,
