@@ -21,6 +21,25 @@ enum Step {
     Done(Result<ImportReport, AppError>),
 }
 
+/// The form of an ONDE extraction, as data to send: `None` while the form is not on the page,
+/// an error, before anything is sent, when the chosen file is over the size limit.
+pub(super) fn extraction_form(
+    form: NodeRef<leptos::html::Form>,
+    file: NodeRef<leptos::html::Input>,
+    kind: OndeFile,
+) -> Option<Result<FormData, AppError>> {
+    let (form, file) = (form.get_untracked()?, file.get_untracked()?);
+    let too_big = file
+        .files()
+        .and_then(|files| files.get(0))
+        .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
+    if too_big {
+        return Some(Err(AppError::invalid(FILE_FIELD, kind.too_big())));
+    }
+    let form: HtmlFormElement = form;
+    FormData::new_with_form(&form).ok().map(Ok)
+}
+
 /// « Import des élèves »: the director sends ONDE's extraction, sees what it would change, then
 /// applies it (the same file is sent again, so nothing is kept on the server in between).
 #[component]
@@ -32,23 +51,10 @@ pub fn PupilImportPage() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let file = NodeRef::<leptos::html::Input>::new();
     let send = move |apply: bool| {
-        let (Some(form), Some(file)) = (form.get_untracked(), file.get_untracked()) else {
-            return;
-        };
-        let too_big = file
-            .files()
-            .and_then(|files| files.get(0))
-            .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
-        if too_big {
-            step.set(Step::Done(Err(AppError::invalid(
-                FILE_FIELD,
-                OndeFile::Eleves.too_big(),
-            ))));
-            return;
-        }
-        let form: HtmlFormElement = form;
-        let Ok(data) = FormData::new_with_form(&form) else {
-            return;
+        let data = match extraction_form(form, file, OndeFile::Eleves) {
+            Some(Ok(data)) => data,
+            Some(Err(too_big)) => return step.set(Step::Done(Err(too_big))),
+            None => return,
         };
         let mode = if apply { "appliquer" } else { "apercu" };
         if data.set_with_str(MODE_FIELD, mode).is_err() {

@@ -3,11 +3,10 @@ use crate::api::families::{
     AttachResponsable, ImportedResponsable, PupilResponsables, ResponsablesReport,
     import_responsables, school_responsables,
 };
-use crate::api::pupil_import::{FILE_FIELD, MAX_FILE_BYTES, OndeFile};
+use crate::api::pupil_import::{FILE_FIELD, OndeFile};
 use crate::error::AppError;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos::web_sys::{FormData, HtmlFormElement};
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
 
@@ -27,23 +26,10 @@ pub fn ResponsablesPage() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let file = NodeRef::<leptos::html::Input>::new();
     let send = move || {
-        let (Some(form), Some(file)) = (form.get_untracked(), file.get_untracked()) else {
-            return;
-        };
-        let too_big = file
-            .files()
-            .and_then(|files| files.get(0))
-            .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
-        if too_big {
-            imported.set(Some(Err(AppError::invalid(
-                FILE_FIELD,
-                OndeFile::Responsables.too_big(),
-            ))));
-            return;
-        }
-        let form: HtmlFormElement = form;
-        let Ok(data) = FormData::new_with_form(&form) else {
-            return;
+        let data = match super::pupil_import::extraction_form(form, file, OndeFile::Responsables) {
+            Some(Ok(data)) => data,
+            Some(Err(too_big)) => return imported.set(Some(Err(too_big))),
+            None => return,
         };
         importing.set(true);
         leptos::task::spawn_local(async move {
