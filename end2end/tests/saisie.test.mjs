@@ -216,6 +216,28 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   assert.equal(await page.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'parcours-tablette.png'), fullPage: true });
+
+  // Someone else saves the artistic parcours while this page still shows it empty: the text
+  // typed here does not overwrite theirs, stays in its field, and is saved once confirmed.
+  const other = await context.newPage();
+  await other.goto(`${server.url}/saisie/parcours`);
+  await other.waitForLoadState('networkidle');
+  await other.locator('#parcours-PAR_ART').fill('Chorale de l\'école');
+  await other.getByRole('button', { name: 'Enregistrer' }).click();
+  await other.getByText('Parcours enregistrés.').waitFor();
+  await other.close();
+  await page.locator('#parcours-PAR_ART').fill('Visite du musée des Beaux-Arts');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Quelqu\'un a enregistré un autre texte pendant que vous écriviez : « Chorale de l\'école ».').waitFor();
+  await page.getByText('Enregistré, sauf ce que quelqu\'un d\'autre a modifié entre-temps').waitFor();
+  assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Visite du musée des Beaux-Arts');
+  await page.screenshot({ path: path.join(screenshotDir, 'parcours-conflit.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Parcours enregistrés.').waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Visite du musée des Beaux-Arts');
   assertClean(page, assert);
 
   const cookies = await context.cookies();

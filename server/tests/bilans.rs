@@ -342,7 +342,11 @@ async fn a_locked_bilan_refuses_every_write_path() {
         &teacher,
         cm2,
         period_id,
-        &[("PAR_ART".to_owned(), "Visite du musée".to_owned())],
+        &[parcours::ParcoursChange {
+            code: "PAR_ART".to_owned(),
+            now: "Visite du musée".to_owned(),
+            was: String::new(),
+        }],
     )
     .await
     .unwrap();
@@ -405,7 +409,11 @@ async fn a_locked_bilan_refuses_every_write_path() {
         &teacher,
         cm2,
         period_id,
-        &[("PAR_ART".to_owned(), "Concert".to_owned())],
+        &[parcours::ParcoursChange {
+            code: "PAR_ART".to_owned(),
+            now: "Concert".to_owned(),
+            was: "Visite du musée".to_owned(),
+        }],
     )
     .await
     .unwrap();

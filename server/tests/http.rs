@@ -716,7 +716,7 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
 
 #[tokio::test]
 async fn collective_entries_answer_only_to_the_class_teachers_and_the_director() {
-    use app::api::saisie::{AcquisOutcome, AcquisSaved, AcquisView, SaisiePage};
+    use app::api::saisie::{AcquisOutcome, AcquisSaved, AcquisView, ParcoursSaved, SaisiePage};
     let app = TestApp::spawn().await;
     let page_query = serde_json::json!({ "query": { "domaine": "FRA-LGO" } });
 
@@ -787,13 +787,38 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         &[
             ("class_id", &cp.id.to_string()),
             ("period_id", &period_id.to_string()),
-            ("par_cit", "Intrusion"),
-            ("par_art", ""),
-            ("par_san", ""),
+            ("now[par_cit]", "Intrusion"),
+            ("was[par_cit]", ""),
+            ("now[par_art]", ""),
+            ("was[par_art]", ""),
+            ("now[par_san]", ""),
+            ("was[par_san]", ""),
         ],
     )
     .await;
     assert_eq!(parcours.status(), StatusCode::FORBIDDEN);
+    // Their own class: the form's fields, as a browser without JavaScript posts them.
+    let own_period = own.selection.as_ref().unwrap().period.id;
+    let posted = post_form(
+        &app,
+        &teacher,
+        "/api/save-class-parcours",
+        &[
+            ("class_id", &cm2.to_string()),
+            ("period_id", &own_period.to_string()),
+            ("now[par_cit]", "Conseil d'élèves"),
+            ("was[par_cit]", ""),
+            ("now[par_art]", ""),
+            ("was[par_art]", ""),
+            ("now[par_san]", ""),
+            ("was[par_san]", ""),
+        ],
+    )
+    .await;
+    assert_eq!(posted.status(), StatusCode::OK);
+    let saved: Vec<ParcoursSaved> = posted.json().await.unwrap();
+    assert_eq!(saved[0].stored, "Conseil d'élèves");
+    assert!(!saved[0].conflict);
 
     // Their own grid: one call saves the changed cells.
     let pupil = own.content.unwrap().rows[0].student_id;

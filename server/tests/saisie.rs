@@ -471,21 +471,29 @@ async fn parcours_texts_are_saved_per_class_and_period() {
         .unwrap();
     assert_eq!(empty.len(), 3);
     assert!(empty.iter().all(|entry| entry.text.is_empty()));
-    let texts_of = |citoyen: &str, sante: &str| {
+    // (citoyen now, was), (santé now, was): the page sends what it read with what it shows.
+    let changes = |citoyen: (&str, &str), sante: (&str, &str)| {
         vec![
-            ("PAR_CIT".to_owned(), citoyen.to_owned()),
-            ("PAR_SAN".to_owned(), sante.to_owned()),
+            parcours_change("PAR_CIT", citoyen.0, citoyen.1),
+            parcours_change("PAR_SAN", sante.0, sante.1),
         ]
     };
-    parcours::save(
+    let saved = parcours::save(
         &t.db,
         &teacher,
         cm2,
         trimestre_1,
-        &texts_of(" Élection des délégués ", "Semaine du goût"),
+        &changes((" Élection des délégués ", ""), ("Semaine du goût", "")),
     )
     .await
     .unwrap();
+    assert_eq!(
+        saved
+            .iter()
+            .map(|p| (p.stored.as_str(), p.conflict))
+            .collect::<Vec<_>>(),
+        [("Élection des délégués", false), ("Semaine du goût", false)]
+    );
     let saved = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
         .await
         .unwrap();
@@ -499,7 +507,10 @@ async fn parcours_texts_are_saved_per_class_and_period() {
         &teacher,
         cm2,
         trimestre_1,
-        &texts_of(&"x".repeat(601), ""),
+        &changes(
+            (&"x".repeat(601), "Élection des délégués"),
+            ("", "Semaine du goût"),
+        ),
     )
     .await
     .unwrap_err();
@@ -513,7 +524,10 @@ async fn parcours_texts_are_saved_per_class_and_period() {
         &teacher,
         cm2,
         trimestre_1,
-        &texts_of("Élection des délégués", " "),
+        &changes(
+            ("Élection des délégués", "Élection des délégués"),
+            (" ", "Semaine du goût"),
+        ),
     )
     .await
     .unwrap();
@@ -525,6 +539,79 @@ async fn parcours_texts_are_saved_per_class_and_period() {
         parcours::texts(&t.db, &teacher, cp, trimestre_1).await,
         Err(AppError::Forbidden)
     );
+}
+
+/// Two people on the same class's parcours: what the second did not see is never overwritten,
+/// whether it was written, changed or removed, and is answered with the text stored.
+#[tokio::test]
+async fn a_parcours_changed_by_someone_else_is_not_overwritten() {
+    let t = test_db().await;
+    let (cm2, _, trimestre_1) = demo(&t.db).await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let director = actor(&t.db, "direction").await;
+    let save = async |who: &Actor, now: &str, was: &str| {
+        let saved = parcours::save(
+            &t.db,
+            who,
+            cm2,
+            trimestre_1,
+            &[parcours_change("PAR_CIT", now, was)],
+        )
+        .await
+        .unwrap();
+        (saved[0].stored.clone(), saved[0].conflict)
+    };
+    let stored = |text: &str, conflict: bool| (text.to_owned(), conflict);
+    // Both opened the page on an empty text; the director saves first.
+    assert_eq!(
+        save(&director, "Conseil d'élèves", "").await,
+        stored("Conseil d'élèves", false)
+    );
+    // The teacher's text, typed on the page read before: not written, the director's kept.
+    assert_eq!(
+        save(&teacher, "Élection des délégués", "").await,
+        stored("Conseil d'élèves", true)
+    );
+    // Having seen it, the teacher saves again over it, knowingly.
+    assert_eq!(
+        save(&teacher, "Élection des délégués", "Conseil d'élèves").await,
+        stored("Élection des délégués", false)
+    );
+    // From a page that still shows the director's text: the same text is no conflict, but
+    // removing or changing it removes or changes nothing.
+    assert_eq!(
+        save(&director, "Élection des délégués", "Conseil d'élèves").await,
+        stored("Élection des délégués", false)
+    );
+    assert_eq!(
+        save(&director, "", "Conseil d'élèves").await,
+        stored("Élection des délégués", true)
+    );
+    assert_eq!(
+        save(&director, "Conseil des élèves", "Conseil d'élèves").await,
+        stored("Élection des délégués", true)
+    );
+    let texts = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
+        .await
+        .unwrap();
+    assert_eq!(texts[0].text, "Élection des délégués");
+    // A text removed meanwhile is not written again from a page that showed it.
+    assert_eq!(
+        save(&teacher, "", "Élection des délégués").await,
+        stored("", false)
+    );
+    assert_eq!(
+        save(&director, "Conseil des élèves", "Élection des délégués").await,
+        stored("", true)
+    );
+}
+
+fn parcours_change(code: &str, now: &str, was: &str) -> parcours::ParcoursChange {
+    parcours::ParcoursChange {
+        code: code.to_owned(),
+        now: now.to_owned(),
+        was: was.to_owned(),
+    }
 }
 
 #[tokio::test]

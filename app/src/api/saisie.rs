@@ -168,6 +168,15 @@ pub struct ParcoursEntry {
     pub text: String,
 }
 
+/// A parcours once saved: the text stored now (empty when there is none), and whether it is
+/// someone else's, written after the page read it, and left as it was (a conflict).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParcoursSaved {
+    pub code: String,
+    pub stored: String,
+    pub conflict: bool,
+}
+
 /// The programme elements of a list with the national suggestions for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgrammeList {
@@ -346,29 +355,42 @@ pub async fn save_acquis(
     )
 }
 
-/// Saves the parcours éducatifs of a class and period, one field per parcours (a blank one
-/// removes it): a plain form, which also works without JavaScript.
+/// The three parcours' texts as a form sends them (`now[par_cit]`, `was[par_cit]`, …).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ParcoursTexts {
+    pub par_cit: String,
+    pub par_art: String,
+    pub par_san: String,
+}
+
+/// Saves the parcours éducatifs of a class and period: the texts the page shows (`now`, a
+/// blank one removes its parcours) with those it read (`was`). A plain form, which also works
+/// without JavaScript. Answers each parcours as stored, those changed by someone else
+/// meanwhile left as they are.
 #[server(endpoint = "save-class-parcours")]
 pub async fn save_class_parcours(
     class_id: i32,
     period_id: i32,
-    par_cit: String,
-    par_art: String,
-    par_san: String,
-) -> Result<(), AppError> {
+    now: ParcoursTexts,
+    was: ParcoursTexts,
+) -> Result<Vec<ParcoursSaved>, AppError> {
     use crate::auth::RequestContext;
     use crate::services::{access::Actor, parcours};
     let request = RequestContext::current()?;
     request.reply(
         async {
             let actor = Actor::User(request.acting_user().await?);
-            let texts = [
-                ("PAR_CIT", par_cit),
-                ("PAR_ART", par_art),
-                ("PAR_SAN", par_san),
+            let changes = [
+                ("PAR_CIT", now.par_cit, was.par_cit),
+                ("PAR_ART", now.par_art, was.par_art),
+                ("PAR_SAN", now.par_san, was.par_san),
             ]
-            .map(|(code, text)| (code.to_owned(), text));
-            parcours::save(&request.db, &actor, class_id, period_id, &texts).await
+            .map(|(code, now, was)| parcours::ParcoursChange {
+                code: code.to_owned(),
+                now,
+                was,
+            });
+            parcours::save(&request.db, &actor, class_id, period_id, &changes).await
         }
         .await,
     )

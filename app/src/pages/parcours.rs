@@ -1,5 +1,7 @@
 use super::saisie::{SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
-use crate::api::saisie::{ParcoursEntry, SaveClassParcours, Selection, parcours_page};
+use crate::api::saisie::{
+    ParcoursEntry, ParcoursSaved, SaveClassParcours, Selection, parcours_page,
+};
 use crate::domain::catalogue::ParcoursText;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -11,7 +13,11 @@ use leptos_router::{LazyRoute, lazy_route};
 pub fn ParcoursPage() -> impl IntoView {
     let query = use_saisie_query();
     let save = ServerAction::<SaveClassParcours>::new();
-    let saves = super::successes(move || matches!(save.value().get(), Some(Ok(()))));
+    // Read again after a save, unless a text was someone else's: the page then keeps its own.
+    let saves = super::successes(move || {
+        save.value()
+            .with(|value| matches!(value, Some(Ok(saved)) if saved.iter().all(|p| !p.conflict)))
+    });
     let data = Resource::new(
         move || (query.get(), saves.get()),
         |(query, _)| parcours_page(query),
@@ -40,6 +46,7 @@ fn ParcoursForm(
     save: ServerAction<SaveClassParcours>,
 ) -> impl IntoView {
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let saved = Signal::derive(move || save.value().get().and_then(Result::ok));
     let pending = save.pending();
     let fields = entries
         .into_iter()
@@ -47,6 +54,26 @@ fn ParcoursForm(
             let name = entry.code.to_lowercase();
             let field = format!("parcours-{}", entry.code);
             let text = RwSignal::new(entry.text.clone());
+            // The text stored as the page last knew it, sent back with the field: a text
+            // someone else saved since is then not overwritten.
+            let was = RwSignal::new(entry.text.clone());
+            let this_saved = {
+                let code = entry.code.clone();
+                Memo::new(move |_| {
+                    saved.with(|saved| {
+                        saved
+                            .iter()
+                            .flatten()
+                            .find(|parcours| parcours.code == code)
+                            .cloned()
+                    })
+                })
+            };
+            Effect::new(move || {
+                if let Some(ParcoursSaved { stored, .. }) = this_saved.get() {
+                    was.set(stored);
+                }
+            });
             let count = move || text.with(|text| text.trim().chars().count());
             let message = {
                 let field = field.clone();
@@ -59,12 +86,34 @@ fn ParcoursForm(
                     })
                 }
             };
+            let conflict = move || {
+                this_saved.get().filter(|saved| saved.conflict).map(|saved| {
+                    let theirs = saved.stored.clone();
+                    let said = match saved.stored.as_str() {
+                        "" => "Quelqu'un a retiré ce parcours pendant que vous l'écriviez.".to_owned(),
+                        stored => format!(
+                            "Quelqu'un a enregistré un autre texte pendant que vous écriviez : « {stored} »."
+                        ),
+                    };
+                    view! {
+                        <div class="conflit" role="alert">
+                            <p>
+                                {said}
+                                " Votre texte, ci-dessous, n'est pas enregistré : enregistrez à nouveau pour le garder, ou reprenez l'autre."
+                            </p>
+                            <button type="button" on:click=move |_| text.set(theirs.clone())>
+                                "Reprendre l'autre texte"
+                            </button>
+                        </div>
+                    }
+                })
+            };
             view! {
                 <div class="champ-parcours">
                     <label for=field.clone()>{entry.label}</label>
                     <textarea
                         id=field
-                        name=name
+                        name=format!("now[{name}]")
                         rows="4"
                         aria-describedby="regle-parcours"
                         prop:value=move || text.get()
@@ -72,10 +121,12 @@ fn ParcoursForm(
                     >
                         {entry.text}
                     </textarea>
+                    <input type="hidden" name=format!("was[{name}]") prop:value=move || was.get() />
                     <span class="compteur" class:depasse=move || { count() > ParcoursText::MAX_CHARS }>
                         {move || format!("{} / {}", count(), ParcoursText::MAX_CHARS)}
                     </span>
                     {message}
+                    {conflict}
                 </div>
             }
         })
@@ -100,7 +151,10 @@ fn ParcoursForm(
                 </button>
                 <p class="etat-elements" role="status" aria-live="polite">
                     {move || match save.value().get() {
-                        Some(Ok(())) => "Parcours enregistrés.".to_owned(),
+                        Some(Ok(saved)) if saved.iter().any(|parcours| parcours.conflict) => {
+                            "Enregistré, sauf ce que quelqu'un d'autre a modifié entre-temps : voyez ci-dessus.".to_owned()
+                        }
+                        Some(Ok(_)) => "Parcours enregistrés.".to_owned(),
                         Some(Err(AppError::Invalid(_))) => {
                             "Rien n'est enregistré : corrigez le texte signalé.".to_owned()
                         }

@@ -112,9 +112,13 @@ pub async fn seed(
         };
         programme::save_elements(db, teacher, &key, &[], &items).await?;
     }
-    let texts: Vec<(String, String)> = PARCOURS
+    let texts: Vec<parcours::ParcoursChange> = PARCOURS
         .iter()
-        .map(|(code, text)| ((*code).to_owned(), (*text).to_owned()))
+        .map(|(code, text)| parcours::ParcoursChange {
+            code: (*code).to_owned(),
+            now: (*text).to_owned(),
+            was: String::new(),
+        })
         .collect();
     parcours::save(db, teacher, class_id, period_id, &texts).await?;
 
