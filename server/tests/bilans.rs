@@ -533,6 +533,69 @@ async fn the_editor_walks_the_class_in_name_order_and_only_for_its_teachers() {
     );
 }
 
+/// A pupil who came from another class: their teacher now reads the bilans of that class from
+/// the history, but cannot change them, nor walk to that class's other pupils.
+#[tokio::test]
+async fn a_bilan_of_the_pupils_former_class_is_read_only_for_their_teacher_now() {
+    let t = test_db().await;
+    let (cm2, cp, trimestres) = school(&t.db).await;
+    let director = actor(&t.db, "direction").await;
+    let teacher = actor(&t.db, "enseignant").await;
+    let moving = pupils(&t.db, cp).await[0].clone();
+    let key = BilanKey {
+        student_id: moving.id,
+        period_id: trimestres[0],
+    };
+    bilan_editor::save(&t.db, &director, key, &completing())
+        .await
+        .unwrap();
+    assert_eq!(
+        bilan_editor::open(&t.db, &teacher, key).await.unwrap_err(),
+        AppError::Forbidden,
+        "not a pupil of theirs yet"
+    );
+    let mut moved: student::ActiveModel = moving.into();
+    moved.class_id = Set(Some(cm2));
+    moved.update(&t.db).await.unwrap();
+
+    let history = bilan_history::history(&t.db, &teacher, key.student_id)
+        .await
+        .unwrap();
+    assert_eq!(history.bilans[0].key, key);
+    let read = bilan_editor::open(&t.db, &teacher, key).await.unwrap();
+    assert!(!read.may_edit);
+    assert_eq!(read.class_id, cp, "the bilan stays the CP's");
+    assert_eq!((read.previous, read.next), (None, None));
+    assert_eq!((read.position, read.count), (0, 0));
+    assert_eq!(read.appreciation, "Un bon trimestre.");
+    let printed = app::services::bilan_document::document(&t.db, &teacher, key)
+        .await
+        .unwrap();
+    assert_eq!(printed.appreciation, "Un bon trimestre.");
+    assert_eq!(
+        bilan_editor::save(
+            &t.db,
+            &teacher,
+            key,
+            &[change(
+                BilanField::Appreciation,
+                text("Un bon trimestre."),
+                text("Changé"),
+            )],
+        )
+        .await
+        .unwrap_err(),
+        AppError::Forbidden
+    );
+    // The director still fills it in.
+    assert!(
+        bilan_editor::open(&t.db, &director, key)
+            .await
+            .unwrap()
+            .may_edit
+    );
+}
+
 #[tokio::test]
 async fn the_history_lists_every_bilan_newest_first_with_its_trail() {
     let t = test_db().await;

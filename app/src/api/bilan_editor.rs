@@ -144,11 +144,15 @@ pub struct BilanEditorView {
     pub modalites: Vec<String>,
     pub ppre_complement: String,
     pub appreciation: String,
-    /// 1 for the first pupil of the class, and how many there are.
+    /// 1 for the first pupil of the class, and how many there are (0 and 0 for a bilan only
+    /// read, from the pupil's history).
     pub position: usize,
     pub count: usize,
     pub previous: Option<Neighbour>,
     pub next: Option<Neighbour>,
+    /// The person fills in the bilan's class; else they only read it, as a teacher of the
+    /// pupil's class now (a bilan of another year or class, from the pupil's history).
+    pub may_edit: bool,
     /// The person may unlock it (directeur).
     pub may_unlock: bool,
 }

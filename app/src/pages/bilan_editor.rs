@@ -355,9 +355,12 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
         count,
         previous,
         next,
+        may_edit,
         may_unlock,
     } = view;
     let locked = lock.is_some();
+    // Nothing can be typed in a locked bilan, nor in one only read from the pupil's history.
+    let read_only = locked || !may_edit;
     let mut fields = Vec::new();
     for row in &rows {
         if row.comment_span > 0 {
@@ -427,7 +430,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
     let summary_signal = saver.summary.clone();
     let lock_saver = saver.clone();
     let may_lock = move || {
-        !locked
+        !read_only
             && summary_signal.with(|s| s.status == BilanStatus::Complet)
             && lock_saver.unsaved() == 0
             && !act.pending().get()
@@ -455,7 +458,14 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
     view! {
         <Title text=format!("Bilan de {pupil_name} — Livret") />
         <nav class="fil" aria-label="Fil d'Ariane">
-            <A href=list_href>{format!("Bilans — {class_label} — {period_label}")}</A>
+            {match may_edit {
+                true => view! {
+                    <A href=list_href>{format!("Bilans — {class_label} — {period_label}")}</A>
+                }.into_any(),
+                false => view! {
+                    <A href=history_href.clone()>{format!("Historique des bilans de {pupil_name}")}</A>
+                }.into_any(),
+            }}
         </nav>
         <h1>{format!("Bilan de {pupil_name}")}</h1>
         <dl class="fiche entete-bilan">
@@ -484,7 +494,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
         <div class="barre-bilan">
             <p class="etat-grille" role="status" aria-live="polite">{status_line}</p>
             <div class="actions-elements">
-                {(!locked).then(|| view! {
+                {(!read_only).then(|| view! {
                     <button
                         type="button"
                         class="principal"
@@ -522,6 +532,9 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
         {move || {
             let missing = missing_summary.with(|s| s.missing.clone());
             match (locked, missing.is_empty()) {
+                _ if !may_edit => view! {
+                    <p class="carte lecture-seule">"Ce bilan est celui d'une autre classe ou d'une autre année : vous pouvez le lire, pas le modifier."</p>
+                }.into_any(),
                 (true, _) => view! {
                     <p class="carte lecture-seule">"🔒 Ce bilan est verrouillé : il ne peut plus être modifié. Seule la direction peut le déverrouiller."</p>
                 }.into_any(),
@@ -536,8 +549,8 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
                 }.into_any(),
             }
         }}
-        <Recto rows saver=saver.clone() scale locked />
-        <Verso parcours modalites_offered saver locked />
+        <Recto rows saver=saver.clone() scale locked=read_only />
+        <Verso parcours modalites_offered saver locked=read_only />
     }
 }
 
@@ -567,7 +580,9 @@ fn Walk(
     view! {
         <nav class="parcours-classe" aria-label="Bilans de la classe">
             {link(previous, "← Bilan précédent", "precedent")}
-            <span class="rang">{format!("Élève {position} sur {count}")}</span>
+            {(position > 0).then(|| view! {
+                <span class="rang">{format!("Élève {position} sur {count}")}</span>
+            })}
             {link(next, "Bilan suivant →", "suivant")}
             <A href=history_href attr:class="historique">"Consulter l'historique des bilans de l'élève"</A>
         </nav>

@@ -17,7 +17,7 @@ use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::{self, BilanChange};
 use crate::services::saisie::{self, ClassPeriod};
-use crate::services::{accounts, bilans, programme};
+use crate::services::{accounts, bilans, classes, programme};
 use crate::time::{format_date, format_moment};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
@@ -26,8 +26,12 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// A pupil's bilan for a period (none yet: the first save creates it), with the class and
-/// period it belongs to, once the actor is known to fill in that class.
+/// period it belongs to, once the actor is known to fill in that class, or, for reading, to
+/// teach the pupil now (`read_only`).
 struct Located {
+    /// Read by a teacher of the pupil's class now, who does not fill in the bilan's class (a
+    /// bilan of another year or class, from the pupil's history).
+    read_only: bool,
     pupil: student::Model,
     level: Option<Level>,
     context: ClassPeriod,
@@ -50,7 +54,20 @@ impl Located {
     }
 }
 
-async fn locate(db: &impl ConnectionTrait, actor: &Actor, key: BilanKey) -> Result<Located> {
+/// What a caller does with a bilan.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Write,
+    /// Also open to the teachers of the pupil's class now, for the bilans of their history.
+    Read,
+}
+
+async fn locate(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    key: BilanKey,
+    access: Access,
+) -> Result<Located> {
     let pupil = student::Entity::find_by_id(key.student_id)
         .one(db)
         .await?
@@ -73,7 +90,18 @@ async fn locate(db: &impl ConnectionTrait, actor: &Actor, key: BilanKey) -> Resu
             ));
         }
     };
-    let context = saisie::class_period(db, actor, class_id, key.period_id).await?;
+    let (context, read_only) = match saisie::class_period(db, actor, class_id, key.period_id).await
+    {
+        Err(AppError::Forbidden)
+            if access == Access::Read
+                && bilan.is_some()
+                && teaches_now(db, actor, &pupil, class_id).await? =>
+        {
+            let context = saisie::class_period(db, &Actor::System, class_id, key.period_id).await?;
+            (context, true)
+        }
+        found => (found?, false),
+    };
     if bilan.is_none()
         && !bilans::class_pupils(db, &context)
             .await?
@@ -95,6 +123,7 @@ async fn locate(db: &impl ConnectionTrait, actor: &Actor, key: BilanKey) -> Resu
         None => Vec::new(),
     };
     Ok(Located {
+        read_only,
         level: bilans::pupil_level(&pupil),
         pupil,
         context,
@@ -103,13 +132,30 @@ async fn locate(db: &impl ConnectionTrait, actor: &Actor, key: BilanKey) -> Resu
     })
 }
 
+/// The actor teaches the pupil's class now, another class than `class_id`.
+async fn teaches_now(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    pupil: &student::Model,
+    class_id: i32,
+) -> Result<bool> {
+    match pupil.class_id {
+        Some(now) if now != class_id => match classes::class_taught_by(db, actor, now).await {
+            Ok(_) => Ok(true),
+            Err(AppError::Forbidden) => Ok(false),
+            Err(error) => Err(error),
+        },
+        _ => Ok(false),
+    }
+}
+
 /// The bilan as the editor shows it.
 pub async fn open(
     db: &impl ConnectionTrait,
     actor: &Actor,
     key: BilanKey,
 ) -> Result<BilanEditorView> {
-    let found = locate(db, actor, key).await?;
+    let found = locate(db, actor, key, Access::Read).await?;
     let context = &found.context;
     let bilan = found.bilan.as_ref();
     let rows = found.rows();
@@ -165,7 +211,12 @@ pub async fn open(
         .map(json_map)
         .unwrap_or_default();
     let pupils = bilans::class_pupils(db, context).await?;
-    let index = pupils.iter().position(|pupil| pupil.id == found.pupil.id);
+    // A bilan read from the pupil's history has no place among that class's pupils, and leads
+    // to none of them.
+    let index = pupils
+        .iter()
+        .position(|pupil| pupil.id == found.pupil.id)
+        .filter(|_| !found.read_only);
     let neighbour = |at: Option<usize>| {
         at.and_then(|at| pupils.get(at)).map(|pupil| Neighbour {
             student_id: pupil.id,
@@ -221,9 +272,13 @@ pub async fn open(
         ppre_complement: text_of(bilan.and_then(|b| b.ppre_complement.as_deref())),
         appreciation: text_of(bilan.and_then(|b| b.appreciation.as_deref())),
         position: index.map_or(0, |at| at + 1),
-        count: pupils.len(),
+        count: match found.read_only {
+            true => 0,
+            false => pupils.len(),
+        },
         previous: neighbour(index.and_then(|at| at.checked_sub(1))),
         next: neighbour(index.map(|at| at + 1)),
+        may_edit: !found.read_only,
         may_unlock: actor.require_director_of(context.establishment_id).is_ok(),
     })
 }
@@ -257,7 +312,7 @@ async fn try_save(
     changes: &[FieldChange],
 ) -> Result<Option<BilanSaved>> {
     let txn = super::begin_write(db).await?;
-    let mut found = locate(&txn, actor, key).await?;
+    let mut found = locate(&txn, actor, key, Access::Write).await?;
     if found.bilan.as_ref().is_some_and(|b| b.locked_at.is_some()) {
         return Err(AppError::invalid(
             "bilan",
