@@ -9,14 +9,13 @@
 //! `cargo bench -p server --bench acquis_save`
 
 use app::api::saisie::{AcquisChange, AcquisOutcome};
-use app::domain::{Login, Positionnement, Uai};
-use app::entities::{bilan, period, student};
+use app::domain::Positionnement;
+use app::entities::{bilan, student};
 use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
-use app::services::{accounts, classes, establishments};
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use std::time::{Duration, Instant};
 
 const PUPILS: usize = 30;
@@ -28,22 +27,15 @@ struct Grid {
     pupils: Vec<i32>,
 }
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 async fn grid(dir: &tempfile::TempDir) -> Grid {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("grid.db").display());
     let db = server::db::connect(&url).await.expect("database");
     server::demo::seed_school(&db).await.expect("demo");
-    let school = establishments::find_by_uai(&db, &Uai::parse("0259999X").expect("UAI"))
-        .await
-        .expect("query")
-        .expect("demo school")
-        .id;
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("a date");
-    let cm2 = classes::list(&db, &Actor::System, school, today)
-        .await
-        .expect("classes")
-        .into_iter()
-        .find(|class| class.label.starts_with("CM2"))
-        .expect("the demo CM2");
+    let school = support::demo_school(&db).await;
+    let cm2 = support::demo_class(&db, "CM2").await;
     for i in cm2.pupils as usize..PUPILS {
         student::ActiveModel {
             establishment_id: Set(school),
@@ -59,24 +51,8 @@ async fn grid(dir: &tempfile::TempDir) -> Grid {
         .await
         .expect("pupil");
     }
-    let period_id = period::Entity::find()
-        .filter(period::Column::Position.eq(1))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("trimestre 1")
-        .id;
-    let login = Login::parse("enseignant").expect("login");
-    let teacher_id = accounts::find_by_login(&db, &login)
-        .await
-        .expect("query")
-        .expect("demo teacher")
-        .id;
-    let teacher = Actor::User(
-        accounts::acting_user(&db, teacher_id, None)
-            .await
-            .expect("teacher"),
-    );
+    let period_id = support::trimestres(&db).await[0];
+    let teacher = support::actor(&db, "enseignant").await;
     let key = GridKey {
         class_id: cm2.id,
         period_id,

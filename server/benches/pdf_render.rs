@@ -14,16 +14,13 @@
 
 use app::api::bilan_document::BilanDocument;
 use app::api::bilan_editor::BilanKey;
-use app::domain::{Login, Uai};
-use app::entities::period;
-use app::services::access::Actor;
-use app::services::bilan_document;
-use app::services::{accounts, bilan_list, classes, establishments};
-use chrono::NaiveDate;
+use app::services::{bilan_document, bilan_list};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 /// The demo's locked bilan, as a download reads it.
 async fn demo_bilan() -> BilanDocument {
@@ -31,34 +28,10 @@ async fn demo_bilan() -> BilanDocument {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("pdf.db").display());
     let db = server::db::connect(&url).await.expect("database");
     server::demo::seed(&db).await.expect("demo");
-    let school = establishments::find_by_uai(&db, &Uai::parse("0259999X").expect("UAI"))
-        .await
-        .expect("query")
-        .expect("demo school")
-        .id;
-    let today = NaiveDate::from_ymd_opt(2026, 9, 1).expect("a date");
-    let cm2 = classes::list(&db, &Actor::System, school, today)
-        .await
-        .expect("classes")
-        .into_iter()
-        .find(|class| class.label.starts_with("CM2"))
-        .expect("the demo CM2");
-    let first = period::Entity::find()
-        .filter(period::Column::Position.eq(1))
-        .one(&db)
-        .await
-        .expect("query")
-        .expect("a first trimestre");
-    let director = accounts::find_by_login(&db, &Login::parse("direction").expect("login"))
-        .await
-        .expect("query")
-        .expect("the demo director");
-    let actor = Actor::User(
-        accounts::acting_user(&db, director.id, Some(school))
-            .await
-            .expect("acting"),
-    );
-    let list = bilan_list::list(&db, &actor, cm2.id, first.id)
+    let cm2 = support::demo_class(&db, "CM2").await;
+    let first = support::trimestres(&db).await[0];
+    let director = support::actor(&db, "direction").await;
+    let list = bilan_list::list(&db, &director, cm2.id, first)
         .await
         .expect("list");
     let violetta = list
@@ -68,10 +41,10 @@ async fn demo_bilan() -> BilanDocument {
         .expect("Violetta BAZIN");
     bilan_document::document(
         &db,
-        &actor,
+        &director,
         BilanKey {
             student_id: violetta.student_id,
-            period_id: first.id,
+            period_id: first,
         },
     )
     .await

@@ -18,18 +18,13 @@ use app::services::{
 };
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use support::{actor, demo_school, test_db, trimestres};
+use support::{actor, demo_class, test_db, trimestres};
 
 /// The demo school without bilans: its CM2, CP-CE1, and the ids of its three trimestres.
 async fn school(db: &DatabaseConnection) -> (i32, i32, Vec<i32>) {
     server::demo::seed_school(db).await.unwrap();
-    let school = demo_school(db).await;
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-    let rows = classes::list(db, &Actor::System, school, today)
-        .await
-        .unwrap();
-    let cm2 = rows.iter().find(|c| c.label.starts_with("CM2")).unwrap().id;
-    let cp = rows.iter().find(|c| c.label.starts_with("CP")).unwrap().id;
+    let cm2 = demo_class(db, "CM2").await.id;
+    let cp = demo_class(db, "CP").await.id;
     (cm2, cp, trimestres(db).await)
 }
 

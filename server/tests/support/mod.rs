@@ -5,14 +5,16 @@
 //! created for the test on that server (the role needs CREATEDB).
 
 //!
-//! With it, what finds the demo school's pieces (seeded by the test): its id, its trimestres,
-//! an account's acting user. Each test binary uses a part of this module.
+//! With it, what finds the demo school's pieces (seeded by the test): its id, a class, its
+//! trimestres, an account's acting user. Each test and bench binary uses a part of this module
+//! (the benches include it by path).
 #![allow(dead_code)]
 
+use app::api::classes::ClassRow;
 use app::domain::{Login, Uai};
 use app::entities::period;
 use app::services::access::Actor;
-use app::services::{accounts, establishments};
+use app::services::{accounts, classes, establishments};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
@@ -26,6 +28,17 @@ pub async fn demo_school(db: &DatabaseConnection) -> i32 {
         .unwrap()
         .expect("the demo school is seeded")
         .id
+}
+
+/// The demo school's class whose label starts so (« CM2 », « CP »), as on 28/11/2026.
+pub async fn demo_class(db: &DatabaseConnection, label_start: &str) -> ClassRow {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    classes::list(db, &Actor::System, demo_school(db).await, today)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|class| class.label.starts_with(label_start))
+        .expect("the demo has that class")
 }
 
 /// The ids of the demo's trimestres, in order.
