@@ -1,3 +1,4 @@
+use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
 use super::bilans::status_text;
 use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
 use crate::api::saisie::{
@@ -5,20 +6,12 @@ use crate::api::saisie::{
     save_acquis,
 };
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
-use crate::error::AppError;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
-
-/// Quiet time after the last change before the grid saves itself.
-const AUTOSAVE_DELAY: Duration = Duration::from_millis(800);
-/// How often an unsaved grid tries again while the server or the session is away.
-const RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// « Saisie collective des acquis scolaires »: a class, a period and a domain row give a grid of
 /// pupils × positionnement values, filled in with the keyboard, the mouse or a finger, and saved
@@ -179,22 +172,12 @@ impl Row {
     }
 }
 
-/// Why the grid cannot save right now.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Away {
-    Connection,
-    Session,
-}
-
 /// The grid's saving: what is in flight, what waits, and the retries.
 #[derive(Clone)]
 struct Saver {
     key: GridKey,
     rows: Vec<Row>,
-    in_flight: Arc<AtomicBool>,
-    away: ArcRwSignal<Option<Away>>,
-    /// Changes since load: each schedules a save; only the last one's timer saves.
-    generation: Arc<AtomicU64>,
+    autosave: Autosave,
 }
 
 impl Saver {
@@ -223,20 +206,12 @@ impl Saver {
     }
 
     fn schedule(&self, delay: Duration) {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let saver = self.clone();
-        set_timeout(
-            move || {
-                if saver.generation.load(Ordering::SeqCst) == generation {
-                    saver.save_now();
-                }
-            },
-            delay,
-        );
+        self.autosave.schedule(delay, move || saver.save_now());
     }
 
     fn save_now(&self) {
-        if self.in_flight.load(Ordering::SeqCst) {
+        if self.autosave.in_flight() {
             return; // the save under way schedules the next one
         }
         let changes: Vec<(Row, AcquisChange)> = self
@@ -250,7 +225,7 @@ impl Saver {
         for (row, _) in &changes {
             row.sync.set(RowSync::Saving);
         }
-        self.in_flight.store(true, Ordering::SeqCst);
+        self.autosave.sending();
         let saver = self.clone();
         leptos::task::spawn_local(async move {
             let sent: Vec<AcquisChange> = changes.iter().map(|(_, c)| c.clone()).collect();
@@ -258,10 +233,9 @@ impl Saver {
             let result = save_acquis(key.class_id, key.period_id, key.domain_code, sent).await;
             // The grid may have been left meanwhile: its state lives on until everything is
             // saved.
-            saver.in_flight.store(false, Ordering::SeqCst);
             match result {
                 Ok(outcomes) => {
-                    saver.away.set(None);
+                    saver.autosave.answered(None);
                     for (row, change) in &changes {
                         if let Some(saved) =
                             outcomes.iter().find(|o| o.student_id == change.student_id)
@@ -274,13 +248,7 @@ impl Saver {
                     }
                 }
                 Err(error) => {
-                    let away = match error {
-                        AppError::Transport(_) => Some(Away::Connection),
-                        AppError::Unauthenticated | AppError::PasswordChangeRequired => {
-                            Some(Away::Session)
-                        }
-                        _ => None,
-                    };
+                    let away = Away::after(&error);
                     let message = error.to_string();
                     for (row, _) in &changes {
                         row.sync.set(match away {
@@ -288,7 +256,7 @@ impl Saver {
                             None => RowSync::Failed(message.clone()),
                         });
                     }
-                    saver.away.set(away);
+                    saver.autosave.answered(away);
                     if away.is_some() {
                         saver.schedule(RETRY_DELAY);
                     }
@@ -305,9 +273,7 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
     let saver = Saver {
         key: key.clone(),
         rows: rows.clone(),
-        in_flight: Arc::new(AtomicBool::new(false)),
-        away: ArcRwSignal::new(None),
-        generation: Arc::new(AtomicU64::new(0)),
+        autosave: Autosave::default(),
     };
     let focus = RwSignal::new((0_usize, 0_usize));
     let row_count = rows.len();
@@ -450,7 +416,7 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
         </div>
         <p class="etat-grille" role="status" aria-live="polite">
             {move || {
-                grid_status(status_saver.pending(), status_saver.conflicts(), status_saver.away.get())
+                grid_status(status_saver.pending(), status_saver.conflicts(), status_saver.autosave.away.get())
             }}
         </p>
         <noscript>
@@ -636,25 +602,15 @@ fn cell_id(row: usize, column: usize) -> String {
     format!("case-{row}-{column}")
 }
 
-/// The value of « Appliquer à toute la classe »'s options.
 /// What the grid says about its saving, in one sentence.
 fn grid_status(pending: usize, conflicts: usize, away: Option<Away>) -> String {
-    let kept = match pending {
-        1 => "1 saisie non enregistrée est gardée".to_owned(),
-        n => format!("{n} saisies non enregistrées sont gardées"),
-    };
     match (pending, away) {
         (0, _) if conflicts == 1 => "Une valeur a été modifiée ailleurs entre-temps : choisissez, sur sa ligne, celle à garder.".to_owned(),
         (0, _) if conflicts > 1 => format!(
             "{conflicts} valeurs ont été modifiées ailleurs entre-temps : choisissez, sur chaque ligne, celle à garder."
         ),
         (0, _) => "Toutes les saisies sont enregistrées.".to_owned(),
-        (_, Some(Away::Connection)) => format!(
-            "Connexion perdue : {kept} sur cette page. Nouvel essai toutes les 5 secondes et dès le retour de la connexion."
-        ),
-        (_, Some(Away::Session)) => format!(
-            "Vous n'êtes plus connecté : {kept} sur cette page. Reconnectez-vous dans un autre onglet (/connexion) : elles seront enregistrées aussitôt."
-        ),
+        (_, Some(away)) => away.status(pending),
         (1, None) => "1 saisie en attente d'enregistrement.".to_owned(),
         (_, None) => format!("{pending} saisies en attente d'enregistrement."),
     }

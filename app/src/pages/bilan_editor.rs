@@ -1,3 +1,4 @@
+use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
 use super::bilans::{status_class, status_text};
 use super::successes;
 use crate::api::bilan_editor::{
@@ -15,13 +16,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
-
-/// How long after the last keystroke the bilan saves itself.
-const AUTOSAVE_DELAY: Duration = Duration::from_millis(800);
-/// How often a save is tried again while the connection or the session is lost.
-const RETRY_DELAY: Duration = Duration::from_secs(5);
 
 /// The address of a pupil's bilan for a period.
 pub fn bilan_href(key: BilanKey) -> String {
@@ -202,23 +197,13 @@ impl Field {
     }
 }
 
-/// Why the bilan cannot save right now.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Away {
-    Connection,
-    Session,
-}
-
 /// The bilan's saving: what is in flight, what waits, and the retries.
 #[derive(Clone)]
 struct Saver {
     key: BilanKey,
     fields: Arc<Vec<Field>>,
     summary: ArcRwSignal<BilanSummary>,
-    in_flight: Arc<AtomicBool>,
-    away: ArcRwSignal<Option<Away>>,
-    /// Changes since load: each schedules a save; only the last one's timer saves.
-    generation: Arc<AtomicU64>,
+    autosave: Autosave,
 }
 
 impl Saver {
@@ -252,16 +237,8 @@ impl Saver {
     }
 
     fn schedule(&self, delay: Duration) {
-        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         let saver = self.clone();
-        set_timeout(
-            move || {
-                if saver.generation.load(Ordering::SeqCst) == generation {
-                    saver.save_now();
-                }
-            },
-            delay,
-        );
+        self.autosave.schedule(delay, move || saver.save_now());
     }
 
     /// Changes a field and saves it shortly.
@@ -271,7 +248,7 @@ impl Saver {
     }
 
     fn save_now(&self) {
-        if self.in_flight.load(Ordering::SeqCst) {
+        if self.autosave.in_flight() {
             return; // the save under way schedules the next one
         }
         let changes: Vec<(Field, FieldChange)> = self
@@ -285,17 +262,16 @@ impl Saver {
         for (field, _) in &changes {
             field.sync.set(FieldSync::Saving);
         }
-        self.in_flight.store(true, Ordering::SeqCst);
+        self.autosave.sending();
         let saver = self.clone();
         leptos::task::spawn_local(async move {
             let sent: Vec<FieldChange> = changes.iter().map(|(_, c)| c.clone()).collect();
             let result = save_bilan(saver.key, sent).await;
             // The page may have been left meanwhile (« Bilan suivant »): its fields live on
             // until everything is saved.
-            saver.in_flight.store(false, Ordering::SeqCst);
             match result {
                 Ok(saved) => {
-                    saver.away.set(None);
+                    saver.autosave.answered(None);
                     for ((field, change), outcome) in changes.iter().zip(&saved.outcomes) {
                         field.apply(change, outcome);
                     }
@@ -305,13 +281,7 @@ impl Saver {
                     }
                 }
                 Err(error) => {
-                    let away = match error {
-                        AppError::Transport(_) => Some(Away::Connection),
-                        AppError::Unauthenticated | AppError::PasswordChangeRequired => {
-                            Some(Away::Session)
-                        }
-                        _ => None,
-                    };
+                    let away = Away::after(&error);
                     let message = error.to_string();
                     for (field, _) in &changes {
                         field.sync.set(match away {
@@ -319,7 +289,7 @@ impl Saver {
                             None => FieldSync::Failed(message.clone()),
                         });
                     }
-                    saver.away.set(away);
+                    saver.autosave.answered(away);
                     if away.is_some() {
                         saver.schedule(RETRY_DELAY);
                     }
@@ -400,9 +370,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
         key,
         fields: Arc::new(fields),
         summary: ArcRwSignal::new(summary),
-        in_flight: Arc::new(AtomicBool::new(false)),
-        away: ArcRwSignal::new(None),
-        generation: Arc::new(AtomicU64::new(0)),
+        autosave: Autosave::default(),
     };
 
     // Leaving the bilan (« Bilan suivant », another page) does not stop its saving: the fields
@@ -1116,22 +1084,13 @@ fn LockReport(act: ServerAction<BilansAction>) -> impl IntoView {
 fn save_status(saver: &Saver) -> String {
     let pending = saver.pending();
     let waiting = saver.unsaved() - pending;
-    let kept = match pending {
-        1 => "1 saisie non enregistrée est gardée".to_owned(),
-        n => format!("{n} saisies non enregistrées sont gardées"),
-    };
-    match (pending, saver.away.get()) {
+    match (pending, saver.autosave.away.get()) {
         (0, _) if waiting > 0 => {
             "Une saisie attend votre décision (voir le champ signalé) : le reste est enregistré."
                 .to_owned()
         }
         (0, _) => "Toutes les saisies sont enregistrées.".to_owned(),
-        (_, Some(Away::Connection)) => format!(
-            "Connexion perdue : {kept} sur cette page. Nouvel essai toutes les 5 secondes et dès le retour de la connexion."
-        ),
-        (_, Some(Away::Session)) => format!(
-            "Vous n'êtes plus connecté : {kept} sur cette page. Reconnectez-vous dans un autre onglet (/connexion) : elles seront enregistrées aussitôt."
-        ),
+        (_, Some(away)) => away.status(pending),
         (_, None) => "Enregistrement…".to_owned(),
     }
 }

@@ -10,6 +10,8 @@ use leptos_router::{
 mod accounts;
 /// Page « Acquis scolaires » (Saisie collective): the grid.
 mod acquis;
+/// What the grid and the bilan editor share to save themselves.
+mod autosave;
 /// Page « Bilan » of one pupil and period: recto, verso, autosave, lock.
 mod bilan_editor;
 /// Page « Historique des bilans de l'élève ».
