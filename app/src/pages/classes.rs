@@ -102,6 +102,9 @@ pub fn ClassesPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
+                            <p class="aide-champ">
+                                "« Notes » (une note sur 20, au collège) est retenu pour la classe mais pas encore pris en charge : sa saisie et ses bilans gardent l'échelle des objectifs d'apprentissage."
+                            </p>
                             <NewTeacherForm create classes=class_choices />
                         })
                     }
