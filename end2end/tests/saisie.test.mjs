@@ -200,14 +200,28 @@ test('programme elements: typed or picked from the aide à la saisie, reordered,
   await context.close();
 });
 
+/**
+ * Types into a parcours field once the page has hydrated: before, the typing would be lost
+ * when the page takes over its fields; its counter only follows the text once hydrated.
+ */
+async function fillOnceHydrated(page, selector, text) {
+  const counter = page.getByText(`${[...text].length} / 600`);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    await page.locator(selector).fill(text);
+    if (await counter.isVisible()) return;
+    if (Date.now() > deadline) throw new Error(`${selector}: the page never hydrated`);
+    await page.waitForTimeout(200);
+  }
+}
+
 test('parcours éducatifs: the notice, a counter, and a form that also works without JavaScript', async () => {
   const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const page = await logIn(context, server, 'enseignant', 'demo-enseignant');
   await page.goto(`${server.url}/saisie/parcours`);
   await page.waitForLoadState('networkidle');
   await page.getByText('Ne saisissez que des faits pertinents').waitFor();
-  await page.locator('#parcours-PAR_CIT').fill('Élection des délégués de classe');
-  await page.getByText('31 / 600').waitFor();
+  await fillOnceHydrated(page, '#parcours-PAR_CIT', 'Élection des délégués de classe');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.getByText('Parcours enregistrés.').waitFor();
   await page.waitForLoadState('networkidle'); // the texts are read again after a save
@@ -222,7 +236,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   const other = await context.newPage();
   await other.goto(`${server.url}/saisie/parcours`);
   await other.waitForLoadState('networkidle');
-  await other.locator('#parcours-PAR_ART').fill('Chorale de l\'école');
+  await fillOnceHydrated(other, '#parcours-PAR_ART', 'Chorale de l\'école');
   await other.getByRole('button', { name: 'Enregistrer' }).click();
   await other.getByText('Parcours enregistrés.').waitFor();
   await other.close();
@@ -232,6 +246,9 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await page.getByText('Enregistré, sauf ce que quelqu\'un d\'autre a modifié entre-temps').waitFor();
   assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Visite du musée des Beaux-Arts');
   await page.screenshot({ path: path.join(screenshotDir, 'parcours-conflit.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Reprendre l\'autre texte' }).click();
+  assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Chorale de l\'école');
+  await page.locator('#parcours-PAR_ART').fill('Visite du musée des Beaux-Arts');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await page.getByText('Parcours enregistrés.').waitFor();
   await page.waitForLoadState('networkidle');

@@ -460,7 +460,9 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
             <p class="alerte">"La saisie du bilan demande JavaScript : activez-le pour modifier le bilan."</p>
         </noscript>
         <div class="barre-bilan">
-            <p class="etat-grille" role="status" aria-live="polite">{status_line}</p>
+            <p class="etat-grille" role="status" aria-live="polite">
+                {move || (!read_only).then(&status_line)}
+            </p>
             <div class="actions-elements">
                 {(!read_only).then(|| view! {
                     <button
