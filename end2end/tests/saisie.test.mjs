@@ -263,10 +263,11 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   const plain = await noJs.newPage();
   await plain.goto(`${server.url}/saisie/parcours`);
   await plain.locator('#parcours-PAR_SAN').fill('Semaine du goût');
+  await plain.locator('#parcours-PAR_CIT').fill('Élection des délégués');
   await plain.getByRole('button', { name: 'Enregistrer' }).click();
   await plain.waitForLoadState('load');
   assert.equal(await plain.locator('#parcours-PAR_SAN').inputValue(), 'Semaine du goût');
-  assert.equal(await plain.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
+  assert.equal(await plain.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués', 'a stored text changed');
   await noJs.close();
   await context.close();
 });

@@ -54,6 +54,15 @@ fn ParcoursForm(
             let name = entry.code.to_lowercase();
             let field = format!("parcours-{}", entry.code);
             let text = RwSignal::new(entry.text.clone());
+            // The field keeps what is typed in it, even before the page hydrates: its text is
+            // only ever set by the page when « Reprendre l'autre texte » asks, and the page
+            // reads it back once hydrated.
+            let area = NodeRef::<leptos::html::Textarea>::new();
+            Effect::new(move || {
+                if let Some(area) = area.get() {
+                    text.set(area.value());
+                }
+            });
             // The text stored as the page last knew it, sent back with the field: a text
             // someone else saved since is then not overwritten.
             let was = RwSignal::new(entry.text.clone());
@@ -101,7 +110,15 @@ fn ParcoursForm(
                                 {said}
                                 " Votre texte, ci-dessous, n'est pas enregistré : enregistrez à nouveau pour le garder, ou reprenez l'autre."
                             </p>
-                            <button type="button" on:click=move |_| text.set(theirs.clone())>
+                            <button
+                                type="button"
+                                on:click=move |_| {
+                                    if let Some(area) = area.get_untracked() {
+                                        area.set_value(&theirs);
+                                    }
+                                    text.set(theirs.clone());
+                                }
+                            >
                                 "Reprendre l'autre texte"
                             </button>
                         </div>
@@ -116,12 +133,12 @@ fn ParcoursForm(
                         name=format!("now[{name}]")
                         rows="4"
                         aria-describedby="regle-parcours"
-                        prop:value=move || text.get()
+                        node_ref=area
                         on:input=move |event| text.set(event_target_value(&event))
                     >
                         {entry.text}
                     </textarea>
-                    <input type="hidden" name=format!("was[{name}]") prop:value=move || was.get() />
+                    <input type="hidden" name=format!("was[{name}]") value=move || was.get() />
                     <span class="compteur" class:depasse=move || { count() > ParcoursText::MAX_CHARS }>
                         {move || format!("{} / {}", count(), ParcoursText::MAX_CHARS)}
                     </span>
