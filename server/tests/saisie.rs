@@ -604,6 +604,16 @@ async fn a_parcours_changed_by_someone_else_is_not_overwritten() {
         save(&director, "Conseil des élèves", "Élection des délégués").await,
         stored("", true)
     );
+    // Line breaks as JavaScript sends them (\n), then read back by a form posted without it
+    // (\r\n): the same text, no conflict.
+    assert_eq!(
+        save(&teacher, "Conseil\nd'élèves", "").await,
+        stored("Conseil\nd'élèves", false)
+    );
+    assert_eq!(
+        save(&director, "Conseil\r\ndes élèves", "Conseil\r\nd'élèves").await,
+        stored("Conseil\ndes élèves", false)
+    );
 }
 
 fn parcours_change(code: &str, now: &str, was: &str) -> parcours::ParcoursChange {

@@ -76,12 +76,12 @@ pub async fn save(
                 &mut errors,
                 &format!("parcours-{code}"),
                 ParcoursText::parse(&change.now)
-                    .map(|text| Some(text.as_str().to_owned()))
+                    .map(|text| Some(one_line_break(text.as_str())))
                     .map_err(|message| format!("{label} : {message}")),
             ),
         };
         if let Some(now) = now {
-            parsed.push((*code, now, change.was.trim()));
+            parsed.push((*code, now, one_line_break(change.was.trim())));
         }
     }
     if !errors.is_empty() {
@@ -104,7 +104,7 @@ pub async fn save(
         };
         let stored = || class_parcours::Entity::find().filter(row(None));
         let current = stored().one(&txn).await?.map(|row| row.text);
-        if current.as_deref() == now.as_deref() {
+        if current.as_deref().map(one_line_break) == now {
             outcomes.push(ParcoursSaved {
                 code: code.to_owned(),
                 stored: now.unwrap_or_default(),
@@ -114,7 +114,7 @@ pub async fn save(
         }
         // Each write holds only while the stored text is still `current` (on PostgreSQL a
         // concurrent save may commit between the read above and the write).
-        let wrote = current.as_deref().unwrap_or("") == was
+        let wrote = one_line_break(current.as_deref().unwrap_or("")) == was
             && match (&current, &now) {
                 (None, Some(text)) => {
                     let row = class_parcours::ActiveModel {
@@ -187,4 +187,10 @@ pub async fn save(
     }
     txn.commit().await?;
     Ok(outcomes)
+}
+
+/// The text with each line break as `\n`: a browser posting a form sends `\r\n`, a page
+/// posting through JavaScript `\n`, and the same text must compare equal either way.
+fn one_line_break(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
