@@ -91,6 +91,33 @@ async fn post_form(
         .expect("the server answers")
 }
 
+/// The parcours form as a browser without JavaScript posts it: a citoyen text over an empty
+/// one read, the other two left empty.
+async fn post_parcours(
+    app: &TestApp,
+    client: &reqwest::Client,
+    class_id: i32,
+    period_id: i32,
+    citoyen: &str,
+) -> reqwest::Response {
+    let (class_id, period_id) = (class_id.to_string(), period_id.to_string());
+    let mut fields = vec![
+        ("class_id", class_id.as_str()),
+        ("period_id", period_id.as_str()),
+        ("now[par_cit]", citoyen),
+    ];
+    for empty in [
+        "was[par_cit]",
+        "now[par_art]",
+        "was[par_art]",
+        "now[par_san]",
+        "was[par_san]",
+    ] {
+        fields.push((empty, ""));
+    }
+    post_form(app, client, "/api/save-class-parcours", &fields).await
+}
+
 /// Posts JSON to a server function, as the hydrated app does.
 async fn post_json(
     app: &TestApp,
@@ -780,41 +807,11 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         let response = post_json(&app, &teacher, endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
-    let parcours = post_form(
-        &app,
-        &teacher,
-        "/api/save-class-parcours",
-        &[
-            ("class_id", &cp.id.to_string()),
-            ("period_id", &period_id.to_string()),
-            ("now[par_cit]", "Intrusion"),
-            ("was[par_cit]", ""),
-            ("now[par_art]", ""),
-            ("was[par_art]", ""),
-            ("now[par_san]", ""),
-            ("was[par_san]", ""),
-        ],
-    )
-    .await;
+    let parcours = post_parcours(&app, &teacher, cp.id, period_id, "Intrusion").await;
     assert_eq!(parcours.status(), StatusCode::FORBIDDEN);
     // Their own class: the form's fields, as a browser without JavaScript posts them.
     let own_period = own.selection.as_ref().unwrap().period.id;
-    let posted = post_form(
-        &app,
-        &teacher,
-        "/api/save-class-parcours",
-        &[
-            ("class_id", &cm2.to_string()),
-            ("period_id", &own_period.to_string()),
-            ("now[par_cit]", "Conseil d'élèves"),
-            ("was[par_cit]", ""),
-            ("now[par_art]", ""),
-            ("was[par_art]", ""),
-            ("now[par_san]", ""),
-            ("was[par_san]", ""),
-        ],
-    )
-    .await;
+    let posted = post_parcours(&app, &teacher, cm2, own_period, "Conseil d'élèves").await;
     assert_eq!(posted.status(), StatusCode::OK);
     let saved: Vec<ParcoursSaved> = posted.json().await.unwrap();
     assert_eq!(saved[0].stored, "Conseil d'élèves");

@@ -561,59 +561,32 @@ async fn a_parcours_changed_by_someone_else_is_not_overwritten() {
         .unwrap();
         (saved[0].stored.clone(), saved[0].conflict)
     };
-    let stored = |text: &str, conflict: bool| (text.to_owned(), conflict);
-    // Both opened the page on an empty text; the director saves first.
-    assert_eq!(
-        save(&director, "Conseil d'élèves", "").await,
-        stored("Conseil d'élèves", false)
-    );
-    // The teacher's text, typed on the page read before: not written, the director's kept.
-    assert_eq!(
-        save(&teacher, "Élection des délégués", "").await,
-        stored("Conseil d'élèves", true)
-    );
-    // Having seen it, the teacher saves again over it, knowingly.
-    assert_eq!(
-        save(&teacher, "Élection des délégués", "Conseil d'élèves").await,
-        stored("Élection des délégués", false)
-    );
-    // From a page that still shows the director's text: the same text is no conflict, but
-    // removing or changing it removes or changes nothing.
-    assert_eq!(
-        save(&director, "Élection des délégués", "Conseil d'élèves").await,
-        stored("Élection des délégués", false)
-    );
-    assert_eq!(
-        save(&director, "", "Conseil d'élèves").await,
-        stored("Élection des délégués", true)
-    );
-    assert_eq!(
-        save(&director, "Conseil des élèves", "Conseil d'élèves").await,
-        stored("Élection des délégués", true)
-    );
+    // Who saves, the text their page shows and the one it read; the text stored after, whether
+    // theirs was refused as a conflict; and why.
+    #[rustfmt::skip]
+    let steps = [
+        (&director, "Conseil d'élèves", "", "Conseil d'élèves", false, "both read an empty text; the director saves first"),
+        (&teacher, "Élection des délégués", "", "Conseil d'élèves", true, "the teacher's page read the empty text: the director's is kept"),
+        (&teacher, "Élection des délégués", "Conseil d'élèves", "Élection des délégués", false, "having seen it, the teacher saves over it knowingly"),
+        (&director, "Élection des délégués", "Conseil d'élèves", "Élection des délégués", false, "the same text from a stale page is no conflict"),
+        (&director, "", "Conseil d'élèves", "Élection des délégués", true, "a stale page removes nothing"),
+        (&director, "Conseil des élèves", "Conseil d'élèves", "Élection des délégués", true, "a stale page changes nothing"),
+        (&teacher, "", "Élection des délégués", "", false, "the teacher removes the text they saw"),
+        (&director, "Conseil des élèves", "Élection des délégués", "", true, "a removed text is not written again from a page that showed it"),
+        (&teacher, "Conseil\nd'élèves", "", "Conseil\nd'élèves", false, "line breaks as JavaScript sends them"),
+        (&director, "Conseil\r\ndes élèves", "Conseil\r\nd'élèves", "Conseil\ndes élèves", false, "the same text read back by a form posted without JavaScript"),
+    ];
+    for (who, now, was, stored, conflict, why) in steps {
+        assert_eq!(
+            save(who, now, was).await,
+            (stored.to_owned(), conflict),
+            "{why}"
+        );
+    }
     let texts = parcours::texts(&t.db, &teacher, cm2, trimestre_1)
         .await
         .unwrap();
-    assert_eq!(texts[0].text, "Élection des délégués");
-    // A text removed meanwhile is not written again from a page that showed it.
-    assert_eq!(
-        save(&teacher, "", "Élection des délégués").await,
-        stored("", false)
-    );
-    assert_eq!(
-        save(&director, "Conseil des élèves", "Élection des délégués").await,
-        stored("", true)
-    );
-    // Line breaks as JavaScript sends them (\n), then read back by a form posted without it
-    // (\r\n): the same text, no conflict.
-    assert_eq!(
-        save(&teacher, "Conseil\nd'élèves", "").await,
-        stored("Conseil\nd'élèves", false)
-    );
-    assert_eq!(
-        save(&director, "Conseil\r\ndes élèves", "Conseil\r\nd'élèves").await,
-        stored("Conseil\ndes élèves", false)
-    );
+    assert_eq!(texts[0].text, "Conseil\ndes élèves");
 }
 
 fn parcours_change(code: &str, now: &str, was: &str) -> parcours::ParcoursChange {

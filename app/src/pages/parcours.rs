@@ -64,7 +64,8 @@ fn ParcoursForm(
                 }
             });
             // The text stored as the page last knew it, sent back with the field: a text
-            // someone else saved since is then not overwritten.
+            // someone else saved since is then not overwritten. Kept, not derived from the last
+            // answer: a save refused later (a text too long) must not forget it.
             let was = RwSignal::new(entry.text.clone());
             let this_saved = {
                 let code = entry.code.clone();
