@@ -215,6 +215,18 @@ async function fillOnceHydrated(page, selector, text) {
   }
 }
 
+/**
+ * Saves the parcours without conflict and waits until the page has read the texts again: a
+ * reload before that would cut the request short.
+ */
+async function saveAndReadAgain(page) {
+  const readAgain = page.waitForResponse((response) => response.url().endsWith('/api/parcours-page'));
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.getByText('Parcours enregistrés.').waitFor();
+  await readAgain;
+  await page.waitForLoadState('networkidle');
+}
+
 test('parcours éducatifs: the notice, a counter, and a form that also works without JavaScript', async () => {
   const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
   const page = await logIn(context, server, 'enseignant', 'demo-enseignant');
@@ -222,9 +234,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await page.waitForLoadState('networkidle');
   await page.getByText('Ne saisissez que des faits pertinents').waitFor();
   await fillOnceHydrated(page, '#parcours-PAR_CIT', 'Élection des délégués de classe');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.getByText('Parcours enregistrés.').waitFor();
-  await page.waitForLoadState('networkidle'); // the texts are read again after a save
+  await saveAndReadAgain(page);
   await page.reload();
   await page.waitForLoadState('networkidle');
   assert.equal(await page.locator('#parcours-PAR_CIT').inputValue(), 'Élection des délégués de classe');
@@ -237,8 +247,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await other.goto(`${server.url}/saisie/parcours`);
   await other.waitForLoadState('networkidle');
   await fillOnceHydrated(other, '#parcours-PAR_ART', 'Chorale de l\'école');
-  await other.getByRole('button', { name: 'Enregistrer' }).click();
-  await other.getByText('Parcours enregistrés.').waitFor();
+  await saveAndReadAgain(other);
   await other.close();
   await page.locator('#parcours-PAR_ART').fill('Visite du musée des Beaux-Arts');
   await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -249,9 +258,7 @@ test('parcours éducatifs: the notice, a counter, and a form that also works wit
   await page.getByRole('button', { name: 'Reprendre l\'autre texte' }).click();
   assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Chorale de l\'école');
   await page.locator('#parcours-PAR_ART').fill('Visite du musée des Beaux-Arts');
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.getByText('Parcours enregistrés.').waitFor();
-  await page.waitForLoadState('networkidle');
+  await saveAndReadAgain(page);
   await page.reload();
   await page.waitForLoadState('networkidle');
   assert.equal(await page.locator('#parcours-PAR_ART').inputValue(), 'Visite du musée des Beaux-Arts');
