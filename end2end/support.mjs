@@ -99,9 +99,10 @@ export async function watchedPage(context, { allow = [] } = {}) {
   });
   page.on('pageerror', (error) => problems.push(`exception: ${error.message}`));
   page.on('requestfailed', (request) => {
-    // With JavaScript off, Chromium refuses the preloaded hydration script and may abort the
-    // preloaded WASM when the page is left: the browser has no use for them, so that is expected.
-    const hydrationAsset = /\/pkg\/livret\.(js|wasm)$/.test(new URL(request.url()).pathname);
+    // With JavaScript off, Chromium refuses the preloaded hydration scripts (the app's and a lazy
+    // page's split loader) and may abort the preloaded WASM when the page is left: the browser
+    // has no use for them, so that is expected.
+    const hydrationAsset = /\/pkg\/(livret\.(js|wasm)|__wasm_split\.[^/]*\.js|chunk_\d+\.wasm)$/.test(new URL(request.url()).pathname);
     if (!(context.javaScriptDisabled && hydrationAsset)) problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
   });
   page.on('response', (response) => {

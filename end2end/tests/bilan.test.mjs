@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import {
   assertAccessible,
   assertClean,
+  contextWithoutJavaScript,
   launchBrowser,
   logIn,
   screenshotDir,
@@ -146,6 +147,14 @@ test("the demo's CM2 is filled in; a locked bilan reads well on a phone", async 
   assert.ok(await page.locator('#appreciation-generale').isDisabled());
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'bilan-verrouille-telephone.png'), fullPage: true });
+  // The page as the server sends it, before any script runs, shows the same boxes ticked.
+  const ticked = (p) => p.$$eval('.modalites input[type=checkbox]', (boxes) => boxes.map((box) => box.checked));
+  const hydrated = await ticked(page);
+  assert.ok(hydrated.includes(true), 'the demo bilan has a modalité');
+  const noJs = await logIn(await contextWithoutJavaScript(browser), server, 'direction', 'demo-direction');
+  await noJs.goto(page.url());
+  assert.deepEqual(await ticked(noJs), hydrated);
+  await noJs.context().close();
 
   // « Éditer »: the PDF, named after the pupil and the period.
   const [download] = await Promise.all([

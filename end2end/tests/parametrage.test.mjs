@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import {
   assertAccessible,
   assertClean,
+  contextWithoutJavaScript,
   launchBrowser,
   logIn,
   screenshotDir,
@@ -106,6 +107,19 @@ test('a teacher cannot reach the import: the server refuses it', async () => {
   await alert.waitFor();
   assert.match(await alert.textContent(), /droits nécessaires/);
   await context.close();
+});
+
+test('the periods page, as the server sends it, shows the stored periods before any script runs', async () => {
+  const page = await logIn(await contextWithoutJavaScript(browser), server, 'direction', 'demo-direction');
+  await page.goto(`${server.url}/parametrage/periodes`);
+  await page.getByRole('heading', { name: "Périodes de l'année" }).waitFor();
+  assert.equal(await page.getByLabel('Trimestres (3 périodes)').isChecked(), true);
+  const trimestre = (n) => page.getByRole('group', { name: `Trimestre ${n}` });
+  assert.equal(await trimestre(1).getByLabel('Début').inputValue(), '2026-09-01');
+  assert.equal(await trimestre(3).getByLabel('Fin').inputValue(), '2027-07-04');
+  assert.equal(await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).isChecked(), true);
+  assertClean(page, assert);
+  await page.context().close();
 });
 
 test('the director sets semestres for one class and personalised periods for the other', async () => {

@@ -810,6 +810,8 @@ fn OwnElements(
                             let id = format!("element-{code}-{index}");
                             let text = move || own().and_then(|list| list.get(index).cloned()).unwrap_or_default();
                             let counted = text.clone();
+                            // Shown before the page hydrates, like the other fields.
+                            let initial = untrack(text.clone());
                             view! {
                                 <li>
                                     <label for=id.clone() class="visuellement-cache">
@@ -829,7 +831,9 @@ fn OwnElements(
                                                 }
                                             });
                                         }
-                                    ></textarea>
+                                    >
+                                        {initial}
+                                    </textarea>
                                     <span class="compteur">{move || format!("{} / 300", counted().chars().count())}</span>
                                     <button
                                         type="button"
@@ -1002,13 +1006,17 @@ fn Verso(
                         let toggled = modalites.clone();
                         let toggle_saver = saver.clone();
                         let checked_code = code.clone();
+                        let is_checked = move || matches!(field.value.get(), FieldValue::Codes(codes) if codes.contains(&checked_code));
+                        // The attribute ticks the box before the page hydrates.
+                        let checked_at_first = untrack(is_checked.clone());
                         view! {
                             <div class="case-modalite">
                                 <input
                                     type="checkbox"
                                     id=id.clone()
                                     disabled=locked
-                                    prop:checked=move || matches!(field.value.get(), FieldValue::Codes(codes) if codes.contains(&checked_code))
+                                    checked=checked_at_first
+                                    prop:checked=is_checked
                                     on:change=move |event| {
                                         let on = event_target_checked(&event);
                                         let mut codes = match toggled.value.get_untracked() {

@@ -246,12 +246,15 @@ fn PeriodsForm(
                 {Periodicity::ALL
                     .into_iter()
                     .map(|choice| {
+                        // The attribute chooses before the page hydrates.
+                        let chosen_at_first = periodicity.get_untracked() == choice;
                         view! {
                             <label class="option">
                                 <input
                                     type="radio"
                                     name="periodicite"
                                     value=choice.code()
+                                    checked=chosen_at_first
                                     prop:checked=move || periodicity.get() == choice
                                     on:change=move |_| {
                                         // What the last save said was about the other choice.
@@ -332,6 +335,9 @@ fn PeriodLines(
                                 "Début"
                                 <input
                                     type="date"
+                                    // The attribute shows the date before the page hydrates; the
+                                    // property follows the row afterwards.
+                                    value=starts_on.get_untracked()
                                     prop:value=move || starts_on.get()
                                     on:change=move |event| set_starts.set(event_target_value(&event))
                                     aria-invalid=move || field_error().is_some().then_some("true")
@@ -341,6 +347,7 @@ fn PeriodLines(
                                 "Fin"
                                 <input
                                     type="date"
+                                    value=ends_on.get_untracked()
                                     prop:value=move || ends_on.get()
                                     on:change=move |event| set_ends.set(event_target_value(&event))
                                     aria-invalid=move || field_error().is_some().then_some("true")
@@ -410,12 +417,14 @@ fn ClassChoice(
                             let id = class.id;
                             let input_id = format!("classe-{id}");
                             let levels = class.levels.iter().map(|l| l.code()).collect::<Vec<_>>().join(", ");
+                            let ticked_at_first = ticked.with_untracked(|t| t.contains(&id));
                             view! {
                                 <tr>
                                     <td class="case">
                                         <input
                                             type="checkbox"
                                             id=input_id.clone()
+                                            checked=ticked_at_first
                                             prop:checked=move || ticked.with(|t| t.contains(&id))
                                             on:change=move |event| {
                                                 let on = event_target_checked(&event);

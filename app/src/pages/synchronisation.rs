@@ -54,11 +54,14 @@ fn SyncForm(view: ClassesView, sync: ServerAction<SynchroniseBilans>) -> impl In
         .into_iter()
         .map(|class| {
             let id = class.id;
+            // The attribute ticks the box before the page hydrates.
+            let chosen_at_first = chosen.with_untracked(|c| c.contains(&id));
             view! {
                 <li>
                     <label class="option">
                         <input
                             type="checkbox"
+                            checked=chosen_at_first
                             prop:checked=move || chosen.with(|c| c.contains(&id))
                             on:change=move |event| {
                                 let on = event_target_checked(&event);
