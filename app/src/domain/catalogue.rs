@@ -118,7 +118,7 @@ impl DomainRow {
 }
 
 /// One « élément du programme travaillé durant la période »: not blank, at most 300 characters
-/// (the LSU limit), spaces at either end dropped.
+/// (the LSU limit), spaces at either end dropped, line breaks as `\n`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeElement(String);
 
@@ -126,7 +126,8 @@ impl ProgrammeElement {
     pub const MAX_CHARS: usize = 300;
 
     pub fn parse(input: &str) -> Result<Self, String> {
-        let text = input.trim();
+        let text = one_line_break(input);
+        let text = text.trim();
         let count = text.chars().count();
         if count == 0 {
             Err("l'élément du programme est vide".to_owned())
@@ -153,7 +154,7 @@ pub const PARCOURS: [(&str, &str); 3] = [
 ];
 
 /// What a parcours text, a comment or an appréciation may hold: not blank, spaces at either
-/// end dropped, at most `MAX` characters (the LSU limits).
+/// end dropped, line breaks as `\n`, at most `MAX` characters (the LSU limits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundedText<const MAX: usize>(String);
 
@@ -202,7 +203,8 @@ impl<const MAX: usize> BoundedText<MAX> {
     pub const MAX_CHARS: usize = MAX;
 
     pub fn parse(input: &str) -> Result<Self, String> {
-        let text = input.trim();
+        let text = one_line_break(input);
+        let text = text.trim();
         let count = text.chars().count();
         if count == 0 {
             Err("le texte est vide".to_owned())
@@ -218,6 +220,12 @@ impl<const MAX: usize> BoundedText<MAX> {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// The text with each line break as `\n`: a browser posting a form sends `\r\n`, a page posting
+/// through JavaScript `\n`; the same text must compare equal, and count as long, either way.
+pub fn one_line_break(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// The rows of the bilan of a pupil of this level, in order; none for the collège, which uses
@@ -295,6 +303,12 @@ mod tests {
         assert!(ParcoursText::parse(&"é".repeat(600)).is_ok());
         let refused = ParcoursText::parse(&"é".repeat(601)).unwrap_err();
         assert!(refused.contains("601 caractères"), "{refused}");
+        // A form posts line breaks as \r\n: each still counts as one character.
+        let posted = format!("{}\r\n{}", "é".repeat(299), "é".repeat(300));
+        assert_eq!(
+            ParcoursText::parse(&posted).unwrap().as_str(),
+            format!("{}\n{}", "é".repeat(299), "é".repeat(300))
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! « Saisie collective des parcours éducatifs »: one text per parcours for a class and period.
 
 use crate::api::saisie::{ParcoursEntry, ParcoursSaved};
-use crate::domain::catalogue::{PARCOURS, ParcoursText};
+use crate::domain::catalogue::{PARCOURS, ParcoursText, one_line_break};
 use crate::entities::class_parcours;
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
@@ -76,7 +76,7 @@ pub async fn save(
                 &mut errors,
                 &format!("parcours-{code}"),
                 ParcoursText::parse(&change.now)
-                    .map(|text| Some(one_line_break(text.as_str())))
+                    .map(|text| Some(text.as_str().to_owned()))
                     .map_err(|message| format!("{label} : {message}")),
             ),
         };
@@ -187,10 +187,4 @@ pub async fn save(
     }
     txn.commit().await?;
     Ok(outcomes)
-}
-
-/// The text with each line break as `\n`: a browser posting a form sends `\r\n`, a page
-/// posting through JavaScript `\n`, and the same text must compare equal either way.
-fn one_line_break(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
 }
