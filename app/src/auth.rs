@@ -6,6 +6,7 @@
 //! again later without it).
 
 use crate::error::{AppError, Result};
+use crate::services::print_jobs::PrintJobs;
 use crate::services::{access::ActingUser, accounts};
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
@@ -24,6 +25,7 @@ pub struct RequestContext {
     session: Session,
     parts: Parts,
     response: Option<leptos_axum::ResponseOptions>,
+    print_jobs: Option<PrintJobs>,
 }
 
 fn session_error(error: tower_sessions::session::Error) -> AppError {
@@ -73,7 +75,15 @@ impl RequestContext {
             session,
             parts,
             response: use_context::<leptos_axum::ResponseOptions>(),
+            print_jobs: use_context::<PrintJobs>(),
         })
+    }
+
+    /// The class prints under way, shared by every request.
+    pub fn print_jobs(&self) -> Result<&PrintJobs> {
+        self.print_jobs
+            .as_ref()
+            .ok_or_else(|| AppError::internal("request context", "no print jobs"))
     }
 
     /// The logged-in person, with their grants as they are now; `Unauthenticated` otherwise,
@@ -124,20 +134,43 @@ impl RequestContext {
     /// (JavaScript off) is left alone: Leptos answers it with a redirect that carries the error
     /// to the page.
     pub fn reply<T>(&self, result: Result<T>) -> Result<T> {
-        if let (Err(error), Some(response)) = (&result, &self.response) {
-            let from_form = self
-                .parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"));
-            if !from_form {
-                response.set_status(
-                    axum::http::StatusCode::from_u16(error.status())
-                        .expect("AppError statuses are valid HTTP statuses"),
-                );
-            }
+        if let (Err(error), Some(response)) = (&result, &self.response)
+            && !self.is_form_post()
+        {
+            response.set_status(
+                axum::http::StatusCode::from_u16(error.status())
+                    .expect("AppError statuses are valid HTTP statuses"),
+            );
         }
         result
+    }
+
+    /// Sends the browser to `path` once the server function is done, as
+    /// `leptos_axum::redirect` does, but from what `current` took: that one reads Leptos'
+    /// context, which may be gone after an `.await`.
+    pub fn redirect(&self, path: &str) {
+        use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+        let (Some(response), Ok(location)) = (&self.response, HeaderValue::from_str(path)) else {
+            return;
+        };
+        response.insert_header(header::LOCATION, location);
+        if self.is_form_post() {
+            response.set_status(StatusCode::FOUND);
+        } else {
+            // Leptos' client follows this header itself; a real 302 would lose the reply.
+            response.insert_header(
+                HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
+                HeaderValue::from_static(""),
+            );
+        }
+    }
+
+    /// Whether the request is a plain HTML form post (JavaScript off).
+    fn is_form_post(&self) -> bool {
+        self.parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
     }
 }

@@ -263,7 +263,7 @@ async fn print_class(
             )
         })?;
     let period_label = saisie::period_label(period);
-    let (documents, skipped) =
+    let (documents, mut skipped) =
         bilan_document::class_documents(&db, &Actor::System, class.id, period.id).await?;
     std::fs::create_dir_all(out).with_context(|| format!("création de {}", out.display()))?;
     let bar = indicatif::ProgressBar::new(documents.len() as u64).with_style(
@@ -278,15 +278,22 @@ async fn print_class(
     })
     .await??;
     bar.finish();
-    for (document, bytes) in documents.iter().zip(pdfs) {
-        let path = out.join(&document.file_name);
-        std::fs::write(&path, bytes).with_context(|| format!("écriture de {}", path.display()))?;
+    let mut written = 0;
+    for (document, pdf) in documents.iter().zip(pdfs) {
+        match pdf {
+            Ok(bytes) => {
+                let path = out.join(&document.file_name);
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("écriture de {}", path.display()))?;
+                written += 1;
+            }
+            Err(error) => skipped.push((
+                document.pupil.name.clone(),
+                format!("l'impression a échoué : {error:#}"),
+            )),
+        }
     }
-    println!(
-        "{} bilan(s) édité(s) dans {}.",
-        documents.len(),
-        out.display()
-    );
+    println!("{written} bilan(s) édité(s) dans {}.", out.display());
     for (name, reason) in &skipped {
         println!("Non édité : {name} — {reason}");
     }

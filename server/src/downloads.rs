@@ -8,7 +8,7 @@ use app::api::bilan_editor::BilanKey;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
-use app::services::print_jobs::{PrintJobs, Printer};
+use app::services::print_jobs::{PrintJobs, PrintOutcome, Printer};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::DatabaseConnection;
@@ -73,9 +73,11 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
     };
     let stem = bilan_document::class_file_stem(first);
     let zipped = query.format.as_deref() == Some("zip");
+    // Without JavaScript the file is all the person gets: the pupils left out are in the list
+    // page (their status, what is missing) and, for a bilan that failed, in the log.
     let printed = tokio::task::spawn_blocking(move || match zipped {
-        true => pdf::zip_each(&documents, &|| {}),
-        false => pdf::render(&documents),
+        true => pdf::zip_each(&documents, &|| {}).map(|(bytes, _)| bytes),
+        false => pdf::render_class(&documents).map(|(bytes, _)| bytes),
     })
     .await;
     match printed {
@@ -176,10 +178,10 @@ impl Printer for TypstPrinter {
         documents: &[BilanDocument],
         each: bool,
         printed: &(dyn Fn() + Sync),
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<PrintOutcome, String> {
         match each {
             true => pdf::zip_each(documents, printed),
-            false => pdf::render(documents),
+            false => pdf::render_class(documents),
         }
         .map_err(|error| format!("{error:#}"))
     }

@@ -154,6 +154,21 @@ async fn session_of(app: &TestApp, client: &reqwest::Client) -> SessionView {
     response.json().await.expect("a session view")
 }
 
+/// The class and period the « Bilans » page opens on for this person.
+async fn bilans_selection(app: &TestApp, client: &reqwest::Client) -> app::api::saisie::Selection {
+    let page: app::api::saisie::SaisiePage<app::api::bilans::BilansView> = post_json(
+        app,
+        client,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    page.selection.unwrap()
+}
+
 async fn error_of(response: reqwest::Response) -> AppError {
     serde_json::from_str(&response.text().await.unwrap()).expect("errors are AppError JSON")
 }
@@ -1016,16 +1031,17 @@ async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
     let app = TestApp::spawn().await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
-    let page: SaisiePage<BilansView> = teacher
-        .post(app.url("/api/bilans-page"))
-        .json(&serde_json::json!({ "query": {} }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let selection = page.selection.unwrap();
+    let page: SaisiePage<BilansView> = post_json(
+        &app,
+        &teacher,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let selection = page.selection.clone().unwrap();
     let class_id = selection.class.id;
     let (first, second) = (selection.class.periods[0].id, selection.class.periods[1].id);
     let violetta = page
@@ -1233,22 +1249,11 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
 
 #[tokio::test]
 async fn a_class_prints_in_the_background_and_only_its_owner_downloads_it() {
-    use app::api::bilans::BilansView;
     use app::api::printing::PrintJobView;
-    use app::api::saisie::SaisiePage;
     let app = TestApp::spawn().await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
-    let page: SaisiePage<BilansView> = teacher
-        .post(app.url("/api/bilans-page"))
-        .json(&serde_json::json!({ "query": {} }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let selection = page.selection.unwrap();
+    let selection = bilans_selection(&app, &teacher).await;
     let (class_id, first) = (selection.class.id, selection.class.periods[0].id);
     let start = |each: bool| {
         teacher
@@ -1327,4 +1332,63 @@ async fn a_class_prints_in_the_background_and_only_its_owner_downloads_it() {
         .await
         .unwrap();
     assert_eq!(nothing.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Every page renders on the server, many at once, without an error: what a server function
+/// takes from its request is taken before its first `.await` (Leptos' context may be gone
+/// after it), which once made the bilans page answer 500 now and then.
+///
+/// The server runs on a multi-thread runtime, as `livret serve` does: on the one thread of a
+/// plain test runtime, shared with the client and the other tests' load, a page now and then
+/// never answered (the server itself, under 24 requests at once, always did). A request that
+/// does not answer within 10 s fails the test, naming the page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_server_functions_answer_under_load() {
+    let app = TestApp::spawn().await;
+    let director = app.client();
+    login(&app, &director, "direction", "demo-direction").await;
+    let selection = bilans_selection(&app, &director).await;
+    let (class, period) = (selection.class.id, selection.class.periods[0].id);
+    let (director, app) = (&director, &app);
+    let pages = [
+        "/".to_owned(),
+        format!("/bilans?classe={class}&periode={period}"),
+        format!("/saisie/acquis?classe={class}&periode={period}"),
+        format!("/saisie/parcours?classe={class}&periode={period}"),
+        "/parametrage/classes".to_owned(),
+        "/parametrage/periodes".to_owned(),
+        "/parametrage/comptes".to_owned(),
+    ];
+    for round in 0..6 {
+        let requests = pages.iter().map(|path| async move {
+            let page = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                director.get(app.url(path)).send(),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("{path} did not answer within 10 s"))
+            .unwrap();
+            let jobs = tokio::time::timeout(
+                std::time::Duration::from_secs(10),
+                director
+                    .post(app.url("/api/print-jobs"))
+                    .json(&serde_json::json!({}))
+                    .send(),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("/api/print-jobs did not answer within 10 s"))
+            .unwrap();
+            [
+                (path.clone(), page.status()),
+                ("/api/print-jobs".to_owned(), jobs.status()),
+            ]
+        });
+        for (path, status) in futures::future::join_all(requests)
+            .await
+            .into_iter()
+            .flatten()
+        {
+            assert_eq!(status, StatusCode::OK, "{path}, round {round}");
+        }
+    }
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use app::api::bilan_document::BilanDocument;
-use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
+use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
 use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
@@ -263,6 +263,7 @@ async fn a_bilan_that_cannot_be_printed_gets_the_reason() {
         assert!(text.contains(&squeezed(&document.pupil.name)));
     }
     let each = server::pdf::render_each(&documents, |_| {}).unwrap();
+    assert!(each.iter().all(Result::is_ok));
     assert_eq!(each.len(), 6);
     let list = bilan_list::list(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
         .await
@@ -272,4 +273,167 @@ async fn a_bilan_that_cannot_be_printed_gets_the_reason() {
             .iter()
             .all(|row| row.status != BilanStatus::EnCours)
     );
+}
+
+/// The table of printable characters the fields check is the one the embedded fonts give:
+/// a character a field accepts always prints, and nothing printable is refused.
+/// `LIVRET_BLESS=1` writes the table again (after the fonts change).
+#[test]
+fn printable_characters_are_those_of_the_embedded_fonts() {
+    let ranges = app::domain::printable::ranges_from(server::pdf::covered_code_points());
+    let mut source = String::from(
+        "// Generated from the fonts of the printed bilans by the server's test\n\
+         // `printable_characters_are_those_of_the_embedded_fonts`; `LIVRET_BLESS=1` on that test writes\n\
+         // it again after the fonts change. Not edited by hand.\n\n\
+         pub(super) const PRINTABLE: &[(u32, u32)] = &[\n",
+    );
+    for (first, last) in &ranges {
+        source.push_str(&format!("    (0x{first:04X}, 0x{last:04X}),\n"));
+    }
+    source.push_str("];\n");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../app/src/domain/printable/ranges.rs"
+    );
+    if std::env::var_os("LIVRET_BLESS").is_some() {
+        std::fs::write(path, &source).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap();
+    assert!(
+        committed == source,
+        "app/src/domain/printable/ranges.rs does not match the embedded fonts: run this test with LIVRET_BLESS=1"
+    );
+}
+
+/// Saves the appréciation générale of a bilan, as the editor would.
+async fn save_appreciation(db: &DatabaseConnection, actor: &Actor, key: BilanKey, now: &str) {
+    let view = bilan_editor::open(db, actor, key).await.unwrap();
+    bilan_editor::save(
+        db,
+        actor,
+        key,
+        &[FieldChange {
+            field: BilanField::Appreciation,
+            was: FieldValue::Text(view.appreciation.clone()),
+            now: FieldValue::Text(now.to_owned()),
+        }],
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn what_a_teacher_types_prints_emoji_and_symbols_included() {
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let key = BilanKey {
+        student_id: pupil(&t.db, &demo, "BENMEDJANI").await,
+        period_id: demo.trimestres[0],
+    };
+    let typed = "Très bon trimestre 🙂 ❤️ 👍🏽 ! Œuvre, cœur → 12 € ✓ ★ ½ ≤ Ğülşen Ștefan Łukasz Nguyễn Αλέξανδρος Людмила";
+    save_appreciation(&t.db, &demo.teacher, key, typed).await;
+    let document = bilan_document::document(&t.db, &demo.teacher, key)
+        .await
+        .unwrap();
+    let printed = pdf_text(&document);
+    for word in typed.split(' ').filter(|word| !["❤️", "!"].contains(word)) {
+        assert!(printed.contains(word), "« {word} » is printed: {printed}");
+    }
+    assert!(
+        printed.contains('❤'),
+        "the heart prints, its variation selector as nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_stored_text_that_cannot_print_names_its_bilan_and_the_rest_of_the_class_prints() {
+    use app::entities::bilan;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let key = BilanKey {
+        student_id: pupil(&t.db, &demo, "BENMEDJANI").await,
+        period_id: demo.trimestres[0],
+    };
+    // Typed into a field, such a character is refused and nothing is saved.
+    let view = bilan_editor::open(&t.db, &demo.teacher, key).await.unwrap();
+    let refused = bilan_editor::save(
+        &t.db,
+        &demo.teacher,
+        key,
+        &[FieldChange {
+            field: BilanField::Appreciation,
+            was: FieldValue::Text(view.appreciation.clone()),
+            now: FieldValue::Text("Bravo \u{E000}".to_owned()),
+        }],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        refused.outcomes,
+        [FieldOutcome::Refused(
+            "le caractère « \u{E000} » (U+E000) ne peut pas être imprimé".to_owned()
+        )]
+    );
+    assert_eq!(
+        bilan_editor::open(&t.db, &demo.teacher, key)
+            .await
+            .unwrap()
+            .appreciation,
+        view.appreciation
+    );
+
+    // Stored before the fields refused it (written here around them).
+    let stored = bilan::Entity::find()
+        .filter(bilan::Column::StudentId.eq(key.student_id))
+        .filter(bilan::Column::PeriodId.eq(key.period_id))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut changed: bilan::ActiveModel = stored.into();
+    changed.appreciation = Set(Some("Bravo\u{7} pour ce trimestre".to_owned()));
+    changed.update(&t.db).await.unwrap();
+
+    let error = bilan_document::document(&t.db, &demo.teacher, key)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "Le bilan de BENMEDJANI Anys ne peut pas être édité : dans « Appréciation générale sur la progression de l'élève », le caractère de contrôle U+0007 ne peut pas être imprimé. Corrigez ce texte, puis éditez le bilan à nouveau."
+    );
+    let (documents, skipped) =
+        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+            .await
+            .unwrap();
+    assert_eq!(documents.len(), 5, "every other bilan of the class prints");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].0, "BENMEDJANI Anys");
+    assert!(skipped[0].1.contains("U+0007"), "{}", skipped[0].1);
+    let each = server::pdf::render_each(&documents, |_| {}).unwrap();
+    assert!(each.iter().all(Result::is_ok));
+    assert_eq!(each.len(), 5);
+}
+
+/// A bilan that fails to print (past every check: here a document made by hand) is left out
+/// and named; the others of the class print, as one PDF or as a ZIP.
+#[tokio::test]
+async fn a_bilan_that_fails_to_print_never_stops_the_others() {
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let (mut documents, _) =
+        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+            .await
+            .unwrap();
+    documents[1].appreciation = "Aucune police n'a \u{10FFFD}".to_owned();
+    let failing = documents[1].pupil.name.clone();
+    let (merged, left_out) = server::pdf::render_class(&documents).unwrap();
+    assert_eq!(left_out.len(), 1);
+    assert_eq!(left_out[0].0, failing);
+    let text = squeezed(&pdf_extract::extract_text_from_mem(&merged).unwrap());
+    assert!(!text.contains(&squeezed(&failing)));
+    assert!(text.contains(&squeezed(&documents[0].pupil.name)));
+    let (zip, left_out) = server::pdf::zip_each(&documents, &|| {}).unwrap();
+    assert_eq!(left_out.len(), 1);
+    assert!(zip.starts_with(b"PK"));
 }

@@ -16,6 +16,8 @@ pub struct PrintJobView {
     pub total: usize,
     pub ready: bool,
     pub failed: bool,
+    /// The pupils whose bilan is not in the file, each with why: « BAZIN Violetta : il manque … ».
+    pub left_out: Vec<String>,
 }
 
 impl PrintJobView {
@@ -38,14 +40,14 @@ pub async fn start_class_print(
     each: bool,
 ) -> Result<PrintJobView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::print_jobs::{PrintJobs, PrintRequest};
+    use crate::services::print_jobs::PrintRequest;
     use crate::services::{access::Actor, bilan_document};
     let request = RequestContext::current()?;
     request.reply(
         async {
             let user = request.acting_user().await?;
             let owner = user.id;
-            let (documents, _skipped) = bilan_document::class_documents(
+            let (documents, left_out) = bilan_document::class_documents(
                 &request.db,
                 &Actor::User(user),
                 class_id,
@@ -61,14 +63,13 @@ pub async fn start_class_print(
                 bilan_document::class_file_stem(first),
                 if each { "zip" } else { "pdf" }
             );
-            let jobs = use_context::<PrintJobs>()
-                .ok_or_else(|| AppError::internal("request context", "no print jobs"))?;
-            Ok(jobs.start(PrintRequest {
+            Ok(request.print_jobs()?.start(PrintRequest {
                 owner,
                 label,
                 file_name,
                 each,
                 documents,
+                left_out,
             }))
         }
         .await,
@@ -79,14 +80,11 @@ pub async fn start_class_print(
 #[server(endpoint = "print-jobs", input = Json)]
 pub async fn print_jobs() -> Result<Vec<PrintJobView>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::print_jobs::PrintJobs;
     let request = RequestContext::current()?;
     request.reply(
         async {
             let user = request.acting_user().await?;
-            let jobs = use_context::<PrintJobs>()
-                .ok_or_else(|| AppError::internal("request context", "no print jobs"))?;
-            Ok(jobs.of(user.id))
+            Ok(request.print_jobs()?.of(user.id))
         }
         .await,
     )

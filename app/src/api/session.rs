@@ -65,7 +65,7 @@ pub async fn login(login: String, password: String, next: String) -> Result<(), 
             let user_id =
                 accounts::authenticate(&request.db, &login, &password, &address, now).await?;
             request.start_session(user_id).await?;
-            leptos_axum::redirect(safe_next_path(&next));
+            request.redirect(safe_next_path(&next));
             Ok(())
         }
         .await,
@@ -80,7 +80,7 @@ pub async fn logout() -> Result<(), AppError> {
     request.reply(
         async {
             request.end_session().await?;
-            leptos_axum::redirect("/connexion");
+            request.redirect("/connexion");
             Ok(())
         }
         .await,
@@ -123,7 +123,7 @@ pub async fn switch_establishment(establishment_id: i32) -> Result<(), AppError>
             let user = request.acting_user().await?;
             establishments::require_member(&user, establishment_id)?;
             request.set_current_establishment(establishment_id).await?;
-            leptos_axum::redirect("/");
+            request.redirect("/");
             Ok(())
         }
         .await,

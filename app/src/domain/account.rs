@@ -77,6 +77,8 @@ impl PersonName {
             Err("le nom ne peut pas être vide".into())
         } else if name.chars().count() > 100 {
             Err("le nom ne peut dépasser 100 caractères".into())
+        } else if let Err(character) = super::printable::check(&name) {
+            Err(character.to_string())
         } else {
             Ok(Self(name))
         }
@@ -151,6 +153,10 @@ mod tests {
         );
         assert!(PersonName::parse("   ").is_err());
         assert!(PersonName::parse(&"a".repeat(101)).is_err());
+        assert_eq!(
+            PersonName::parse("Zoé\u{E000}").unwrap_err(),
+            "le caractère « \u{E000} » (U+E000) ne peut pas être imprimé"
+        );
     }
 
     #[test]

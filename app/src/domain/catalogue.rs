@@ -1,7 +1,7 @@
 //! The domains of the école bilan (cycles 2 and 3) with their LSU codes: the rows of a bilan's
 //! recto, the columns of the collective entries.
 
-use super::{Cycle, Level};
+use super::{Cycle, Level, printable};
 
 /// One row of the recto: a domain without sub-domains (`…-RAC`), or a sub-domain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +136,8 @@ impl ProgrammeElement {
                 "l'élément du programme compte {count} caractères : {} au plus",
                 Self::MAX_CHARS
             ))
+        } else if let Err(character) = printable::check(text) {
+            Err(character.to_string())
         } else {
             Ok(Self(text.to_owned()))
         }
@@ -212,6 +214,8 @@ impl<const MAX: usize> BoundedText<MAX> {
             Err(format!(
                 "le texte compte {count} caractères : {MAX} au plus"
             ))
+        } else if let Err(character) = printable::check(text) {
+            Err(character.to_string())
         } else {
             Ok(Self(text.to_owned()))
         }
@@ -223,9 +227,12 @@ impl<const MAX: usize> BoundedText<MAX> {
 }
 
 /// The text with each line break as `\n`: a browser posting a form sends `\r\n`, a page posting
-/// through JavaScript `\n`; the same text must compare equal, and count as long, either way.
+/// through JavaScript `\n`; the same text must compare equal, and count as long, either way. A
+/// tab (pasted from a word processor) becomes a space: it has no meaning on the printed page.
 pub fn one_line_break(text: &str) -> String {
-    text.replace("\r\n", "\n").replace('\r', "\n")
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', " ")
 }
 
 /// The rows of the bilan of a pupil of this level, in order; none for the collège, which uses

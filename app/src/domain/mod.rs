@@ -14,6 +14,8 @@ pub mod ine;
 pub mod level;
 /// The periods of a school year and their rules.
 pub mod period;
+/// The characters a printed bilan can show.
+pub mod printable;
 /// Roles a person holds in an establishment.
 pub mod role;
 /// School years and their millésime.

@@ -1,5 +1,6 @@
 use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
 use super::bilans::{status_class, status_text};
+use super::icons::LockIcon;
 use super::successes;
 use crate::api::bilan_editor::{
     BilanEditorView, BilanField, BilanKey, BilanSummary, FieldChange, FieldOutcome, FieldValue,
@@ -506,7 +507,7 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
                     <p class="carte lecture-seule">"Ce bilan est celui d'une autre classe ou d'une autre année : vous pouvez le lire, pas le modifier."</p>
                 }.into_any(),
                 (true, _) => view! {
-                    <p class="carte lecture-seule">"🔒 Ce bilan est verrouillé : il ne peut plus être modifié. Seule la direction peut le déverrouiller."</p>
+                    <p class="carte lecture-seule"><LockIcon />" Ce bilan est verrouillé : il ne peut plus être modifié. Seule la direction peut le déverrouiller."</p>
                 }.into_any(),
                 (false, true) => view! {
                     <p class="carte bilan-complet">"✓ Le bilan est complet : il peut être verrouillé puis édité."</p>

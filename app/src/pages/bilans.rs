@@ -1,4 +1,5 @@
 use super::bilan_editor::{bilan_href, pdf_href};
+use super::icons::LockIcon;
 use super::saisie::{SaisieChooser, saisie_content, use_saisie_query};
 use crate::api::bilan_editor::BilanKey;
 use crate::api::bilans::{
@@ -8,6 +9,7 @@ use crate::api::families::{PublishBilans, PublishReport};
 use crate::api::printing::{PrintJobView, StartClassPrint, print_jobs};
 use crate::api::saisie::Selection;
 use crate::domain::BilanStatus;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -37,6 +39,7 @@ pub fn BilansPage() -> impl IntoView {
         move || (query.get(), done.get(), published.get()),
         |(query, _, _)| bilans_page(query),
     );
+    let prints = Prints::new();
     view! {
         <Title text="Bilans — Livret" />
         <h1>"Bilans"</h1>
@@ -45,7 +48,7 @@ pub fn BilansPage() -> impl IntoView {
                 saisie_content(data.await, move |classes, selection, content| {
                     view! {
                         <SaisieChooser classes selection=selection.clone() />
-                        {content.map(|view| view! { <BilansTable view selection act publish /> })}
+                        {content.map(|view| view! { <BilansTable view selection act publish prints /> })}
                     }
                 })
             })}
@@ -61,6 +64,7 @@ fn BilansTable(
     selection: Selection,
     act: ServerAction<BilansAction>,
     publish: ServerAction<PublishBilans>,
+    prints: Prints,
 ) -> impl IntoView {
     let BilansView {
         teachers,
@@ -100,7 +104,7 @@ fn BilansTable(
             <dt>"Niveau(x)"</dt>
             <dd>{levels}</dd>
         </dl>
-        <ClassPrints class_id period_id />
+        <ClassPrints class_id period_id prints />
         {may_unlock.then(|| view! {
             <div class="editions-classe publication">
                 <button
@@ -301,16 +305,35 @@ where
     }
 }
 
+/// The person's class prints, followed by the page. Made with the page, never inside the
+/// `Suspend` that shows the table: the server runs a Suspend's body once per pass of its
+/// Suspense, the browser once, so a resource made there would get another hydration id in the
+/// browser and its view could be mounted twice.
+#[derive(Clone, Copy)]
+struct Prints {
+    start: ServerAction<StartClassPrint>,
+    /// Bumped to read the list again while a print runs.
+    tick: RwSignal<u32>,
+    jobs: Resource<Result<Vec<PrintJobView>, AppError>>,
+}
+
+impl Prints {
+    fn new() -> Self {
+        let start = ServerAction::<StartClassPrint>::new();
+        let tick = RwSignal::new(0_u32);
+        let jobs = Resource::new(
+            move || (tick.get(), start.version().get()),
+            |_| print_jobs(),
+        );
+        Self { start, tick, jobs }
+    }
+}
+
 /// « Éditer la classe »: the class's bilans printed in the background, with their progress;
 /// the file downloads itself when ready, and waits in the list if the person left the page.
 #[component]
-fn ClassPrints(class_id: i32, period_id: i32) -> impl IntoView {
-    let start = ServerAction::<StartClassPrint>::new();
-    let tick = RwSignal::new(0_u32);
-    let jobs = Resource::new(
-        move || (tick.get(), start.version().get()),
-        |_| print_jobs(),
-    );
+fn ClassPrints(class_id: i32, period_id: i32, prints: Prints) -> impl IntoView {
+    let Prints { start, tick, jobs } = prints;
     // The print just asked for: downloaded as soon as it is ready.
     let wanted = RwSignal::new(None::<u64>);
     Effect::new(move || {
@@ -400,6 +423,14 @@ fn download(href: &str) {
 
 #[component]
 fn PrintEntry(job: PrintJobView) -> impl IntoView {
+    let left_out = (!job.left_out.is_empty()).then(|| {
+        view! {
+            <details class="detail">
+                <summary>{format!("{} bilan(s) non édité(s)", job.left_out.len())}</summary>
+                <ul>{job.left_out.iter().map(|why| view! { <li>{why.clone()}</li> }).collect_view()}</ul>
+            </details>
+        }
+    });
     view! {
         <li>
             {match (job.ready, job.failed) {
@@ -417,15 +448,16 @@ fn PrintEntry(job: PrintJobView) -> impl IntoView {
                     </label>
                 }.into_any(),
             }}
+            {left_out}
         </li>
     }
 }
 
-/// A bilan's status as the pages show it, a lock marking the locked ones.
-pub fn status_text(status: BilanStatus) -> &'static str {
-    match status {
-        BilanStatus::Verrouille => "🔒 Verrouillé",
-        other => other.label(),
+/// A bilan's status as the pages show it, a padlock before the locked ones.
+pub fn status_text(status: BilanStatus) -> impl IntoView {
+    view! {
+        {(status == BilanStatus::Verrouille).then(|| view! { <LockIcon /> " " })}
+        {status.label()}
     }
 }
 

@@ -1,28 +1,46 @@
 use super::frame::SessionResource;
-use crate::api::classes::{ClassRow, school_classes};
+use crate::api::classes::{ClassRow, ClassesView, school_classes};
 use crate::api::session::SessionView;
 use crate::domain::Role;
+use crate::error::AppError;
 use crate::time::format_date;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// What « Mise en route de l'année » is made from: the classes, read for a director only.
+type SetupData = Option<Result<ClassesView, AppError>>;
+
 /// « Accueil »: the establishment, the school year and what the person can do here.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let session = expect_context::<SessionResource>();
+    // Made with the page, never inside a `Suspend`: the server runs a Suspend's body once per
+    // pass of its Suspense (dry runs included), the browser once, so a resource made there gets
+    // another hydration id in the browser, loads again, and its view is mounted a second time
+    // beside the server's (the checklist once showed twice).
+    let classes: Resource<SetupData> = Resource::new(
+        move || session.with(|s| matches!(s, Some(Ok(s)) if s.has_current_role(Role::Directeur))),
+        |director| async move {
+            match director {
+                true => Some(school_classes().await),
+                false => None,
+            }
+        },
+    );
     view! {
         <Title text="Accueil — Livret" />
         <Suspense>
             {move || Suspend::new(async move {
-                session.await.ok().map(|session| view! { <Welcome session /> })
+                let classes = classes.await;
+                session.await.ok().map(|session| view! { <Welcome session classes /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Welcome(session: SessionView) -> impl IntoView {
+fn Welcome(session: SessionView, classes: SetupData) -> impl IntoView {
     let roles = |roles: &[Role]| {
         roles
             .iter()
@@ -95,7 +113,7 @@ fn Welcome(session: SessionView) -> impl IntoView {
             </section>
         })}
         {fills_in.then(|| view! { <SaisieLinks /> })}
-        {is_director.then(|| view! { <SetupChecklist /> })}
+        {classes.map(|classes| view! { <SetupChecklist classes /> })}
     }
 }
 
@@ -126,44 +144,39 @@ fn SaisieLinks() -> impl IntoView {
 /// « Mise en route de l'année »: what the director still has to set up before teachers can
 /// write bilans, from the data itself.
 #[component]
-fn SetupChecklist() -> impl IntoView {
-    let classes = Resource::new(|| (), |_| school_classes());
+fn SetupChecklist(classes: Result<ClassesView, AppError>) -> impl IntoView {
+    let error = classes
+        .as_ref()
+        .err()
+        .map(|error| view! { <p class="alerte" role="alert">{error.to_string()}</p> });
+    let steps = classes.ok().map(|view| {
+        view! {
+            <ol class="etapes">
+                {setup_steps(&view.classes)
+                    .into_iter()
+                    .map(|step| {
+                        view! {
+                            <li class=if step.done { "etape faite" } else { "etape" }>
+                                <a href=step.href>{step.title}</a>
+                                <span class="detail">
+                                    {if step.done { "Fait — " } else { "À faire — " }}
+                                    {step.detail}
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            <p>
+                <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
+            </p>
+        }
+    });
     view! {
         <section class="carte" aria-labelledby="mise-en-route-titre">
             <h2 id="mise-en-route-titre">"Mise en route de l'année"</h2>
-            <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
-                {move || Suspend::new(async move {
-                    let classes = classes.await;
-                    let error = classes
-                        .as_ref()
-                        .err()
-                        .map(|error| view! { <p class="alerte" role="alert">{error.to_string()}</p> });
-                    let steps = classes.ok().map(|view| {
-                        view! {
-                            <ol class="etapes">
-                                {setup_steps(&view.classes)
-                                    .into_iter()
-                                    .map(|step| {
-                                        view! {
-                                            <li class=if step.done { "etape faite" } else { "etape" }>
-                                                <a href=step.href>{step.title}</a>
-                                                <span class="detail">
-                                                    {if step.done { "Fait — " } else { "À faire — " }}
-                                                    {step.detail}
-                                                </span>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ol>
-                            <p>
-                                <a href="/parametrage/comptes">"Comptes de l'établissement"</a>
-                            </p>
-                        }
-                    });
-                    (error, steps)
-                })}
-            </Suspense>
+            {error}
+            {steps}
         </section>
     }
 }

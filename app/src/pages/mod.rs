@@ -28,6 +28,8 @@ mod form;
 mod frame;
 /// Home page after login.
 mod home;
+/// Icons in SVG, never emoji.
+mod icons;
 /// The login page.
 mod login;
 /// The page for addresses that lead nowhere.

@@ -65,7 +65,7 @@ pub fn PupilImportPage() -> impl IntoView {
         step.set(Step::Sending { applying: apply });
         leptos::task::spawn_local(async move {
             let answer = import_onde(data.into()).await;
-            if sending.get_value() == this_one {
+            if sending.try_get_value() == Some(this_one) {
                 step.set(Step::Done(answer));
             }
         });

@@ -6,6 +6,7 @@ use crate::api::bilan_document::{
     SchoolHeader,
 };
 use crate::api::bilan_editor::{BilanEditorView, BilanKey};
+use crate::domain::printable;
 use crate::domain::typography::french_spacing;
 use crate::domain::{BilanStatus, Positionnement, Role};
 use crate::entities::{establishment, period, role_grant, school_class, school_year, user};
@@ -47,13 +48,67 @@ pub async fn document(
         .await?
         .ok_or_else(|| AppError::internal("bilan document", "the bilan's period is missing"))?;
     let year = format!("{}/{}", year.millesime, year.millesime + 1);
-    Ok(build(
+    let document = build(
         view,
         &school,
         &period,
         year,
         directors(db, school.id).await?,
-    ))
+    );
+    match unprintable(&document) {
+        None => Ok(document),
+        Some((field, character)) => Err(AppError::invalid(
+            "bilan",
+            format!(
+                "Le bilan de {} ne peut pas être édité : dans « {field} », {character}. Corrigez ce texte, puis éditez le bilan à nouveau.",
+                document.pupil.name
+            ),
+        )),
+    }
+}
+
+/// The first text of the document holding a character no embedded font has, with the name of
+/// its field. The fields refuse such characters; this finds those stored before they did, or
+/// written around them (directly in the database), so that the bilan is named rather than the
+/// whole print failing.
+fn unprintable(document: &BilanDocument) -> Option<(String, printable::Unprintable)> {
+    let mut texts: Vec<(String, &str)> = vec![
+        ("Établissement".to_owned(), document.school.name.as_str()),
+        (
+            "Adresse de l'établissement".to_owned(),
+            &document.school.address,
+        ),
+        ("Classe".to_owned(), &document.class),
+        ("Nom de l'élève".to_owned(), &document.pupil.name),
+        ("Enseignant(s)".to_owned(), &document.teachers),
+        ("Direction".to_owned(), &document.director),
+    ];
+    for row in &document.rows {
+        texts.extend(row.elements.iter().map(|item| {
+            (
+                format!("Éléments du programme — {}", row.label),
+                item.as_str(),
+            )
+        }));
+        texts.push((
+            format!(
+                "Acquisitions, progrès et difficultés éventuelles — {}",
+                row.domain
+            ),
+            &row.comment,
+        ));
+    }
+    for parcours in &document.parcours {
+        texts.push((parcours.label.clone(), &parcours.text));
+    }
+    texts.push(("Complément du PPRE".to_owned(), &document.ppre));
+    texts.push((
+        "Appréciation générale sur la progression de l'élève".to_owned(),
+        &document.appreciation,
+    ));
+    texts
+        .into_iter()
+        .find_map(|(field, text)| printable::check(text).err().map(|bad| (field, bad)))
 }
 
 /// Why a class prints nothing for a period.

@@ -31,6 +31,9 @@ pub async fn create(
             "le nom de l'établissement est vide",
         ));
     }
+    if let Err(character) = crate::domain::printable::check(&name) {
+        return Err(AppError::invalid("nom", character.to_string()));
+    }
     let txn = db.begin().await?;
     if find_by_uai(&txn, &new.uai).await?.is_some() {
         return Err(AppError::invalid(

@@ -1,5 +1,5 @@
 use crate::api::pupil_import::{MAX_FILE_BYTES, OndeFile};
-use crate::domain::{Ine, Level};
+use crate::domain::{Ine, Level, printable};
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -130,6 +130,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
             if value.is_empty() {
                 Err(at(name, "valeur manquante".into()))
             } else {
+                printable::check(value).map_err(|character| at(name, character.to_string()))?;
                 Ok(value.to_owned())
             }
         };
@@ -162,7 +163,13 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
         rows.push(OndeRow {
             line,
             last_name: required_text(NOM)?,
-            usage_name: optional(NOM_USAGE).map(str::to_owned),
+            usage_name: optional(NOM_USAGE)
+                .map(|name| {
+                    printable::check(name)
+                        .map(|()| name.to_owned())
+                        .map_err(|character| at(NOM_USAGE, character.to_string()))
+                })
+                .transpose()?,
             first_names: required_text(PRENOM)?,
             birth_date,
             sex,
@@ -320,6 +327,14 @@ mod tests {
             (
                 file(&["A;;B;01/02/2016;F;12345678901;Petite section;CP;1"]),
                 "ligne 2, colonne « Niveau » : niveau inconnu « Petite section »",
+            ),
+            (
+                file(&["A;;B\u{E000};01/02/2016;F;12345678901;CP;CP;1"]),
+                "ligne 2, colonne « Prénom élève » : le caractère « \u{E000} » (U+E000) ne peut pas être imprimé",
+            ),
+            (
+                file(&["A;B\u{7};C;01/02/2016;F;12345678901;CP;CP;1"]),
+                "ligne 2, colonne « Nom d'usage élève » : le caractère de contrôle U+0007 ne peut pas être imprimé",
             ),
             (
                 file(&["A;;B;01/02/2016;F;12345678901;CP;CP;classe"]),

@@ -12,16 +12,20 @@ use std::time::{Duration, Instant};
 /// How long a finished print waits for its download.
 const KEPT_FOR: Duration = Duration::from_secs(30 * 60);
 
+/// A printed file, and the pupils whose bilan failed to print, each with why.
+pub type PrintOutcome = (Vec<u8>, Vec<(String, String)>);
+
 /// What prints bilans: the server's PDF engine (this crate has none).
 pub trait Printer: Send + Sync + 'static {
     /// One PDF holding every bilan (each from an odd page), or, `each`, a ZIP of one PDF per
-    /// bilan; `printed` is told after each bilan laid out.
+    /// bilan, with the pupils whose bilan failed to print and why; `printed` is told after each
+    /// bilan laid out.
     fn print(
         &self,
         documents: &[BilanDocument],
         each: bool,
         printed: &(dyn Fn() + Sync),
-    ) -> Result<Vec<u8>, String>;
+    ) -> Result<PrintOutcome, String>;
 }
 
 /// A file ready to download.
@@ -31,14 +35,19 @@ pub struct Printed {
     pub bytes: Arc<Vec<u8>>,
 }
 
+/// A finished print: the file, and « NOM Prénom : why » for each bilan that failed to print.
+type Finished = (Arc<Vec<u8>>, Vec<String>);
+
 struct Job {
     owner: i32,
     label: String,
     file_name: String,
     content_type: &'static str,
     total: usize,
+    left_out: Vec<String>,
     printed: AtomicUsize,
-    outcome: OnceLock<Result<Arc<Vec<u8>>, String>>,
+    /// The file, and the pupils whose bilan failed to print.
+    outcome: OnceLock<Result<Finished, String>>,
     started: Instant,
 }
 
@@ -57,6 +66,8 @@ pub struct PrintRequest {
     pub file_name: String,
     pub each: bool,
     pub documents: Vec<BilanDocument>,
+    /// The pupils left out, each with why.
+    pub left_out: Vec<(String, String)>,
 }
 
 impl PrintJobs {
@@ -91,6 +102,7 @@ impl PrintJobs {
                 false => "application/pdf",
             },
             total: request.documents.len(),
+            left_out: request.left_out.iter().map(left_out).collect(),
             printed: AtomicUsize::new(0),
             outcome: OnceLock::new(),
             started: Instant::now(),
@@ -104,7 +116,9 @@ impl PrintJobs {
             let printed = || {
                 running.printed.fetch_add(1, Ordering::Relaxed);
             };
-            let outcome = printer.print(&documents, each, &printed).map(Arc::new);
+            let outcome = printer
+                .print(&documents, each, &printed)
+                .map(|(bytes, failed)| (Arc::new(bytes), failed.iter().map(left_out).collect()));
             if let Err(error) = &outcome {
                 tracing::error!("printing bilans: {error}");
             }
@@ -127,7 +141,7 @@ impl PrintJobs {
     pub fn file(&self, owner: i32, id: u64) -> Option<Printed> {
         let jobs = self.jobs();
         let job = jobs.get(&id).filter(|job| job.owner == owner)?;
-        let bytes = job.outcome.get()?.as_ref().ok()?.clone();
+        let bytes = job.outcome.get()?.as_ref().ok()?.0.clone();
         Some(Printed {
             file_name: job.file_name.clone(),
             content_type: job.content_type,
@@ -146,5 +160,21 @@ fn view(id: u64, job: &Job) -> PrintJobView {
         total: job.total,
         ready: matches!(outcome, Some(Ok(_))),
         failed: matches!(outcome, Some(Err(_))),
+        left_out: job
+            .left_out
+            .iter()
+            .chain(
+                outcome
+                    .and_then(|o| o.as_ref().ok())
+                    .into_iter()
+                    .flat_map(|(_, failed)| failed),
+            )
+            .cloned()
+            .collect(),
     }
+}
+
+/// « BAZIN Violetta : il manque … ».
+fn left_out((name, why): &(String, String)) -> String {
+    format!("{name} : {why}")
 }

@@ -58,7 +58,7 @@ const APPRECIATIONS: [&str; 6] = [
     "Un trimestre encourageant : des progrès en mathématiques, une attention à maintenir en classe.",
     "Des résultats solides et une belle curiosité. Attention à la précipitation : se relire.",
     "Un trimestre contrasté : de bonnes capacités, mais le travail personnel doit être plus régulier.",
-    "Des progrès constants, en particulier en lecture. Bravo pour ta persévérance !",
+    "Des progrès constants, en particulier en lecture. Bravo pour ta persévérance ! 🙂",
 ];
 
 const PARCOURS: [(&str, &str); 3] = [

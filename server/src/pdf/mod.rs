@@ -4,6 +4,8 @@
 /// The Typst world of one print: the template, the data file, the embedded fonts.
 mod world;
 
+pub use world::covered_code_points;
+
 use anyhow::anyhow;
 use app::api::bilan_document::BilanDocument;
 use serde::Serialize;
@@ -78,7 +80,47 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
 /// thread gets by default. Only the pages touched are ever committed.
 const PRINT_STACK: usize = 64 << 20;
 
-/// One PDF per bilan, printed on every core at once; `printed` is told after each one.
+/// Why a bilan that passed every check still did not print, for the person (the details go to
+/// the log): one such bilan never stops the others.
+const PRINT_FAILED: &str =
+    "l'impression a échoué (erreur interne, signalée dans le journal du serveur)";
+
+/// A pupil left out of a print, with why.
+pub type LeftOut = (String, String);
+
+/// One PDF holding the bilans that print, each from an odd page, and the pupils left out: a
+/// bilan that fails to print (which the checks before printing should make impossible) is
+/// found by printing each alone, and the others print together.
+pub fn render_class(bilans: &[BilanDocument]) -> anyhow::Result<(Vec<u8>, Vec<LeftOut>)> {
+    match render(bilans) {
+        Ok(pdf) => Ok((pdf, Vec::new())),
+        Err(error) if bilans.len() > 1 => {
+            tracing::error!("printing {} bilans together: {error:#}", bilans.len());
+            let (printable, left_out) = split_failing(bilans);
+            Ok((render(&printable)?, left_out))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The bilans that print alone, and the others with why.
+fn split_failing(bilans: &[BilanDocument]) -> (Vec<BilanDocument>, Vec<LeftOut>) {
+    let mut printable = Vec::new();
+    let mut left_out = Vec::new();
+    for bilan in bilans {
+        match render(std::slice::from_ref(bilan)) {
+            Ok(_) => printable.push(bilan.clone()),
+            Err(error) => {
+                tracing::error!("printing the bilan of {}: {error:#}", bilan.pupil.name);
+                left_out.push((bilan.pupil.name.clone(), PRINT_FAILED.to_owned()));
+            }
+        }
+    }
+    (printable, left_out)
+}
+
+/// One PDF per bilan, printed on every core at once, each one's or why it failed; `printed` is
+/// told after each one.
 ///
 /// Each worker prints inside its own one-thread rayon pool. Typst lays out pages and krilla
 /// compresses them on rayon; from a plain thread that work goes to the global pool, where the
@@ -87,7 +129,7 @@ const PRINT_STACK: usize = 64 << 20;
 pub fn render_each(
     bilans: &[BilanDocument],
     printed: impl Fn(&BilanDocument) + Sync,
-) -> anyhow::Result<Vec<Vec<u8>>> {
+) -> anyhow::Result<Vec<anyhow::Result<Vec<u8>>>> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = std::thread::available_parallelism()
@@ -120,26 +162,38 @@ pub fn render_each(
             .into_iter()
             .try_for_each(|handle| handle.join().expect("a print thread panicked"))
     })?;
-    results
+    Ok(results
         .into_inner()
         .expect("every print thread is done")
         .into_iter()
         .map(|pdf| pdf.unwrap_or_else(|| Err(anyhow!("a bilan was not printed"))))
-        .collect()
+        .collect())
 }
 
-/// One PDF per bilan, printed on every core, in a ZIP (stored: PDFs are compressed already);
-/// `printed` is told after each one.
-pub fn zip_each(bilans: &[BilanDocument], printed: &(dyn Fn() + Sync)) -> anyhow::Result<Vec<u8>> {
+/// One PDF per bilan, printed on every core, in a ZIP (stored: PDFs are compressed already),
+/// and the pupils whose bilan failed to print; `printed` is told after each one.
+pub fn zip_each(
+    bilans: &[BilanDocument],
+    printed: &(dyn Fn() + Sync),
+) -> anyhow::Result<(Vec<u8>, Vec<LeftOut>)> {
     use std::io::Write;
     let pdfs = render_each(bilans, |_| printed())?;
     let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .last_modified_time(zip::DateTime::default());
-    for (document, bytes) in bilans.iter().zip(pdfs) {
-        archive.start_file(document.file_name.as_str(), options)?;
-        archive.write_all(&bytes)?;
+    let mut left_out = Vec::new();
+    for (document, pdf) in bilans.iter().zip(pdfs) {
+        match pdf {
+            Ok(bytes) => {
+                archive.start_file(document.file_name.as_str(), options)?;
+                archive.write_all(&bytes)?;
+            }
+            Err(error) => {
+                tracing::error!("printing the bilan of {}: {error:#}", document.pupil.name);
+                left_out.push((document.pupil.name.clone(), PRINT_FAILED.to_owned()));
+            }
+        }
     }
-    Ok(archive.finish()?.into_inner())
+    Ok((archive.finish()?.into_inner(), left_out))
 }

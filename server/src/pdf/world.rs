@@ -9,9 +9,19 @@ use typst::{Library, LibraryExt, World};
 /// The bilan template, part of the binary.
 const TEMPLATE: &str = include_str!("../../templates/bilan.typ");
 
+/// Fonts of our own, beside typst-assets', so that whatever a teacher types prints: DejaVu Sans
+/// for every Latin diacritic, Greek, Cyrillic, arrows and symbols, Symbola for the emoji (in
+/// black and white) and the rest of the symbols. Typst falls back to them for any character
+/// the template's Libertinus Serif lacks. Where they come from: `server/fonts/README.md`.
+const FALLBACK_FONTS: [&[u8]; 3] = [
+    include_bytes!("../../fonts/DejaVuSans.ttf"),
+    include_bytes!("../../fonts/DejaVuSans-Bold.ttf"),
+    include_bytes!("../../fonts/Symbola.ttf"),
+];
+
 /// What every print shares, loaded once per process: the standard library, the fonts
-/// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono, from typst-assets; no system font
-/// is read), and the template's source.
+/// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono, from typst-assets, and the
+/// fallback fonts above; no system font is read), and the template's source.
 struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
@@ -22,6 +32,7 @@ struct Shared {
 
 static SHARED: LazyLock<Shared> = LazyLock::new(|| {
     let fonts: Vec<Font> = typst_assets::fonts()
+        .chain(FALLBACK_FONTS)
         .flat_map(|data| Font::iter(Bytes::new(data)))
         .collect();
     Shared {
@@ -91,6 +102,13 @@ impl World for PrintWorld {
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
     }
+}
+
+/// Every code point some embedded font shows.
+pub fn covered_code_points() -> impl Iterator<Item = u32> {
+    (0..SHARED.fonts.len())
+        .filter_map(|index| SHARED.book.info(index))
+        .flat_map(|info| info.coverage.iter())
 }
 
 /// Typst's diagnostics in one line, for the logs.
