@@ -5,7 +5,7 @@
 // router do) computes layouts deeper than the default limit.
 #![recursion_limit = "256"]
 
-/// Server functions and the wire types they exchange with the pages.
+/// Server functions: authenticate, call one service, reply.
 pub mod api;
 /// Domain types that parse input into valid values.
 pub mod domain;
@@ -15,6 +15,8 @@ pub mod error;
 mod pages;
 /// Dates in Europe/Paris, written the French way.
 pub mod time;
+/// The types that cross the wire between pages and server functions (no feature gate).
+pub mod wire;
 
 /// Acting user, session and database of the current request.
 #[cfg(feature = "ssr")]

@@ -8,11 +8,11 @@
 //!
 //! `cargo bench -p server --bench acquis_save`
 
-use app::api::saisie::{AcquisChange, AcquisOutcome};
 use app::domain::Positionnement;
 use app::entities::{bilan, student};
 use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
+use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};

@@ -12,9 +12,9 @@
 //!
 //! `cargo bench -p server --bench pdf_render`
 
-use app::api::bilan_document::BilanDocument;
-use app::api::bilan_editor::BilanKey;
 use app::services::{bilan_document, bilan_list};
+use app::wire::bilan_document::BilanDocument;
+use app::wire::bilan_editor::BilanKey;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -3,12 +3,12 @@
 //! page (`PrintJobs`). Printing runs on blocking threads, at most one per core.
 
 use crate::pdf;
-use app::api::bilan_document::BilanDocument;
-use app::api::bilan_editor::BilanKey;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
 use app::services::print_jobs::{PrintJobs, PrintOutcome, Printer};
+use app::wire::bilan_document::BilanDocument;
+use app::wire::bilan_editor::BilanKey;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use sea_orm::DatabaseConnection;

@@ -4,9 +4,6 @@
 
 mod support;
 
-use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
-use app::api::bilans::BilanAction;
-use app::api::saisie::{AcquisChange, AcquisOutcome};
 use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period, student};
 use app::error::AppError;
@@ -16,6 +13,9 @@ use app::services::programme::{ListKey, save_elements};
 use app::services::{
     bilan_editor, bilan_history, bilan_list, classes, establishments, parcours, synchronisation,
 };
+use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
+use app::wire::bilans::BilanAction;
+use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use support::{actor, demo_class, test_db, trimestres};

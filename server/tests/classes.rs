@@ -3,12 +3,12 @@
 
 mod support;
 
-use app::api::classes::ClassRow;
 use app::domain::{Login, PersonName, PositionnementType, Role, Uai};
 use app::entities::user;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::{accounts, classes, establishments};
+use app::wire::classes::ClassRow;
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 use support::{actor, test_db};

@@ -4,14 +4,14 @@
 
 mod support;
 
-use app::api::bilan_editor::BilanKey;
-use app::api::bilans::BilanAction;
 use app::domain::{Civility, Login, PersonName};
 use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::families::{self, NewResponsable};
 use app::services::{accounts, bilan_document, bilan_editor, bilan_history, bilan_list, classes};
+use app::wire::bilan_editor::BilanKey;
+use app::wire::bilans::BilanAction;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use support::{actor, demo_school, test_db, trimestres};

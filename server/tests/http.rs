@@ -3,8 +3,8 @@
 
 mod support;
 
-use app::api::session::SessionView;
 use app::error::AppError;
+use app::wire::session::SessionView;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 use std::net::SocketAddr;
@@ -155,8 +155,8 @@ async fn session_of(app: &TestApp, client: &reqwest::Client) -> SessionView {
 }
 
 /// The class and period the « Bilans » page opens on for this person.
-async fn bilans_selection(app: &TestApp, client: &reqwest::Client) -> app::api::saisie::Selection {
-    let page: app::api::saisie::SaisiePage<app::api::bilans::BilansView> = post_json(
+async fn bilans_selection(app: &TestApp, client: &reqwest::Client) -> app::wire::saisie::Selection {
+    let page: app::wire::saisie::SaisiePage<app::wire::bilans::BilansView> = post_json(
         app,
         client,
         "/api/bilans-page",
@@ -386,7 +386,7 @@ async fn forbidden_calls_get_403_and_no_data() {
         .await
         .unwrap();
     assert_eq!(accounts.status(), StatusCode::OK);
-    let rows: Vec<app::api::accounts::AccountRow> = accounts.json().await.unwrap();
+    let rows: Vec<app::wire::accounts::AccountRow> = accounts.json().await.unwrap();
     assert_eq!(rows.len(), 3);
 }
 
@@ -556,7 +556,7 @@ fn demo_extraction() -> Vec<u8> {
 
 #[tokio::test]
 async fn only_the_director_imports_an_onde_file_and_bad_files_say_where() {
-    use app::api::pupil_import::ImportReport;
+    use app::wire::pupil_import::ImportReport;
     let app = TestApp::spawn().await;
     let import = |client: reqwest::Client, bytes: Vec<u8>, mode: &'static str| {
         let url = app.url("/api/import-onde");
@@ -623,7 +623,7 @@ async fn only_the_director_imports_an_onde_file_and_bad_files_say_where() {
 
 #[tokio::test]
 async fn only_the_director_reads_and_saves_the_periods() {
-    use app::api::periods::PeriodsView;
+    use app::wire::periods::PeriodsView;
     let app = TestApp::spawn().await;
     let semestres = serde_json::json!({
         "periodicity": "semestre",
@@ -676,7 +676,7 @@ async fn only_the_director_reads_and_saves_the_periods() {
 
 #[tokio::test]
 async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
-    use app::api::accounts::IssuedPassword;
+    use app::wire::accounts::IssuedPassword;
     let app = TestApp::spawn().await;
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
@@ -758,7 +758,7 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
 
 #[tokio::test]
 async fn collective_entries_answer_only_to_the_class_teachers_and_the_director() {
-    use app::api::saisie::{AcquisOutcome, AcquisSaved, AcquisView, ParcoursSaved, SaisiePage};
+    use app::wire::saisie::{AcquisOutcome, AcquisSaved, AcquisView, ParcoursSaved, SaisiePage};
     let app = TestApp::spawn().await;
     let page_query = serde_json::json!({ "query": { "domaine": "FRA-LGO" } });
 
@@ -854,8 +854,8 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
 
 #[tokio::test]
 async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_director() {
-    use app::api::bilans::BilansView;
-    use app::api::saisie::SaisiePage;
+    use app::wire::bilans::BilansView;
+    use app::wire::saisie::SaisiePage;
     let app = TestApp::spawn().await;
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
@@ -955,9 +955,9 @@ async fn only_the_director_synchronises_bilans() {
 
 #[tokio::test]
 async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
-    use app::api::bilan_editor::{BilanEditorView, HistoryView};
-    use app::api::bilans::BilansView;
-    use app::api::saisie::SaisiePage;
+    use app::wire::bilan_editor::{BilanEditorView, HistoryView};
+    use app::wire::bilans::BilansView;
+    use app::wire::saisie::SaisiePage;
     let app = TestApp::spawn().await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
@@ -1026,8 +1026,8 @@ async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
 
 #[tokio::test]
 async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
-    use app::api::bilans::BilansView;
-    use app::api::saisie::SaisiePage;
+    use app::wire::bilans::BilansView;
+    use app::wire::saisie::SaisiePage;
     let app = TestApp::spawn().await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;
@@ -1114,9 +1114,9 @@ async fn bilans_print_for_the_class_teachers_and_say_why_they_cannot() {
 
 #[tokio::test]
 async fn families_reach_only_their_childrens_published_bilans_and_the_director_publishes() {
-    use app::api::bilans::BilansView;
-    use app::api::families::{FamilyBilanView, FamilySpaceView, PublishReport};
-    use app::api::saisie::SaisiePage;
+    use app::wire::bilans::BilansView;
+    use app::wire::families::{FamilyBilanView, FamilySpaceView, PublishReport};
+    use app::wire::saisie::SaisiePage;
     let app = TestApp::spawn().await;
     let director = app.client();
     login(&app, &director, "direction", "demo-direction").await;
@@ -1249,7 +1249,7 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
 
 #[tokio::test]
 async fn a_class_prints_in_the_background_and_only_its_owner_downloads_it() {
-    use app::api::printing::PrintJobView;
+    use app::wire::printing::PrintJobView;
     let app = TestApp::spawn().await;
     let teacher = app.client();
     login(&app, &teacher, "enseignant", "demo-enseignant").await;

@@ -4,13 +4,13 @@
 
 mod support;
 
-use app::api::bilan_document::BilanDocument;
-use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
 use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
 use app::services::{bilan_editor, bilan_list, classes};
+use app::wire::bilan_document::BilanDocument;
+use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use support::{actor, demo_school, test_db, trimestres};

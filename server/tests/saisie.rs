@@ -4,7 +4,6 @@
 
 mod support;
 
-use app::api::saisie::{AcquisChange, AcquisOutcome};
 use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period};
 use app::error::AppError;
@@ -12,6 +11,7 @@ use app::services::access::Actor;
 use app::services::acquis::{self, GridKey};
 use app::services::programme::{ListKey, aide_saisie, elements, save_elements};
 use app::services::{classes, establishments, parcours, saisie};
+use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
@@ -388,7 +388,7 @@ async fn a_bilan_is_complete_with_three_complete_rows_and_the_appreciation() {
         .rows[0]
         .student_id;
     three_complete_rows(&t.db, &teacher, cm2, trimestre_1, pupil).await;
-    let status = |rows: Vec<app::api::saisie::AcquisRow>| {
+    let status = |rows: Vec<app::wire::saisie::AcquisRow>| {
         rows.into_iter()
             .find(|row| row.student_id == pupil)
             .unwrap()
@@ -764,8 +764,8 @@ async fn two_saves_at_once_on_a_new_bilan_give_one_value_and_one_conflict() {
 
 #[tokio::test]
 async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_only() {
-    use app::api::bilans::BilanAction;
     use app::services::bilan_list;
+    use app::wire::bilans::BilanAction;
     let t = test_db().await;
     let (cm2, cp, trimestre_1) = demo(&t.db).await;
     let teacher = actor(&t.db, "enseignant").await;
@@ -935,8 +935,8 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
 
 #[tokio::test]
 async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
-    use app::api::bilans::BilanAction;
     use app::services::{bilan_list, onde_file, pupil_import, synchronisation};
+    use app::wire::bilans::BilanAction;
     let t = test_db().await;
     let (cm2, _, trimestre_1) = demo(&t.db).await;
     let teacher = actor(&t.db, "enseignant").await;

@@ -1,28 +1,8 @@
+#[cfg(feature = "ssr")]
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::wire::accounts::{AccountRow, IssuedPassword};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// One account of the establishment, as the director sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountRow {
-    pub login: String,
-    pub display_name: String,
-    pub roles: Vec<Role>,
-    /// Whether the person can log in (has a password and is not disabled).
-    pub active: bool,
-    /// The password is still the one-time one given at creation.
-    pub one_time_password: bool,
-}
-
-/// A one-time password just given to an account: it is in this answer only (the server keeps a
-/// hash), to be handed to the account's owner, who must replace it at first login.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct IssuedPassword {
-    pub name: String,
-    pub login: String,
-    pub one_time_password: String,
-}
 
 /// The accounts of the current establishment (directeur only).
 #[server(endpoint = "establishment-accounts")]

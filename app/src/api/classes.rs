@@ -1,36 +1,7 @@
-use crate::api::accounts::IssuedPassword;
-use crate::domain::{Level, Periodicity, PositionnementType};
 use crate::error::AppError;
+use crate::wire::accounts::IssuedPassword;
+use crate::wire::classes::ClassesView;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// A class of the current school year, as the director sets it up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassRow {
-    pub id: i32,
-    pub label: String,
-    pub levels: Vec<Level>,
-    /// Pupils enrolled (those who left are not counted).
-    pub pupils: u64,
-    pub teachers: Vec<Teacher>,
-    pub positionnement: PositionnementType,
-    /// `None` while the class follows no periods (« Non définie »).
-    pub periodicity: Option<Periodicity>,
-}
-
-/// A teacher of the establishment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Teacher {
-    pub id: i32,
-    pub name: String,
-}
-
-/// What the « Classes » page shows: the classes, and the school's teachers to assign.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClassesView {
-    pub classes: Vec<ClassRow>,
-    pub teachers: Vec<Teacher>,
-}
 
 /// The classes of the current establishment's school year and its teachers (directeur only).
 #[server(endpoint = "school-classes")]

@@ -1,65 +1,14 @@
 //! Families: the parent space (their children's published bilans, the visa) and, for the
 //! director, publishing a class's locked bilans.
 
-use super::bilan_document::BilanDocument;
-use super::bilan_editor::BilanKey;
 use crate::error::AppError;
+use crate::wire::bilan_editor::BilanKey;
+use crate::wire::families::{
+    FamilyBilanView, FamilySpaceView, ImportedResponsable, PublishReport, PupilResponsables,
+    ResponsablesReport,
+};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-/// A published bilan in a child's list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishedBilan {
-    pub period_id: i32,
-    /// « Trimestre 1 2026/2027 ».
-    pub title: String,
-    pub class: String,
-    /// dd/mm/yyyy.
-    pub published_on: String,
-    /// When this person acknowledged it, if they did.
-    pub acknowledged: Option<String>,
-}
-
-/// One child of the family and their published bilans, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChildBilans {
-    pub student_id: i32,
-    /// « Violetta BAZIN ».
-    pub name: String,
-    pub class: String,
-    pub bilans: Vec<PublishedBilan>,
-}
-
-/// « Mes enfants ».
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FamilySpaceView {
-    pub children: Vec<ChildBilans>,
-}
-
-/// A published bilan, to read on screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FamilyBilanView {
-    pub key: BilanKey,
-    pub document: BilanDocument,
-    pub acknowledged: Option<String>,
-}
-
-/// A responsable of a pupil, and their visa of the period's bilan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResponsableVisa {
-    pub name: String,
-    pub acknowledged: Option<String>,
-}
-
-/// What publishing (or withdrawing) did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PublishReport {
-    pub publish: bool,
-    pub done: usize,
-    /// (pupil's name, reason).
-    pub left_alone: Vec<(String, String)>,
-}
 
 #[server(endpoint = "family-space", input = Json)]
 pub async fn family_space() -> Result<FamilySpaceView, AppError> {
@@ -123,43 +72,6 @@ pub async fn publish_bilans(
     )
 }
 
-/// A responsable the import attached: to whom, and the activation code of a new account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportedResponsable {
-    pub line: u64,
-    pub name: String,
-    pub login: String,
-    /// Shown once: to print or send; the parent then chooses their password.
-    pub activation_code: Option<String>,
-    /// The children attached, « NOM Prénom ».
-    pub children: Vec<String>,
-}
-
-/// A row of the file left for the director, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RowProblem {
-    pub line: u64,
-    pub message: String,
-}
-
-/// What an import of responsables did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResponsablesReport {
-    pub attached: Vec<ImportedResponsable>,
-    pub problems: Vec<RowProblem>,
-}
-
-/// A pupil and their responsables, for « Responsables légaux ».
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PupilResponsables {
-    pub student_id: i32,
-    /// « NOM Prénoms ».
-    pub name: String,
-    pub class: String,
-    /// « Mme Sophie Bazin (parent) ».
-    pub responsables: Vec<String>,
-}
-
 /// Reads an ONDE responsables extraction sent from « Responsables légaux » and attaches its
 /// responsables to the current school's pupils (directeur only). A bad file is refused whole,
 /// with the line and column at fault; a child found nowhere, or twice, is reported.
@@ -167,10 +79,11 @@ pub struct PupilResponsables {
 pub async fn import_responsables(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<ResponsablesReport, AppError> {
-    use super::pupil_import::{FILE_FIELD, OndeFile, read_form};
+    use super::pupil_import::read_form;
     use crate::auth::RequestContext;
     use crate::domain::Role;
     use crate::services::{access::Actor, families, responsables_file};
+    use crate::wire::pupil_import::{FILE_FIELD, OndeFile};
     let request = RequestContext::current()?;
     request.reply(
         async {

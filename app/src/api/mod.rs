@@ -1,10 +1,8 @@
-//! Server functions, grouped by subject, and the wire types they exchange with the pages.
+//! Server functions, grouped by subject; the types they exchange with the pages are in `wire`.
 //! Each one authenticates, authorizes through a service, and maps the result: nothing more.
 
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
-/// A bilan as it prints and as a family reads it.
-pub mod bilan_document;
 /// One pupil's bilan: the editor's content, its saving, the pupil's history.
 pub mod bilan_editor;
 /// « Bilans »: a class's list for a period; creating, locking, unlocking.

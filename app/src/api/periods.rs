@@ -1,29 +1,10 @@
-use crate::api::classes::ClassRow;
-use crate::api::session::SchoolYearView;
-use crate::domain::{PeriodDates, Periodicity};
+use crate::domain::PeriodDates;
+#[cfg(feature = "ssr")]
+use crate::domain::Periodicity;
 use crate::error::AppError;
+use crate::wire::periods::PeriodsView;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-/// The periods of one periodicity for the current year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanView {
-    pub periodicity: Periodicity,
-    /// Saved periods, else the usual dates to start from (none for personalised periods).
-    pub periods: Vec<PeriodDates>,
-    /// Whether these periods are saved (else they are a proposal).
-    pub saved: bool,
-}
-
-/// What « Périodes » shows: the year, the periods of each periodicity, and the classes with
-/// the periodicity each follows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeriodsView {
-    pub year: Option<SchoolYearView>,
-    pub plans: Vec<PlanView>,
-    pub classes: Vec<ClassRow>,
-}
 
 /// The periods of the current establishment's school year and its classes (directeur only).
 #[server(endpoint = "period-settings")]

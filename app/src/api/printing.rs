@@ -1,35 +1,9 @@
 //! A class's bilans printed in the background, with their progress shown in the page.
 
 use crate::error::AppError;
+use crate::wire::printing::PrintJobView;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-/// A print under way or done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrintJobView {
-    pub id: u64,
-    /// « CM2 M. Durand — Trimestre 1 ».
-    pub label: String,
-    pub file_name: String,
-    pub printed: usize,
-    pub total: usize,
-    pub ready: bool,
-    pub failed: bool,
-    /// The pupils whose bilan is not in the file, each with why: « BAZIN Violetta : il manque … ».
-    pub left_out: Vec<String>,
-}
-
-impl PrintJobView {
-    /// Where the finished file is downloaded.
-    pub fn href(&self) -> String {
-        format!("/bilans/impression?travail={}", self.id)
-    }
-
-    pub fn running(&self) -> bool {
-        !self.ready && !self.failed
-    }
-}
 
 /// Starts printing the printable bilans of a class for a period: one PDF, or (`each`) a ZIP of
 /// one PDF per pupil.

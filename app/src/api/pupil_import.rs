@@ -1,52 +1,9 @@
-use crate::domain::ImportSummary;
 use crate::error::AppError;
+use crate::wire::pupil_import::ImportReport;
+#[cfg(feature = "ssr")]
+use crate::wire::pupil_import::{FILE_FIELD, MAX_FILE_BYTES, MODE_FIELD, OndeFile};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
-use serde::{Deserialize, Serialize};
-
-/// Largest extraction accepted: a 2,000-pupil school weighs about 400 KB. Checked in the
-/// browser before sending, by the server function, and by the parser.
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
-
-/// The ONDE extractions Livret reads: the school's pupils, and their responsables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OndeFile {
-    Eleves,
-    Responsables,
-}
-
-impl OndeFile {
-    /// « l'extraction ONDE des élèves », as the messages name it.
-    pub fn name(self) -> &'static str {
-        match self {
-            OndeFile::Eleves => "l'extraction ONDE des élèves",
-            OndeFile::Responsables => "l'extraction ONDE des responsables",
-        }
-    }
-
-    /// Why a file over `MAX_FILE_BYTES` is refused.
-    pub fn too_big(self) -> String {
-        format!(
-            "le fichier dépasse {} Mo : est-ce bien {} ?",
-            MAX_FILE_BYTES / (1024 * 1024),
-            self.name()
-        )
-    }
-}
-
-/// Name of the form field carrying the extraction.
-pub const FILE_FIELD: &str = "fichier";
-/// Name of the form field saying whether to apply (`appliquer`) or only preview (`apercu`).
-pub const MODE_FIELD: &str = "mode";
-
-/// What the page shows after sending a file: the changes, and whether they were written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    pub applied: bool,
-    /// Pupils listed in the file.
-    pub pupils_in_file: usize,
-    pub summary: ImportSummary,
-}
 
 /// Reads an ONDE extraction sent from « Import des élèves » and previews, or applies, it for
 /// the current establishment (directeur only). A bad file is refused whole, before anything is

@@ -1,47 +1,6 @@
-use crate::domain::Role;
 use crate::error::AppError;
-use chrono::NaiveDate;
+use crate::wire::session::SessionView;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
-
-/// An establishment the person works in, with their roles there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EstablishmentChoice {
-    pub id: i32,
-    pub uai: String,
-    pub name: String,
-    pub roles: Vec<Role>,
-    pub school_year: Option<SchoolYearView>,
-}
-
-/// The current school year of an establishment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SchoolYearView {
-    /// `2026/2027`
-    pub label: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-}
-
-/// Who is logged in and where they are working: what every page's frame shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionView {
-    pub display_name: String,
-    pub is_administrator: bool,
-    pub establishments: Vec<EstablishmentChoice>,
-    pub current: Option<EstablishmentChoice>,
-    /// The account has a one-time password: the frame asks for a new one before anything else.
-    pub must_change_password: bool,
-}
-
-impl SessionView {
-    /// Whether the person holds `role` in the establishment they are working in.
-    pub fn has_current_role(&self, role: Role) -> bool {
-        self.current
-            .as_ref()
-            .is_some_and(|current| current.roles.contains(&role))
-    }
-}
 
 /// Only local paths are followed after login, so the login form cannot send people elsewhere.
 pub fn safe_next_path(next: &str) -> &str {

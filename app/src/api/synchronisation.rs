@@ -1,20 +1,9 @@
 //! « Synchronisation élèves enseignants » (Paramétrage).
 
 use crate::error::AppError;
+use crate::wire::synchronisation::SyncReport;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
-use serde::{Deserialize, Serialize};
-
-/// What a synchronisation did to the bilans of the chosen classes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncReport {
-    /// Unlocked bilans that took up the current identity or teachers.
-    pub updated: usize,
-    /// Locked bilans, left as they are.
-    pub locked_kept: usize,
-    /// Unlocked bilans that already showed the current data.
-    pub already_up_to_date: usize,
-}
 
 /// Synchronises the bilans of the given classes of the current year (directeur only).
 #[server(endpoint = "synchronise-bilans", input = Json)]

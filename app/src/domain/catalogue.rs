@@ -124,6 +124,19 @@ pub struct ProgrammeElement(String);
 
 impl ProgrammeElement {
     pub const MAX_CHARS: usize = 300;
+    /// At most 20 elements in a domain's list: the national livret prints them in one cell.
+    pub const MAX_PER_LIST: usize = 20;
+
+    /// A list of `count` elements, refused when longer than `MAX_PER_LIST`.
+    pub fn check_list_length(count: usize) -> Result<(), String> {
+        match count > Self::MAX_PER_LIST {
+            true => Err(format!(
+                "{} éléments au plus par domaine",
+                Self::MAX_PER_LIST
+            )),
+            false => Ok(()),
+        }
+    }
 
     pub fn parse(input: &str) -> Result<Self, String> {
         let text = one_line_break(input);

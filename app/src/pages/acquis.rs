@@ -1,11 +1,11 @@
 use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
 use super::bilans::status_text;
 use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
-use crate::api::saisie::{
-    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection, acquis_page,
-    save_acquis,
-};
+use crate::api::saisie::{acquis_page, save_acquis};
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
+use crate::wire::saisie::{
+    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection,
+};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;

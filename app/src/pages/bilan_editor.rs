@@ -2,14 +2,16 @@ use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
 use super::bilans::{status_class, status_text};
 use super::icons::LockIcon;
 use super::successes;
-use crate::api::bilan_editor::{
-    BilanEditorView, BilanField, BilanKey, BilanSummary, FieldChange, FieldOutcome, FieldValue,
-    Neighbour, RectoRow, VersoParcours, bilan_editor, save_bilan,
-};
-use crate::api::bilans::{BilanAction, BilanActionReport, BilansAction};
-use crate::domain::catalogue::PPRE;
+use crate::api::bilan_editor::{bilan_editor, save_bilan};
+use crate::api::bilans::BilansAction;
+use crate::domain::catalogue::{DomainRow, PPRE};
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
 use crate::error::AppError;
+use crate::wire::bilan_editor::{
+    BilanEditorView, BilanField, BilanKey, BilanSummary, FieldChange, FieldOutcome, FieldValue,
+    Neighbour, RectoRow, VersoParcours,
+};
+use crate::wire::bilans::{BilanAction, BilanActionReport};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -582,7 +584,8 @@ fn Recto(
                 .into_iter()
                 .map(|(domain, rows)| {
                     let comment_row = rows[0].code.clone();
-                    let whole = rows.len() == 1 && rows[0].code.ends_with("-RAC");
+                    let whole = rows.len() == 1
+                        && DomainRow::by_code(&rows[0].code).is_some_and(DomainRow::is_whole_domain);
                     let comment = saver.field(&BilanField::Comment(comment_row.clone()));
                     view! {
                         <fieldset class="domaine">

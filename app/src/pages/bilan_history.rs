@@ -1,7 +1,8 @@
 use super::bilan_editor::bilan_href;
 use super::bilans::{status_class, status_text};
-use crate::api::bilan_editor::{HistoryBilan, HistoryView, bilan_history};
+use crate::api::bilan_editor::bilan_history;
 use crate::error::AppError;
+use crate::wire::bilan_editor::{HistoryBilan, HistoryView};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,15 +1,16 @@
 use super::bilan_editor::{bilan_href, pdf_href};
 use super::icons::LockIcon;
 use super::saisie::{SaisieChooser, saisie_content, use_saisie_query};
-use crate::api::bilan_editor::BilanKey;
-use crate::api::bilans::{
-    BilanAction, BilanActionReport, BilanRow, BilansAction, BilansView, bilans_page,
-};
-use crate::api::families::{PublishBilans, PublishReport};
-use crate::api::printing::{PrintJobView, StartClassPrint, print_jobs};
-use crate::api::saisie::Selection;
+use crate::api::bilans::{BilansAction, bilans_page};
+use crate::api::families::PublishBilans;
+use crate::api::printing::{StartClassPrint, print_jobs};
 use crate::domain::BilanStatus;
 use crate::error::AppError;
+use crate::wire::bilan_editor::BilanKey;
+use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView};
+use crate::wire::families::PublishReport;
+use crate::wire::printing::PrintJobView;
+use crate::wire::saisie::Selection;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;

@@ -1,11 +1,11 @@
 use super::form::{FieldMessage, FormAlert, OneTimePassword};
 use super::parametrage::ParametrageNav;
 use crate::api::classes::{
-    AssignTeacher, ClassRow, CreateTeacher, SetPositionnement, Teacher, UnassignTeacher,
-    school_classes,
+    AssignTeacher, CreateTeacher, SetPositionnement, UnassignTeacher, school_classes,
 };
 use crate::domain::PositionnementType;
 use crate::error::AppError;
+use crate::wire::classes::{ClassRow, Teacher};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,11 +1,9 @@
 use super::bilan_editor::pdf_href;
-use crate::api::bilan_document::{BilanDocument, PrintedRow};
-use crate::api::bilan_editor::BilanKey;
-use crate::api::families::{
-    AcknowledgeBilan, ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan, family_bilan,
-    family_space,
-};
+use crate::api::families::{AcknowledgeBilan, family_bilan, family_space};
 use crate::error::AppError;
+use crate::wire::bilan_document::{BilanDocument, PrintedRow};
+use crate::wire::bilan_editor::BilanKey;
+use crate::wire::families::{ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

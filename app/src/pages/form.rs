@@ -1,5 +1,5 @@
-use crate::api::accounts::IssuedPassword;
 use crate::error::AppError;
+use crate::wire::accounts::IssuedPassword;
 use leptos::prelude::*;
 
 /// Under a field: what the last answer said about it, when it was a validation error.

@@ -1,9 +1,8 @@
 use super::password::PasswordForm;
-use crate::api::session::{
-    ChangePassword, Logout, SessionView, SwitchEstablishment, current_session,
-};
+use crate::api::session::{ChangePassword, Logout, SwitchEstablishment, current_session};
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::wire::session::SessionView;
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};

@@ -1,9 +1,10 @@
 use super::frame::SessionResource;
-use crate::api::classes::{ClassRow, ClassesView, school_classes};
-use crate::api::session::SessionView;
+use crate::api::classes::school_classes;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::time::format_date;
+use crate::wire::classes::{ClassRow, ClassesView};
+use crate::wire::session::SessionView;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_meta::Title;

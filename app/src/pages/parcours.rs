@@ -1,9 +1,8 @@
 use super::saisie::{SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
-use crate::api::saisie::{
-    ParcoursEntry, ParcoursSaved, SaveClassParcours, Selection, parcours_page,
-};
+use crate::api::saisie::{SaveClassParcours, parcours_page};
 use crate::domain::catalogue::ParcoursText;
 use crate::error::AppError;
+use crate::wire::saisie::{ParcoursEntry, ParcoursSaved, Selection};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

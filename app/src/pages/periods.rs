@@ -1,9 +1,10 @@
 use super::parametrage::ParametrageNav;
-use crate::api::classes::ClassRow;
-use crate::api::periods::{PeriodsView, PlanView, SavePeriods, period_settings};
+use crate::api::periods::{SavePeriods, period_settings};
 use crate::domain::{PeriodDates, Periodicity};
 use crate::error::{AppError, FieldError};
 use crate::time::{format_date, input_date, parse_input_date};
+use crate::wire::classes::ClassRow;
+use crate::wire::periods::{PeriodsView, PlanView};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;

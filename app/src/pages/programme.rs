@@ -1,7 +1,8 @@
 use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
-use crate::api::saisie::{ProgrammeList, Selection, programme_page, save_programme_list};
+use crate::api::saisie::{programme_page, save_programme_list};
 use crate::domain::catalogue::ProgrammeElement;
 use crate::error::AppError;
+use crate::wire::saisie::{ProgrammeList, Selection};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};

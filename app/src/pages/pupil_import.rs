@@ -1,9 +1,8 @@
 use super::parametrage::ParametrageNav;
-use crate::api::pupil_import::{
-    FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, OndeFile, import_onde,
-};
+use crate::api::pupil_import::import_onde;
 use crate::domain::ImportSummary;
 use crate::error::AppError;
+use crate::wire::pupil_import::{FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, OndeFile};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::web_sys::{FormData, HtmlFormElement};

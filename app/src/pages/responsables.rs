@@ -1,10 +1,8 @@
 use super::parametrage::ParametrageNav;
-use crate::api::families::{
-    AttachResponsable, ImportedResponsable, PupilResponsables, ResponsablesReport,
-    import_responsables, school_responsables,
-};
-use crate::api::pupil_import::{FILE_FIELD, OndeFile};
+use crate::api::families::{AttachResponsable, import_responsables, school_responsables};
 use crate::error::AppError;
+use crate::wire::families::{ImportedResponsable, PupilResponsables, ResponsablesReport};
+use crate::wire::pupil_import::{FILE_FIELD, OndeFile};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,6 +1,7 @@
-use crate::api::saisie::{SaisiePage, SaisieQuery, Selection, SetClassLanguage, TeachingClass};
+use crate::api::saisie::SetClassLanguage;
 use crate::domain::catalogue::LANGUE_VIVANTE;
 use crate::error::AppError;
+use crate::wire::saisie::{SaisiePage, SaisieQuery, Selection, TeachingClass};
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;

@@ -1,6 +1,8 @@
 use super::parametrage::ParametrageNav;
-use crate::api::classes::{ClassesView, school_classes};
-use crate::api::synchronisation::{SyncReport, SynchroniseBilans};
+use crate::api::classes::school_classes;
+use crate::api::synchronisation::SynchroniseBilans;
+use crate::wire::classes::ClassesView;
+use crate::wire::synchronisation::SyncReport;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,10 +1,10 @@
-use crate::api::accounts::AccountRow;
 use crate::domain::{Civility, Login, Password, PersonName, Role};
 use crate::entities::{role_grant, session, user};
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor, Grant};
 use crate::services::login_throttle::{self, ThrottleKey};
 use crate::services::{audit, passwords};
+use crate::wire::accounts::AccountRow;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,

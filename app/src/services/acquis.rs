@@ -1,7 +1,6 @@
 //! « Saisie collective des acquis scolaires »: one domain row of a class and period, a value
 //! per pupil, saved for the whole grid in one transaction without overwriting anyone.
 
-use crate::api::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
 use crate::domain::catalogue::DomainRow;
 use crate::domain::{BilanStatus, Positionnement};
 use crate::entities::{bilan, bilan_line, student};
@@ -10,6 +9,7 @@ use crate::services::access::Actor;
 use crate::services::audit;
 use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
+use crate::wire::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,

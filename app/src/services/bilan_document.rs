@@ -1,11 +1,7 @@
 //! What a printed bilan shows (« Éditer »): everything the PDF template needs, built from the
 //! bilan as the editor reads it, once the bilan can be printed.
 
-use crate::api::bilan_document::{
-    BilanDocument, DocumentDate, PeriodHeader, PrintedParcours, PrintedRow, PupilHeader,
-    SchoolHeader,
-};
-use crate::api::bilan_editor::{BilanEditorView, BilanKey};
+use crate::domain::catalogue::DomainRow;
 use crate::domain::printable;
 use crate::domain::typography::french_spacing;
 use crate::domain::{BilanStatus, Positionnement, Role};
@@ -13,6 +9,11 @@ use crate::entities::{establishment, period, role_grant, school_class, school_ye
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, bilan_editor, bilan_list, families};
+use crate::wire::bilan_document::{
+    BilanDocument, DocumentDate, PeriodHeader, PrintedParcours, PrintedRow, PupilHeader,
+    SchoolHeader,
+};
+use crate::wire::bilan_editor::{BilanEditorView, BilanKey};
 use chrono::Datelike;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -203,7 +204,7 @@ fn build(
         .map(|row| PrintedRow {
             domain: row.domain.clone(),
             label: row.label.clone(),
-            sub_domain: !row.code.ends_with("-RAC"),
+            sub_domain: !DomainRow::by_code(&row.code).is_some_and(DomainRow::is_whole_domain),
             elements: row
                 .own_elements
                 .as_ref()

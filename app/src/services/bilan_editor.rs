@@ -1,11 +1,6 @@
 //! « Saisie individuelle »: one pupil's bilan for a period, recto and verso, read and saved
 //! field by field without overwriting anyone, through the bilans' guard.
 
-use crate::api::bilan_editor::{
-    BilanEditorView, BilanField, BilanKey, BilanSaved, BilanSummary, FieldChange, FieldOutcome,
-    FieldValue, Neighbour, RectoRow, VersoParcours,
-};
-use crate::api::bilans::LockView;
 use crate::domain::bilan::{RowFacts, missing_to_print, status};
 use crate::domain::catalogue::{
     AppreciationGenerale, DomainComment, DomainRow, MODALITES, PARCOURS, ParcoursText,
@@ -17,8 +12,13 @@ use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::{self, BilanChange};
 use crate::services::saisie::{self, ClassPeriod};
-use crate::services::{accounts, bilans, classes, programme};
+use crate::services::{accounts, bilans, classes};
 use crate::time::{format_date, format_moment};
+use crate::wire::bilan_editor::{
+    BilanEditorView, BilanField, BilanKey, BilanSaved, BilanSummary, FieldChange, FieldOutcome,
+    FieldValue, Neighbour, RectoRow, VersoParcours,
+};
+use crate::wire::bilans::LockView;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait,
@@ -542,12 +542,7 @@ fn parse_value(
             let Some(list) = list else {
                 return Ok(FieldValue::Elements(None));
             };
-            if list.len() > programme::MAX_ELEMENTS {
-                return Err(format!(
-                    "{} éléments au plus par domaine",
-                    programme::MAX_ELEMENTS
-                ));
-            }
+            ProgrammeElement::check_list_length(list.len())?;
             let parsed = list
                 .iter()
                 .enumerate()

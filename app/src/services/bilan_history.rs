@@ -1,13 +1,13 @@
 //! « Consulter l'historique des bilans de l'élève »: every bilan of a pupil, all periods and
 //! years, and each one's audit trail.
 
-use crate::api::bilan_editor::{BilanKey, HistoryBilan, HistoryView, TrailEntry};
 use crate::domain::Level;
 use crate::entities::{audit_event, bilan, period, school_class, school_year, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, audit, bilan_editor, bilans, classes, saisie};
 use crate::time::format_moment;
+use crate::wire::bilan_editor::{BilanKey, HistoryBilan, HistoryView, TrailEntry};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 

@@ -1,8 +1,8 @@
 //! « Saisie individuelle et recherche de bilans »: a class's bilans for a period, and creating,
 //! locking or unlocking several at once.
 
-use crate::api::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView, LockView};
 use crate::domain::BilanStatus;
+use crate::domain::bilan::ROWS_NEEDED_TO_PRINT;
 use crate::entities::{bilan, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
@@ -10,6 +10,7 @@ use crate::services::audit::BilanChange;
 use crate::services::saisie;
 use crate::services::{accounts, audit, bilans, families};
 use crate::time::format_moment;
+use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView, LockView};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
@@ -112,6 +113,9 @@ pub async fn act(
     let statuses = bilans::pupil_statuses(&txn, &context, &pupils, &found).await?;
     let mut left_alone = Vec::new();
     let mut chosen = Vec::new();
+    let incomplete = format!(
+        "son bilan est incomplet (il faut {ROWS_NEEDED_TO_PRINT} domaines complets et l'appréciation générale)"
+    );
     for pupil in &selected {
         let name = bilans::pupil_name(pupil);
         let status = found
@@ -125,9 +129,7 @@ pub async fn act(
             (BilanAction::Lock, BilanStatus::Complet) => None,
             (BilanAction::Lock, BilanStatus::NonCree) => Some("son bilan n'est pas créé"),
             (BilanAction::Lock, BilanStatus::Verrouille) => Some("son bilan est déjà verrouillé"),
-            (BilanAction::Lock, _) => Some(
-                "son bilan est incomplet (il faut 3 domaines complets et l'appréciation générale)",
-            ),
+            (BilanAction::Lock, _) => Some(incomplete.as_str()),
             (BilanAction::Unlock, BilanStatus::Verrouille) => None,
             (BilanAction::Unlock, _) => Some("son bilan n'est pas verrouillé"),
         };

@@ -1,4 +1,3 @@
-use crate::api::classes::{ClassRow, Teacher};
 use crate::domain::{Level, PositionnementType, Role};
 use crate::entities::{
     class_level, role_grant, school_class, school_year, student, teacher_assignment, user,
@@ -6,6 +5,7 @@ use crate::entities::{
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, audit, establishments, periods};
+use crate::wire::classes::{ClassRow, Teacher};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,

@@ -1,9 +1,9 @@
-use crate::api::session::{EstablishmentChoice, SchoolYearView};
 use crate::domain::{Role, SchoolYear, Uai};
 use crate::entities::{establishment, school_year};
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
 use crate::services::audit;
+use crate::wire::session::{EstablishmentChoice, SchoolYearView};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,

@@ -1,12 +1,6 @@
 //! Families: the responsables légaux of pupils, the bilans published to them, and their visa
 //! (« J'ai pris connaissance du bilan »).
 
-use crate::api::bilan_document::BilanDocument;
-use crate::api::bilan_editor::BilanKey;
-use crate::api::families::{
-    ChildBilans, FamilyBilanView, FamilySpaceView, ImportedResponsable, PublishReport,
-    PublishedBilan, PupilResponsables, ResponsableVisa, ResponsablesReport, RowProblem,
-};
 use crate::domain::{Civility, Login, Password, PersonName, Role};
 use crate::entities::{
     bilan, bilan_visa, guardian, period, role_grant, school_class, school_year, student, user,
@@ -17,6 +11,12 @@ use crate::services::accounts::NewAccount;
 use crate::services::responsables_file::{ChildName, ResponsableRow};
 use crate::services::{accounts, audit, bilan_document, bilans, passwords, saisie};
 use crate::time::{format_date, format_moment};
+use crate::wire::bilan_document::BilanDocument;
+use crate::wire::bilan_editor::BilanKey;
+use crate::wire::families::{
+    ChildBilans, FamilyBilanView, FamilySpaceView, ImportedResponsable, PublishReport,
+    PublishedBilan, PupilResponsables, ResponsableVisa, ResponsablesReport, RowProblem,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,

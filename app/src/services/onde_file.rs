@@ -1,5 +1,5 @@
-use crate::api::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use crate::domain::{Ine, Level, printable};
+use crate::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use chrono::NaiveDate;
 use std::fmt;
 

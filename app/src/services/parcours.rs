@@ -1,11 +1,11 @@
 //! « Saisie collective des parcours éducatifs »: one text per parcours for a class and period.
 
-use crate::api::saisie::{ParcoursEntry, ParcoursSaved};
 use crate::domain::catalogue::{PARCOURS, ParcoursText, one_line_break};
 use crate::entities::class_parcours;
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, saisie};
+use crate::wire::saisie::{ParcoursEntry, ParcoursSaved};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,

@@ -1,10 +1,10 @@
-use crate::api::{periods::PlanView, session::SchoolYearView};
 use crate::domain::{PeriodDates, PeriodPlan, Periodicity, SchoolYear};
 use crate::entities::{bilan, period, period_class, school_class, school_year};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, establishments};
 use crate::time::format_date;
+use crate::wire::{periods::PlanView, session::SchoolYearView};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,

@@ -2,8 +2,8 @@
 //! progress, and the person may leave the page meanwhile; the file waits for them (in memory,
 //! for a while) and only they can download it.
 
-use crate::api::bilan_document::BilanDocument;
-use crate::api::printing::PrintJobView;
+use crate::wire::bilan_document::BilanDocument;
+use crate::wire::printing::PrintJobView;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -15,9 +15,6 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Most elements in one list: the national livret prints them in one cell.
-pub const MAX_ELEMENTS: usize = 20;
-
 /// Which list: a class, one of its levels, a period it follows, a domain row of that level.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListKey {
@@ -66,10 +63,10 @@ pub async fn save_elements(
             )
         })
         .collect();
-    if items.len() > MAX_ELEMENTS {
+    if let Err(message) = ProgrammeElement::check_list_length(items.len()) {
         errors.push(FieldError {
             field: "elements".to_owned(),
-            message: format!("{MAX_ELEMENTS} éléments au plus par domaine"),
+            message,
         });
     }
     if !errors.is_empty() {

@@ -1,6 +1,6 @@
-use crate::api::pupil_import::OndeFile;
 use crate::domain::{Civility, PersonName};
 use crate::services::onde_file::{FileError, open, parse_date, refused};
+use crate::wire::pupil_import::OndeFile;
 use chrono::NaiveDate;
 
 /// The columns Livret reads, by their ONDE header names; any other column is ignored.
@@ -268,7 +268,7 @@ pub fn looks_like_email(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::pupil_import::MAX_FILE_BYTES;
+    use crate::wire::pupil_import::MAX_FILE_BYTES;
 
     const HEADER: &str = "Civilité Responsable;Nom responsable;Prénom responsable;Adresse responsable;CP responsable;Commune responsable;Pays;Courriel;Nom de famille enfant;Prénom enfant;Nom de famille enfant;Prénom enfant";
 

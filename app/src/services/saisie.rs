@@ -1,13 +1,13 @@
 //! What the collective entries share: the classes a person may fill in, and the check that a
 //! class, one of its periods and a domain row go together.
 
-use crate::api::saisie::{DomainChoice, PeriodChoice, TeachingClass};
 use crate::domain::catalogue::{DomainRow, LANGUE_VIVANTE, LanguageName, rows_for_class};
 use crate::domain::{Level, Periodicity, PositionnementType, Role};
 use crate::entities::{class_level, period, period_class, school_class, teacher_assignment};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, classes, establishments};
+use crate::wire::saisie::{DomainChoice, PeriodChoice, TeachingClass};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
 use sea_orm::{

@@ -1,11 +1,11 @@
 //! « Synchronisation élèves enseignants »: unlocked bilans of the chosen classes take up their
 //! pupils' current identity and their class's current teachers; locked bilans keep theirs.
 
-use crate::api::synchronisation::SyncReport;
 use crate::entities::{bilan, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, bilans, classes};
+use crate::wire::synchronisation::SyncReport;
 use chrono::NaiveDate;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{

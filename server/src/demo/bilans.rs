@@ -3,9 +3,6 @@
 //! pupil's comments and appréciation générale, and two bilans locked.
 
 use anyhow::Context;
-use app::api::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
-use app::api::bilans::BilanAction;
-use app::api::saisie::AcquisChange;
 use app::domain::catalogue::rows_for;
 use app::domain::{Level, PersonName, Positionnement};
 use app::services::access::Actor;
@@ -13,6 +10,9 @@ use app::services::acquis::{self, GridKey};
 use app::services::families::{self, NewResponsable};
 use app::services::programme::{self, ListKey};
 use app::services::{bilan_editor, bilan_list, parcours, saisie};
+use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
+use app::wire::bilans::BilanAction;
+use app::wire::saisie::AcquisChange;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 

@@ -7,7 +7,7 @@ mod world;
 pub use world::covered_code_points;
 
 use anyhow::anyhow;
-use app::api::bilan_document::BilanDocument;
+use app::wire::bilan_document::BilanDocument;
 use serde::Serialize;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
@@ -18,7 +18,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 struct PrintData<'a> {
     title: String,
     author: &'a str,
-    date: app::api::bilan_document::DocumentDate,
+    date: app::wire::bilan_document::DocumentDate,
     bilans: &'a [BilanDocument],
 }
 

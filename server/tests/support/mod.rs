@@ -11,11 +11,11 @@
 // rest would be reported unused in each; the workspace has no test-support crate to hold it.
 #![allow(dead_code)]
 
-use app::api::classes::ClassRow;
 use app::domain::{Login, Uai};
 use app::entities::period;
 use app::services::access::Actor;
 use app::services::{accounts, classes, establishments};
+use app::wire::classes::ClassRow;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,

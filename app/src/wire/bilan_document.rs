@@ -1,4 +1,5 @@
-//! A bilan as it prints: what the PDF template reads, and what a family reads on screen.
+//! The data that the services and the pages exchange: a bilan as it prints and as a family reads
+//! it.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,96 @@
+//! The data that the server functions of `api::families` and the pages exchange: families: the
+//! parent space, visas, publishing to families.
+
+use super::bilan_document::BilanDocument;
+use super::bilan_editor::BilanKey;
+use serde::{Deserialize, Serialize};
+
+/// A published bilan in a child's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedBilan {
+    pub period_id: i32,
+    /// « Trimestre 1 2026/2027 ».
+    pub title: String,
+    pub class: String,
+    /// dd/mm/yyyy.
+    pub published_on: String,
+    /// When this person acknowledged it, if they did.
+    pub acknowledged: Option<String>,
+}
+
+/// One child of the family and their published bilans, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildBilans {
+    pub student_id: i32,
+    /// « Violetta BAZIN ».
+    pub name: String,
+    pub class: String,
+    pub bilans: Vec<PublishedBilan>,
+}
+
+/// « Mes enfants ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilySpaceView {
+    pub children: Vec<ChildBilans>,
+}
+
+/// A published bilan, to read on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyBilanView {
+    pub key: BilanKey,
+    pub document: BilanDocument,
+    pub acknowledged: Option<String>,
+}
+
+/// A responsable of a pupil, and their visa of the period's bilan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsableVisa {
+    pub name: String,
+    pub acknowledged: Option<String>,
+}
+
+/// What publishing (or withdrawing) did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishReport {
+    pub publish: bool,
+    pub done: usize,
+    /// (pupil's name, reason).
+    pub left_alone: Vec<(String, String)>,
+}
+
+/// A responsable the import attached: to whom, and the activation code of a new account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportedResponsable {
+    pub line: u64,
+    pub name: String,
+    pub login: String,
+    /// Shown once: to print or send; the parent then chooses their password.
+    pub activation_code: Option<String>,
+    /// The children attached, « NOM Prénom ».
+    pub children: Vec<String>,
+}
+
+/// A row of the file left for the director, with why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub line: u64,
+    pub message: String,
+}
+
+/// What an import of responsables did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponsablesReport {
+    pub attached: Vec<ImportedResponsable>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// A pupil and their responsables, for « Responsables légaux ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PupilResponsables {
+    pub student_id: i32,
+    /// « NOM Prénoms ».
+    pub name: String,
+    pub class: String,
+    /// « Mme Sophie Bazin (parent) ».
+    pub responsables: Vec<String>,
+}

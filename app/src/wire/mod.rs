@@ -1,0 +1,27 @@
+//! The types that cross the wire between the pages and the server functions, by subject: plain
+//! data (serde), below the services, which return them, and above the domain.
+
+/// Accounts of an establishment (Paramétrage).
+pub mod accounts;
+/// A bilan as it prints and as a family reads it.
+pub mod bilan_document;
+/// One pupil's bilan: the editor's content, its saving, the pupil's history.
+pub mod bilan_editor;
+/// « Bilans »: a class's list for a period; creating, locking, unlocking.
+pub mod bilans;
+/// Classes of the school year and their positionnement type (Paramétrage).
+pub mod classes;
+/// Families: the parent space, visas, publishing to families.
+pub mod families;
+/// The periods of the school year and the classes that follow them (Paramétrage).
+pub mod periods;
+/// A class's bilans printed in the background, with progress.
+pub mod printing;
+/// « Import des élèves » from an ONDE extraction (Paramétrage).
+pub mod pupil_import;
+/// « Saisie collective »: programme elements, acquis grid, parcours of a class.
+pub mod saisie;
+/// Login, logout, the current session and the establishment switch.
+pub mod session;
+/// « Synchronisation élèves enseignants » (Paramétrage).
+pub mod synchronisation;
