@@ -27,7 +27,9 @@ struct Grid {
     pupils: Vec<i32>,
 }
 
-#[path = "../tests/support/mod.rs"]
+// The tests' support module; a bench uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/it/support.rs"]
 mod support;
 
 async fn grid(dir: &tempfile::TempDir) -> Grid {

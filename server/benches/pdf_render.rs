@@ -19,7 +19,9 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-#[path = "../tests/support/mod.rs"]
+// The tests' support module; a bench uses only part of it.
+#[allow(dead_code)]
+#[path = "../tests/it/support.rs"]
 mod support;
 
 /// The demo's locked bilan, as a download reads it.

@@ -2,8 +2,7 @@
 //! values and conflicts per field, the lock guard on every write path, previous and next
 //! pupils, the pupil's history with each bilan's audit trail, and the demo's filled CM2.
 
-mod support;
-
+use crate::support::{actor, demo_class, test_db, trimestres};
 use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period, student};
 use app::error::AppError;
@@ -18,7 +17,6 @@ use app::wire::bilans::BilanAction;
 use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use support::{actor, demo_class, test_db, trimestres};
 
 /// The demo school without bilans: its CM2, CP-CE1, and the ids of its three trimestres.
 async fn school(db: &DatabaseConnection) -> (i32, i32, Vec<i32>) {

@@ -1,14 +1,12 @@
 //! HTTP tests through the real router, served on a free port: login, wrong password, rate
 //! limit, unauthenticated and forbidden calls, cross-site refusal, cookie attributes.
 
-mod support;
-
+use crate::support::{TestDb, test_db};
 use app::error::AppError;
 use app::wire::session::SessionView;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
 use std::net::SocketAddr;
-use support::{TestDb, test_db};
 
 /// A Livret server on a free port of the loopback, with the demo school.
 struct TestApp {

@@ -5,11 +5,7 @@
 //! created for the test on that server (the role needs CREATEDB).
 //!
 //! With it, what finds the demo school's pieces (seeded by the test): its id, a class, its
-//! trimestres, an account's acting user. Each test and bench binary uses a part of this module
-//! (the benches include it by path).
-// Every test and bench binary compiles this module on its own and uses only part of it, so the
-// rest would be reported unused in each; the workspace has no test-support crate to hold it.
-#![allow(dead_code)]
+//! trimestres, an account's acting user. The benches include it by path, too.
 
 use app::domain::{Login, Uai};
 use app::entities::period;

@@ -1,8 +1,7 @@
 //! Service tests: the rules of accounts, access, rate limiting, establishments and sessions,
 //! on a real migrated database (SQLite, or PostgreSQL with LIVRET_TEST_POSTGRES_URL).
 
-mod support;
-
+use crate::support::test_db;
 use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::entities::{audit_event, user};
 use app::error::AppError;
@@ -11,7 +10,6 @@ use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use support::test_db;
 
 fn account(login: &str, password: Option<&str>) -> NewAccount {
     NewAccount {

@@ -1,8 +1,7 @@
 //! The ONDE import on a real database: creation, repeatability, preview, updates, departures,
 //! access.
 
-mod support;
-
+use crate::support::test_db;
 use app::domain::ImportSummary;
 use app::domain::{Role, SchoolYear, Uai};
 use app::entities::{class_level, school_class, student};
@@ -13,9 +12,8 @@ use app::services::pupil_import::{Mode, import_pupils};
 use app::services::{accounts, establishments};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use support::test_db;
 
-const SAMPLE: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
+const SAMPLE: &[u8] = include_bytes!("../../demo/onde-extraction-eleves.csv");
 
 fn sample() -> Vec<OndeRow> {
     onde_file::parse(SAMPLE).unwrap()

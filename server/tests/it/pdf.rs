@@ -2,8 +2,7 @@
 //! print literally, the same bilan gives the same bytes, and a bilan that cannot be printed
 //! gets the reason instead of a PDF.
 
-mod support;
-
+use crate::support::{actor, demo_school, test_db, trimestres};
 use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
@@ -13,7 +12,6 @@ use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
-use support::{actor, demo_school, test_db, trimestres};
 
 struct Demo {
     teacher: Actor,

@@ -2,8 +2,7 @@
 //! accepts, the aide à la saisie), the acquis grid (bilans created on first value, conflicts,
 //! locks) and the parcours éducatifs.
 
-mod support;
-
+use crate::support::{actor, demo_school, test_db};
 use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period};
 use app::error::AppError;
@@ -15,7 +14,6 @@ use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
-use support::{actor, demo_school, test_db};
 
 /// The demo's CM2 and CP-CE1, and its first trimestre.
 async fn demo(db: &DatabaseConnection) -> (i32, i32, i32) {

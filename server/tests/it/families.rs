@@ -2,8 +2,7 @@
 //! the parent space and its visa, and what a parent can reach (nothing but their children's
 //! published bilans), on the demo school.
 
-mod support;
-
+use crate::support::{actor, demo_school, test_db, trimestres};
 use app::domain::{Civility, Login, PersonName};
 use app::entities::{bilan, guardian};
 use app::error::AppError;
@@ -14,7 +13,6 @@ use app::wire::bilan_editor::BilanKey;
 use app::wire::bilans::BilanAction;
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use support::{actor, demo_school, test_db, trimestres};
 
 struct Demo {
     school: i32,
@@ -405,7 +403,7 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
 async fn an_onde_responsables_file_attaches_parents_and_reports_children_it_cannot_find() {
     let t = test_db().await;
     let demo = demo(&t.db).await;
-    let file = include_bytes!("fixtures/onde-responsables.csv");
+    let file = include_bytes!("../fixtures/onde-responsables.csv");
     let rows = app::services::responsables_file::parse(file).unwrap();
     let report = families::import(&t.db, &demo.director, demo.school, &rows)
         .await

@@ -1,8 +1,7 @@
 //! Class set-up by the director: the list of the year's classes, the positionnement type,
 //! teacher assignments, and who may do it.
 
-mod support;
-
+use crate::support::{actor, test_db};
 use app::domain::{Login, PersonName, PositionnementType, Role, Uai};
 use app::entities::user;
 use app::error::AppError;
@@ -11,7 +10,6 @@ use app::services::{accounts, classes, establishments};
 use app::wire::classes::ClassRow;
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
-use support::{actor, test_db};
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
@@ -19,7 +17,7 @@ fn today() -> NaiveDate {
 
 async fn demo_school(db: &DatabaseConnection) -> i32 {
     server::demo::seed_school(db).await.unwrap();
-    support::demo_school(db).await
+    crate::support::demo_school(db).await
 }
 
 /// The classes as the actor sees them today (the call must succeed).

@@ -1,0 +1,14 @@
+//! Livret's integration tests, one module per subject, in one binary: the server crate and
+//! Typst are linked once.
+
+mod bilans;
+mod classes;
+mod cli;
+mod families;
+mod http;
+mod pdf;
+mod pupil_import;
+mod saisie;
+mod services;
+/// A database of its own for each test, and the demo's pieces.
+mod support;
