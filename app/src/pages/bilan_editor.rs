@@ -4,7 +4,10 @@ use super::icons::LockIcon;
 use super::successes;
 use crate::api::bilan_editor::{bilan_editor, save_bilan};
 use crate::api::bilans::BilansAction;
-use crate::domain::catalogue::{DomainRow, PPRE};
+use crate::domain::catalogue::{
+    AppreciationGenerale, DomainComment, DomainRow, PPRE, ParcoursText, PpreComplement,
+    ProgrammeElement,
+};
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
 use crate::error::AppError;
 use crate::wire::bilan_editor::{
@@ -604,7 +607,7 @@ fn Recto(
                                     true => "Acquisitions, progrès et difficultés éventuelles".to_owned(),
                                     false => format!("Acquisitions, progrès et difficultés éventuelles — {domain} (commentaire sur la totalité du domaine)"),
                                 }
-                                max=600
+                                max=DomainComment::MAX_CHARS
                                 rows=3
                                 locked
                             />
@@ -824,7 +827,7 @@ fn OwnElements(
                                     <textarea
                                         id=id
                                         rows=2
-                                        maxlength=300
+                                        maxlength=ProgrammeElement::MAX_CHARS
                                         disabled=locked
                                         prop:value=text
                                         on:input=move |event| {
@@ -838,7 +841,7 @@ fn OwnElements(
                                     >
                                         {initial}
                                     </textarea>
-                                    <span class="compteur">{move || format!("{} / 300", counted().chars().count())}</span>
+                                    <span class="compteur">{move || format!("{} / {}", counted().chars().count(), ProgrammeElement::MAX_CHARS)}</span>
                                     <button
                                         type="button"
                                         class="secondaire"
@@ -991,7 +994,7 @@ fn Verso(
                                     saver=saver.clone()
                                     id=format!("parcours-{}", entry.code)
                                     label=format!("{} — pour cet élève (facultatif)", entry.label)
-                                    max=600
+                                    max=ParcoursText::MAX_CHARS
                                     rows=2
                                     locked
                                 />
@@ -1046,7 +1049,7 @@ fn Verso(
                         saver=ppre_saver.clone()
                         id="complement-ppre".to_owned()
                         label="Complément du PPRE".to_owned()
-                        max=600
+                        max=PpreComplement::MAX_CHARS
                         rows=2
                         locked
                     />
@@ -1059,7 +1062,7 @@ fn Verso(
                     saver
                     id="appreciation-generale".to_owned()
                     label="Appréciation générale sur la progression de l'élève".to_owned()
-                    max=1500
+                    max=AppreciationGenerale::MAX_CHARS
                     rows=5
                     locked
                     required=true

@@ -1,5 +1,5 @@
 use crate::api::saisie::SetClassLanguage;
-use crate::domain::catalogue::LANGUE_VIVANTE;
+use crate::domain::catalogue::{LANGUE_VIVANTE, LanguageName};
 use crate::error::AppError;
 use crate::wire::saisie::{SaisiePage, SaisieQuery, Selection, TeachingClass};
 use leptos::either::EitherOf3;
@@ -220,7 +220,7 @@ pub fn LanguageForm(selection: Selection) -> impl IntoView {
                         id="langue"
                         name="language"
                         list="langues"
-                        maxlength="40"
+                        maxlength=LanguageName::MAX_CHARS
                         value=class.language.unwrap_or_default()
                     />
                     <datalist id="langues">
