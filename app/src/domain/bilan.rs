@@ -38,6 +38,15 @@ impl Positionnement {
             .find(|value| value.level() == Some(level))
     }
 
+    /// How a row stores a value (or none): its level 1 to 4, and whether it is « non évalué ».
+    /// Stored, printed and read back the same way everywhere (`from_stored` undoes it).
+    pub fn to_stored(value: Option<Self>) -> (Option<i16>, bool) {
+        (
+            value.and_then(Self::level),
+            value == Some(Positionnement::NonEvalue),
+        )
+    }
+
     /// A stored row: its level, else « non évalué » when so marked, else nothing.
     pub fn from_stored(level: Option<i16>, not_evaluated: bool) -> Option<Self> {
         match level {
@@ -163,6 +172,22 @@ pub fn missing_to_print(rows: &[RowFacts], has_appreciation: bool) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_positionnement_is_stored_as_level_and_non_evalue_and_read_back() {
+        for value in Positionnement::ALL.map(Some).into_iter().chain([None]) {
+            let (level, not_evaluated) = Positionnement::to_stored(value);
+            assert_eq!(Positionnement::from_stored(level, not_evaluated), value);
+        }
+        assert_eq!(
+            Positionnement::to_stored(Some(Positionnement::NonEvalue)),
+            (None, true)
+        );
+        assert_eq!(
+            Positionnement::to_stored(Some(Positionnement::Atteints)),
+            (Some(3), false)
+        );
+    }
 
     #[test]
     fn stored_rows_read_back_as_what_was_saved() {

@@ -233,25 +233,23 @@ async fn write_lines<'a>(
     for (bilan_id, line, value) in cells {
         match line {
             Some(line) => updates.entry(value).or_default().push(line.id),
-            None => inserts.push(bilan_line::ActiveModel {
-                bilan_id: Set(bilan_id),
-                domain_code: Set(row.code.to_owned()),
-                positionnement: Set(value.and_then(Positionnement::level)),
-                not_evaluated: Set(value == Some(Positionnement::NonEvalue)),
-                ..Default::default()
-            }),
+            None => {
+                let (level, not_evaluated) = Positionnement::to_stored(value);
+                inserts.push(bilan_line::ActiveModel {
+                    bilan_id: Set(bilan_id),
+                    domain_code: Set(row.code.to_owned()),
+                    positionnement: Set(level),
+                    not_evaluated: Set(not_evaluated),
+                    ..Default::default()
+                })
+            }
         }
     }
     for (value, ids) in updates {
+        let (level, not_evaluated) = Positionnement::to_stored(value);
         bilan_line::Entity::update_many()
-            .col_expr(
-                bilan_line::Column::Positionnement,
-                Expr::value(value.and_then(Positionnement::level)),
-            )
-            .col_expr(
-                bilan_line::Column::NotEvaluated,
-                Expr::value(value == Some(Positionnement::NonEvalue)),
-            )
+            .col_expr(bilan_line::Column::Positionnement, Expr::value(level))
+            .col_expr(bilan_line::Column::NotEvaluated, Expr::value(not_evaluated))
             .filter(bilan_line::Column::Id.is_in(ids))
             .exec(db)
             .await?;

@@ -201,7 +201,8 @@ fn build(
     let rows = view
         .rows
         .iter()
-        .map(|row| PrintedRow {
+        .map(|row| (row, Positionnement::to_stored(row.positionnement)))
+        .map(|(row, (level, not_evaluated))| PrintedRow {
             domain: row.domain.clone(),
             label: row.label.clone(),
             sub_domain: !DomainRow::by_code(&row.code).is_some_and(DomainRow::is_whole_domain),
@@ -214,8 +215,8 @@ fn build(
                 .collect(),
             comment: french_spacing(&row.comment),
             comment_span: row.comment_span,
-            level: row.positionnement.and_then(Positionnement::level),
-            not_evaluated: row.positionnement == Some(Positionnement::NonEvalue),
+            level,
+            not_evaluated,
         })
         .collect();
     let parcours = view

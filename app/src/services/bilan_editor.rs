@@ -421,8 +421,9 @@ async fn write(
             }
             (BilanField::Positionnement(code), FieldValue::Level(level)) => {
                 let entry = lines.entry(code).or_insert_with(|| line(code));
-                entry.positionnement = Set(level.and_then(Positionnement::level));
-                entry.not_evaluated = Set(*level == Some(Positionnement::NonEvalue));
+                let (level, not_evaluated) = Positionnement::to_stored(*level);
+                entry.positionnement = Set(level);
+                entry.not_evaluated = Set(not_evaluated);
             }
             (BilanField::Elements(code), FieldValue::Elements(list)) => {
                 let entry = lines.entry(code).or_insert_with(|| line(code));
