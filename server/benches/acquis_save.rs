@@ -27,9 +27,8 @@ struct Grid {
     pupils: Vec<i32>,
 }
 
-// The tests' support module; a bench uses only part of it.
-#[allow(dead_code)]
-#[path = "../tests/it/support.rs"]
+/// What finds the demo's pieces, shared with the tests.
+#[path = "../tests/it/support/demo.rs"]
 mod support;
 
 async fn grid(dir: &tempfile::TempDir) -> Grid {

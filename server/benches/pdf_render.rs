@@ -19,9 +19,8 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-// The tests' support module; a bench uses only part of it.
-#[allow(dead_code)]
-#[path = "../tests/it/support.rs"]
+/// What finds the demo's pieces, shared with the tests.
+#[path = "../tests/it/support/demo.rs"]
 mod support;
 
 /// The demo's locked bilan, as a download reads it.

@@ -2,13 +2,13 @@
 //! the parent space and its visa, and what a parent can reach (nothing but their children's
 //! published bilans), on the demo school.
 
-use crate::support::{actor, demo_school, test_db, trimestres};
+use crate::support::{actor, demo_class, demo_school, test_db, trimestres};
 use app::domain::{Civility, Login, PersonName};
 use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::families::{self, NewResponsable};
-use app::services::{accounts, bilan_document, bilan_editor, bilan_history, bilan_list, classes};
+use app::services::{accounts, bilan_document, bilan_editor, bilan_history, bilan_list};
 use app::wire::bilan_editor::BilanKey;
 use app::wire::bilans::BilanAction;
 use chrono::NaiveDate;
@@ -26,14 +26,7 @@ struct Demo {
 async fn demo(db: &DatabaseConnection) -> Demo {
     server::demo::seed(db).await.unwrap();
     let school = demo_school(db).await;
-    let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
-    let cm2 = classes::list(db, &Actor::System, school, today)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|class| class.label == "CM2 M. Durand")
-        .unwrap()
-        .id;
+    let cm2 = demo_class(db, "CM2 M. Durand").await.id;
     Demo {
         school,
         director: actor(db, "direction").await,

@@ -2,15 +2,14 @@
 //! print literally, the same bilan gives the same bytes, and a bilan that cannot be printed
 //! gets the reason instead of a PDF.
 
-use crate::support::{actor, demo_school, test_db, trimestres};
+use crate::support::{actor, demo_class, test_db, trimestres};
 use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::bilan_document;
-use app::services::{bilan_editor, bilan_list, classes};
+use app::services::{bilan_editor, bilan_list};
 use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
-use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 struct Demo {
@@ -21,15 +20,7 @@ struct Demo {
 
 async fn demo(db: &DatabaseConnection) -> Demo {
     server::demo::seed(db).await.unwrap();
-    let school = demo_school(db).await;
-    let today = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
-    let cm2 = classes::list(db, &Actor::System, school, today)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|class| class.label == "CM2 M. Durand")
-        .unwrap()
-        .id;
+    let cm2 = demo_class(db, "CM2 M. Durand").await.id;
     Demo {
         teacher: actor(db, "enseignant").await,
         cm2,
