@@ -7,7 +7,7 @@ use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit;
-use crate::services::bilans;
+use crate::services::bilans::{self, Expected};
 use crate::services::saisie::{self, ClassPeriod};
 use crate::wire::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
 use sea_orm::sea_query::Expr;
@@ -132,7 +132,7 @@ async fn try_save(
         outcomes.push((change.student_id, outcome));
     }
     let written: Vec<&bilan::Model> = writes.iter().map(|(pupil, _)| &bilans[pupil]).collect();
-    if !bilans::guard_writes(&txn, &written).await? {
+    if !bilans::write_guarded(&txn, &written, Expected::Unlocked, Vec::new()).await? {
         txn.rollback().await?;
         return Ok(None);
     }

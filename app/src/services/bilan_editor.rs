@@ -11,6 +11,7 @@ use crate::entities::{bilan, bilan_line, class_parcours, programme_element, stud
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::{self, BilanChange};
+use crate::services::bilans::Expected;
 use crate::services::saisie::{self, ClassPeriod};
 use crate::services::{accounts, bilans, classes};
 use crate::time::{format_date, format_moment};
@@ -356,7 +357,7 @@ async fn try_save(
                 }
             }
         };
-        if !bilans::guard_writes(&txn, &[&bilan]).await? {
+        if !bilans::write_guarded(&txn, &[&bilan], Expected::Unlocked, Vec::new()).await? {
             txn.rollback().await?;
             return Ok(None);
         }

@@ -7,11 +7,12 @@ use crate::entities::{bilan, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::BilanChange;
+use crate::services::bilans::Expected;
 use crate::services::saisie;
 use crate::services::{accounts, audit, bilans, families};
 use crate::time::format_moment;
 use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView, LockView};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
@@ -65,6 +66,7 @@ pub async fn list(
                     })
                 }),
                 published: bilan
+                    .filter(|b| bilans::is_published(b))
                     .and_then(|b| b.published_at)
                     .map(|at| crate::time::format_date(at.date_naive())),
                 visas: visas.remove(&pupil.id).unwrap_or_default(),
@@ -169,53 +171,33 @@ pub async fn act(
                 true => (Some(chrono::Utc::now()), actor_id(actor)),
                 false => (None, None),
             };
-            let mut update = bilan::Entity::update_many();
+            let mut columns = vec![
+                (bilan::Column::LockedAt, Expr::value(locked_at)),
+                (bilan::Column::LockedBy, Expr::value(locked_by)),
+            ];
             if !locking {
                 // An unlocked bilan may change: its family no longer sees it until it is
                 // locked and published again.
-                update = update
-                    .col_expr(
-                        bilan::Column::PublishedAt,
-                        Expr::value(None::<chrono::DateTime<chrono::Utc>>),
-                    )
-                    .col_expr(bilan::Column::PublishedBy, Expr::value(None::<i32>));
+                columns.push((
+                    bilan::Column::PublishedAt,
+                    Expr::value(None::<chrono::DateTime<chrono::Utc>>),
+                ));
+                columns.push((bilan::Column::PublishedBy, Expr::value(None::<i32>)));
             }
-            let changed = update
-                .col_expr(bilan::Column::LockedAt, Expr::value(locked_at))
-                .col_expr(bilan::Column::LockedBy, Expr::value(locked_by))
-                .col_expr(
-                    bilan::Column::Version,
-                    Expr::col(bilan::Column::Version).add(1),
-                )
-                .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-                // As read: a bilan written or locked since (another tab) is not locked
-                // unchecked.
-                .filter(
-                    Expr::tuple([
-                        Expr::col(bilan::Column::Id),
-                        Expr::col(bilan::Column::Version),
-                    ])
-                    .in_tuples(
-                        chosen
-                            .iter()
-                            .map(|pupil| (found[&pupil.id].id, found[&pupil.id].version)),
-                    ),
-                )
-                .filter(match locking {
-                    true => bilan::Column::LockedAt.is_null(),
-                    false => bilan::Column::LockedAt.is_not_null(),
-                })
-                .exec(&txn)
-                .await?
-                .rows_affected as usize;
-            if changed != ids.len() {
+            let read: Vec<&bilan::Model> = chosen.iter().map(|pupil| &found[&pupil.id]).collect();
+            let expected = match locking {
+                true => Expected::Unlocked,
+                false => Expected::Locked,
+            };
+            // As read: a bilan written or locked since (another tab) is not locked unchecked.
+            if !bilans::write_guarded(&txn, &read, expected, columns).await? {
                 txn.rollback().await?;
                 return Err(AppError::invalid(
                     "bilans",
                     "des bilans ont changé pendant l'opération : rien n'est fait, réessayez",
                 ));
             }
-            changed
+            ids.len()
         }
     };
     if action != BilanAction::Create {

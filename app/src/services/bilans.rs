@@ -1,5 +1,6 @@
 //! Bilans: their creation with the identity and teachers they show, the one guard every write
-//! to a bilan goes through, and their status, computed from the data.
+//! to a bilan goes through, when a family may read one, and their status, computed from the
+//! data.
 
 use crate::domain::bilan::{RowFacts, missing_to_print, status};
 use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
@@ -10,30 +11,52 @@ use crate::entities::{
 use crate::error::Result;
 use crate::services::accounts;
 use crate::services::saisie::ClassPeriod;
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     QueryOrder, Set,
 };
 use std::collections::{HashMap, HashSet};
 
-/// Every write to bilans asks here first, inside the writing transaction, for all the bilans it
-/// writes at once: their versions are bumped only if each is unlocked and still at the version
-/// read. Answers whether the write may proceed; when it may not, another write or a lock came
-/// in between, and the caller rolls back and reads again.
-pub async fn guard_writes(db: &impl ConnectionTrait, read: &[&bilan::Model]) -> Result<bool> {
+/// The lock a write expects the bilans it writes to be under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// Entries, synchronisation, locking: only an unlocked bilan is written.
+    Unlocked,
+    /// Unlocking, publishing: only a locked bilan is.
+    Locked,
+}
+
+/// The one guard every write to bilans goes through, inside the writing transaction, for all
+/// the bilans it writes at once: sets `columns` (none: the caller writes its own columns
+/// afterwards) and bumps the version of each bilan, only if every one is still at the version
+/// read and under the expected lock. Answers whether it wrote; when it did not, another write
+/// or a lock came in between, nothing was written, and the caller rolls back and reads again.
+pub async fn write_guarded(
+    db: &impl ConnectionTrait,
+    read: &[&bilan::Model],
+    expected: Expected,
+    columns: Vec<(bilan::Column, SimpleExpr)>,
+) -> Result<bool> {
     if read.is_empty() {
         return Ok(true);
     }
-    if read.iter().any(|bilan| bilan.locked_at.is_some()) {
+    if read
+        .iter()
+        .any(|bilan| bilan.locked_at.is_some() != (expected == Expected::Locked))
+    {
         return Ok(false);
     }
-    let bumped = bilan::Entity::update_many()
+    let mut update = bilan::Entity::update_many()
         .col_expr(
             bilan::Column::Version,
             Expr::col(bilan::Column::Version).add(1),
         )
-        .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()));
+    for (column, value) in columns {
+        update = update.col_expr(column, value);
+    }
+    let written = update
         .filter(
             Expr::tuple([
                 Expr::col(bilan::Column::Id),
@@ -41,10 +64,26 @@ pub async fn guard_writes(db: &impl ConnectionTrait, read: &[&bilan::Model]) -> 
             ])
             .in_tuples(read.iter().map(|bilan| (bilan.id, bilan.version))),
         )
-        .filter(bilan::Column::LockedAt.is_null())
+        .filter(match expected {
+            Expected::Unlocked => bilan::Column::LockedAt.is_null(),
+            Expected::Locked => bilan::Column::LockedAt.is_not_null(),
+        })
         .exec(db)
         .await?;
-    Ok(bumped.rows_affected == read.len() as u64)
+    Ok(written.rows_affected == read.len() as u64)
+}
+
+/// Whether a family may read the bilan: locked and published. With `published` for queries,
+/// the one place this condition is written.
+pub fn is_published(bilan: &bilan::Model) -> bool {
+    bilan.locked_at.is_some() && bilan.published_at.is_some()
+}
+
+/// The bilans a family may read, as a query condition (see `is_published`).
+pub fn published() -> Condition {
+    Condition::all()
+        .add(bilan::Column::LockedAt.is_not_null())
+        .add(bilan::Column::PublishedAt.is_not_null())
 }
 
 /// The class's teachers, by name, as a new bilan shows them.

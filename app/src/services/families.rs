@@ -8,6 +8,7 @@ use crate::entities::{
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
 use crate::services::accounts::NewAccount;
+use crate::services::bilans::Expected;
 use crate::services::responsables_file::{ChildName, ResponsableRow};
 use crate::services::{accounts, audit, bilan_document, bilans, passwords, saisie};
 use crate::time::{format_date, format_moment};
@@ -75,8 +76,7 @@ pub async fn family_bilan(
     bilan::Entity::find()
         .filter(bilan::Column::StudentId.eq(key.student_id))
         .filter(bilan::Column::PeriodId.eq(key.period_id))
-        .filter(bilan::Column::PublishedAt.is_not_null())
-        .filter(bilan::Column::LockedAt.is_not_null())
+        .filter(bilans::published())
         .one(db)
         .await?
         .map(Some)
@@ -89,8 +89,7 @@ pub async fn space(db: &impl ConnectionTrait, actor: &Actor) -> Result<FamilySpa
     let pupils = children(db, person).await?;
     let published = bilan::Entity::find()
         .filter(bilan::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
-        .filter(bilan::Column::PublishedAt.is_not_null())
-        .filter(bilan::Column::LockedAt.is_not_null())
+        .filter(bilans::published())
         .all(db)
         .await?;
     let periods: HashMap<i32, period::Model> = period::Entity::find()
@@ -251,39 +250,45 @@ pub async fn publish(
     period_id: i32,
     publish: bool,
 ) -> Result<PublishReport> {
-    let context = saisie::class_period(db, actor, class_id, period_id).await?;
-    actor.require_director_of(context.establishment_id)?;
-    let pupils = bilans::class_pupils(db, &context).await?;
-    let found = bilans::bilans_of(db, &context, &pupils).await?;
-    let mut chosen = Vec::new();
-    let mut left_alone = Vec::new();
-    for pupil in &pupils {
-        match found.get(&pupil.id) {
-            Some(bilan) if bilan.locked_at.is_some() => {
-                if bilan.published_at.is_some() != publish {
-                    chosen.push(bilan.id);
-                }
-            }
-            _ if publish => left_alone.push((
-                bilans::pupil_name(pupil),
-                "le bilan n'est pas verrouillé".to_owned(),
-            )),
-            _ => {}
-        }
-    }
     let txn = super::begin_write(db).await?;
+    let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
+    actor.require_director_of(context.establishment_id)?;
+    let pupils = bilans::class_pupils(&txn, &context).await?;
+    let found = bilans::bilans_of(&txn, &context, &pupils).await?;
     let (at, by) = match publish {
         true => (Some(chrono::Utc::now()), actor.user_id()),
         false => (None, None),
     };
-    bilan::Entity::update_many()
-        .col_expr(bilan::Column::PublishedAt, Expr::value(at))
-        .col_expr(bilan::Column::PublishedBy, Expr::value(by))
-        .filter(bilan::Column::Id.is_in(chosen.clone()))
-        .filter(bilan::Column::LockedAt.is_not_null())
-        .exec(&txn)
-        .await?;
-    for id in &chosen {
+    let mut done = 0;
+    let mut left_alone = Vec::new();
+    for pupil in &pupils {
+        let bilan = match found.get(&pupil.id) {
+            Some(bilan) if bilan.locked_at.is_some() => bilan,
+            _ if publish => {
+                left_alone.push((
+                    bilans::pupil_name(pupil),
+                    "le bilan n'est pas verrouillé".to_owned(),
+                ));
+                continue;
+            }
+            _ => continue,
+        };
+        if bilans::is_published(bilan) == publish {
+            continue;
+        }
+        let columns = vec![
+            (bilan::Column::PublishedAt, Expr::value(at)),
+            (bilan::Column::PublishedBy, Expr::value(by)),
+        ];
+        if !bilans::write_guarded(&txn, &[bilan], Expected::Locked, columns).await? {
+            // Unlocked or changed since it was read: left as it is now.
+            left_alone.push((
+                bilans::pupil_name(pupil),
+                "le bilan a changé pendant l'opération".to_owned(),
+            ));
+            continue;
+        }
+        done += 1;
         audit::record(
             &txn,
             actor,
@@ -292,7 +297,7 @@ pub async fn publish(
                 true => "bilan publié aux familles",
                 false => "publication retirée",
             },
-            &audit::bilan_subject(*id),
+            &audit::bilan_subject(bilan.id),
             json!({}),
         )
         .await?;
@@ -300,7 +305,7 @@ pub async fn publish(
     txn.commit().await?;
     Ok(PublishReport {
         publish,
-        done: chosen.len(),
+        done,
         left_alone,
     })
 }

@@ -4,10 +4,11 @@
 use crate::entities::{bilan, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
+use crate::services::bilans::Expected;
 use crate::services::{audit, bilans, classes};
 use crate::wire::synchronisation::SyncReport;
 use chrono::NaiveDate;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
@@ -51,55 +52,52 @@ pub async fn synchronise(
             .into_iter()
             .map(|pupil| (pupil.id, pupil))
             .collect();
-        for bilan in found {
-            if bilan.locked_at.is_some() {
-                report.locked_kept += 1;
-                continue;
-            }
+        for mut bilan in found {
             let pupil = &pupils[&bilan.student_id];
             let last_name = bilans::pupil_last_name(pupil).to_owned();
             let current = (
-                &last_name,
-                &pupil.first_names,
+                last_name.as_str(),
+                pupil.first_names.as_str(),
                 pupil.birth_date,
                 &pupil.sex,
                 &teachers,
             );
-            let shown = (
-                &bilan.last_name,
-                &bilan.first_names,
-                bilan.birth_date,
-                &bilan.sex,
-                &bilan.teachers,
-            );
-            if current == shown {
-                report.already_up_to_date += 1;
-                continue;
-            }
-            // Unlocked at the time of writing (identity and teachers are set, not computed from
-            // what was read, so a write in between does not matter).
-            let written = bilan::Entity::update_many()
-                .col_expr(bilan::Column::LastName, Expr::value(last_name.clone()))
-                .col_expr(
-                    bilan::Column::FirstNames,
-                    Expr::value(pupil.first_names.clone()),
-                )
-                .col_expr(bilan::Column::BirthDate, Expr::value(pupil.birth_date))
-                .col_expr(bilan::Column::Sex, Expr::value(pupil.sex.clone()))
-                .col_expr(bilan::Column::Teachers, Expr::value(teachers.clone()))
-                .col_expr(
-                    bilan::Column::Version,
-                    Expr::col(bilan::Column::Version).add(1),
-                )
-                .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
-                .filter(bilan::Column::Id.eq(bilan.id))
-                .filter(bilan::Column::LockedAt.is_null())
-                .exec(&txn)
-                .await?;
-            if written.rows_affected == 1 {
-                report.updated += 1;
-            } else {
-                report.locked_kept += 1; // locked in between
+            // A bilan written since it was read (an entry on PostgreSQL, where this transaction
+            // does not keep others out) is read again: only its lock can keep it as it is.
+            loop {
+                if bilan.locked_at.is_some() {
+                    report.locked_kept += 1;
+                    break;
+                }
+                let shown = (
+                    bilan.last_name.as_str(),
+                    bilan.first_names.as_str(),
+                    bilan.birth_date,
+                    &bilan.sex,
+                    &bilan.teachers,
+                );
+                if current == shown {
+                    report.already_up_to_date += 1;
+                    break;
+                }
+                let columns = vec![
+                    (bilan::Column::LastName, Expr::value(last_name.clone())),
+                    (
+                        bilan::Column::FirstNames,
+                        Expr::value(pupil.first_names.clone()),
+                    ),
+                    (bilan::Column::BirthDate, Expr::value(pupil.birth_date)),
+                    (bilan::Column::Sex, Expr::value(pupil.sex.clone())),
+                    (bilan::Column::Teachers, Expr::value(teachers.clone())),
+                ];
+                if bilans::write_guarded(&txn, &[&bilan], Expected::Unlocked, columns).await? {
+                    report.updated += 1;
+                    break;
+                }
+                bilan = bilan::Entity::find_by_id(bilan.id)
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| AppError::internal("synchronisation", "a bilan vanished"))?;
             }
         }
     }

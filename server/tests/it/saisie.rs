@@ -635,8 +635,16 @@ async fn a_class_names_its_language_on_the_langue_vivante_row() {
 
 #[tokio::test]
 async fn the_bilan_guard_refuses_a_stale_or_locked_read() {
-    use app::services::bilans::guard_writes;
+    use app::services::bilans::{Expected, write_guarded};
     let t = test_db().await;
+    let guard_writes = |read: bilan::Model, expected| {
+        let db = &t.db;
+        async move {
+            write_guarded(db, &[&read], expected, Vec::new())
+                .await
+                .unwrap()
+        }
+    };
     let (cm2, _, trimestre_1) = demo(&t.db).await;
     let teacher = actor(&t.db, "enseignant").await;
     let oral = grid_key(cm2, trimestre_1, "FRA-LGO");
@@ -658,21 +666,29 @@ async fn the_bilan_guard_refuses_a_stale_or_locked_read() {
             .unwrap()
     };
     let first = read().await;
-    assert!(guard_writes(&t.db, &[&first]).await.unwrap());
+    assert!(guard_writes(first.clone(), Expected::Unlocked).await);
     let second = read().await;
     assert_eq!(second.version, first.version + 1);
     assert!(
-        !guard_writes(&t.db, &[&first]).await.unwrap(),
+        !guard_writes(first, Expected::Unlocked).await,
         "written since it was read"
+    );
+    assert!(
+        !guard_writes(second.clone(), Expected::Locked).await,
+        "not locked as expected"
     );
     let mut lock: bilan::ActiveModel = second.clone().into();
     lock.locked_at = Set(Some(chrono::Utc::now()));
     lock.update(&t.db).await.unwrap();
     assert!(
-        !guard_writes(&t.db, &[&second]).await.unwrap(),
+        !guard_writes(second.clone(), Expected::Unlocked).await,
         "locked since it was read"
     );
     assert_eq!(read().await.version, second.version, "nothing bumped");
+    // Unlocking and publishing expect the lock.
+    let locked = read().await;
+    assert!(guard_writes(locked.clone(), Expected::Locked).await);
+    assert_eq!(read().await.version, locked.version + 1);
 }
 
 #[tokio::test]
