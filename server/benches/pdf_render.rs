@@ -12,7 +12,7 @@
 //!
 //! `cargo bench -p server --bench pdf_render`
 
-use app::services::{bilan_document, bilan_list};
+use app::services::{bilan_list, printed_bilan};
 use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::BilanKey;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
@@ -40,7 +40,7 @@ async fn demo_bilan() -> BilanDocument {
         .iter()
         .find(|row| row.last_name == "BAZIN")
         .expect("Violetta BAZIN");
-    bilan_document::document(
+    printed_bilan::document(
         &db,
         &director,
         BilanKey {

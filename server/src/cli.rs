@@ -12,7 +12,7 @@ use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::print_jobs::PrintJobs;
 use app::services::pupil_import::{self, Mode};
-use app::services::{bilan_document, classes, saisie};
+use app::services::{classes, printed_bilan, saisie};
 use app::time::today_in_paris;
 use app::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use clap::{Parser, Subcommand};
@@ -264,7 +264,7 @@ async fn print_class(
         })?;
     let period_label = saisie::period_label(period);
     let (documents, mut skipped) =
-        bilan_document::class_documents(&db, &Actor::System, class.id, period.id).await?;
+        printed_bilan::class_documents(&db, &Actor::System, class.id, period.id).await?;
     std::fs::create_dir_all(out).with_context(|| format!("création de {}", out.display()))?;
     let bar = indicatif::ProgressBar::new(documents.len() as u64).with_style(
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} bilans — {msg}")

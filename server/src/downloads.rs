@@ -5,8 +5,8 @@
 use crate::pdf;
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::bilan_document;
 use app::services::print_jobs::{PrintJobs, PrintOutcome, Printer};
+use app::services::printed_bilan;
 use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::BilanKey;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -39,7 +39,7 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
     };
     let document = async {
         let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
-        bilan_document::document(&db, &actor, key).await
+        printed_bilan::document(&db, &actor, key).await
     }
     .await;
     match document {
@@ -61,7 +61,7 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
 pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) -> Response {
     let documents = async {
         let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
-        bilan_document::class_documents(&db, &actor, query.classe, query.periode).await
+        printed_bilan::class_documents(&db, &actor, query.classe, query.periode).await
     }
     .await;
     let (documents, _skipped) = match documents {
@@ -69,9 +69,9 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
         Ok(found) => found,
     };
     let Some(first) = documents.first() else {
-        return refusal(bilan_document::nothing_printable());
+        return refusal(printed_bilan::nothing_printable());
     };
-    let stem = bilan_document::class_file_stem(first);
+    let stem = printed_bilan::class_file_stem(first);
     let zipped = query.format.as_deref() == Some("zip");
     // Without JavaScript the file is all the person gets: the pupils left out are in the list
     // page (their status, what is missing) and, for a bilan that failed, in the log.

@@ -15,13 +15,13 @@ pub async fn start_class_print(
 ) -> Result<PrintJobView, AppError> {
     use crate::auth::RequestContext;
     use crate::services::print_jobs::PrintRequest;
-    use crate::services::{access::Actor, bilan_document};
+    use crate::services::{access::Actor, printed_bilan};
     let request = RequestContext::current()?;
     request.reply(
         async {
             let user = request.acting_user().await?;
             let owner = user.id;
-            let (documents, left_out) = bilan_document::class_documents(
+            let (documents, left_out) = printed_bilan::class_documents(
                 &request.db,
                 &Actor::User(user),
                 class_id,
@@ -30,11 +30,11 @@ pub async fn start_class_print(
             .await?;
             let first = documents
                 .first()
-                .ok_or_else(bilan_document::nothing_printable)?;
+                .ok_or_else(printed_bilan::nothing_printable)?;
             let label = format!("{} — {}", first.class, first.period.label);
             let file_name = format!(
                 "{}.{}",
-                bilan_document::class_file_stem(first),
+                printed_bilan::class_file_stem(first),
                 if each { "zip" } else { "pdf" }
             );
             Ok(request.print_jobs()?.start(PrintRequest {

@@ -138,35 +138,70 @@ impl RowFacts {
     }
 }
 
-/// The status of an existing bilan from its lock, its rows and its appréciation générale.
-pub fn status(locked: bool, rows: &[RowFacts], has_appreciation: bool) -> BilanStatus {
-    let complete_rows = rows.iter().filter(|row| row.is_complete()).count();
-    if locked {
-        BilanStatus::Verrouille
-    } else if complete_rows >= ROWS_NEEDED_TO_PRINT && has_appreciation {
-        BilanStatus::Complet
-    } else {
-        BilanStatus::EnCours
+/// Where an existing bilan stands, from its lock, its rows and its appréciation générale: what
+/// the lists, the grid, the editor and printing all say of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Standing {
+    pub status: BilanStatus,
+    pub complete_rows: usize,
+    pub rows: usize,
+    /// What stands between an unlocked bilan and its printing, as the editor says it; empty
+    /// when it can be printed (or is locked).
+    pub missing: Vec<String>,
+}
+
+impl Standing {
+    pub fn of(locked: bool, rows: &[RowFacts], has_appreciation: bool) -> Standing {
+        let complete_rows = rows.iter().filter(|row| row.is_complete()).count();
+        let enough = complete_rows >= ROWS_NEEDED_TO_PRINT;
+        let status = match locked {
+            true => BilanStatus::Verrouille,
+            false if enough && has_appreciation => BilanStatus::Complet,
+            false => BilanStatus::EnCours,
+        };
+        let mut missing = Vec::new();
+        if !locked && !enough {
+            let lacking = ROWS_NEEDED_TO_PRINT - complete_rows;
+            missing.push(format!(
+                "{lacking} domaine{s} complet{s} de plus ({complete_rows} sur les {ROWS_NEEDED_TO_PRINT} \
+                 demandés) : un commentaire, ou un positionnement avec au moins un élément du programme",
+                s = if lacking > 1 { "s" } else { "" },
+            ));
+        }
+        if !locked && !has_appreciation {
+            missing.push("l'appréciation générale sur la progression de l'élève".to_owned());
+        }
+        Standing {
+            status,
+            complete_rows,
+            rows: rows.len(),
+            missing,
+        }
     }
 }
 
-/// What stands between an unlocked bilan and its printing, as the editor says it; empty when it
-/// can be printed.
-pub fn missing_to_print(rows: &[RowFacts], has_appreciation: bool) -> Vec<String> {
-    let complete_rows = rows.iter().filter(|row| row.is_complete()).count();
-    let mut missing = Vec::new();
-    if complete_rows < ROWS_NEEDED_TO_PRINT {
-        let lacking = ROWS_NEEDED_TO_PRINT - complete_rows;
-        missing.push(format!(
-            "{lacking} domaine{s} complet{s} de plus ({complete_rows} sur les {ROWS_NEEDED_TO_PRINT} \
-             demandés) : un commentaire, ou un positionnement avec au moins un élément du programme",
-            s = if lacking > 1 { "s" } else { "" },
-        ));
+/// What a save does with one field (or grid cell), from the value stored now, the one the
+/// page read before its change, and the new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Merge<T> {
+    /// The stored value already is the new one (another tab typed the same): nothing to write.
+    AlreadySaved,
+    /// Someone else wrote the field since the page read it: their value is kept and reported.
+    Conflict { current: T },
+    /// The field is as the page read it: the new value is written.
+    Write,
+}
+
+impl<T: PartialEq> Merge<T> {
+    pub fn of(current: T, was: &T, now: &T) -> Merge<T> {
+        if current == *now {
+            Merge::AlreadySaved
+        } else if current != *was {
+            Merge::Conflict { current }
+        } else {
+            Merge::Write
+        }
     }
-    if !has_appreciation {
-        missing.push("l'appréciation générale sur la progression de l'élève".to_owned());
-    }
-    missing
 }
 
 #[cfg(test)]
@@ -246,12 +281,17 @@ mod tests {
             domain_commented: true,
             ..RowFacts::default()
         };
+        let status = |locked, rows: &[RowFacts], appreciation| {
+            Standing::of(locked, rows, appreciation).status
+        };
         let two = [complete, complete, RowFacts::default()];
         assert_eq!(status(false, &two, true), BilanStatus::EnCours);
         let three = [complete, complete, complete];
         assert_eq!(status(false, &three, false), BilanStatus::EnCours);
         assert_eq!(status(false, &three, true), BilanStatus::Complet);
         assert_eq!(status(true, &two, false), BilanStatus::Verrouille);
+        let standing = Standing::of(false, &two, true);
+        assert_eq!((standing.complete_rows, standing.rows), (2, 3));
         assert!(BilanStatus::Complet.is_printable() && BilanStatus::Verrouille.is_printable());
         assert!(!BilanStatus::EnCours.is_printable() && !BilanStatus::NonCree.is_printable());
     }
@@ -262,6 +302,8 @@ mod tests {
             domain_commented: true,
             ..RowFacts::default()
         };
+        let missing_to_print =
+            |rows: &[RowFacts], appreciation| Standing::of(false, rows, appreciation).missing;
         let one = [complete, RowFacts::default()];
         let missing = missing_to_print(&one, false);
         assert_eq!(missing.len(), 2, "{missing:?}");
@@ -270,5 +312,13 @@ mod tests {
         let two = [complete, complete];
         assert!(missing_to_print(&two, true)[0].starts_with("1 domaine complet de plus"));
         assert!(missing_to_print(&[complete; 3], true).is_empty());
+        assert!(Standing::of(true, &one, false).missing.is_empty(), "locked");
+    }
+
+    #[test]
+    fn a_field_is_written_only_if_it_is_as_the_page_read_it() {
+        assert_eq!(Merge::of("b", &"a", &"b"), Merge::AlreadySaved);
+        assert_eq!(Merge::of("c", &"a", &"b"), Merge::Conflict { current: "c" });
+        assert_eq!(Merge::of("a", &"a", &"b"), Merge::Write);
     }
 }

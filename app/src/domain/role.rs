@@ -61,6 +61,20 @@ impl Role {
     }
 }
 
+/// Whether a director of `establishment_id` may give an account a new one-time password, from
+/// every role the account holds (school, role): only an account that is nothing but a teacher,
+/// or nothing but a responsable, and only in that school. A director, an administrator or
+/// someone who also holds a role elsewhere gets theirs from whoever runs that.
+pub fn may_reissue_password(grants: &[(Option<i32>, Role)], establishment_id: i32) -> bool {
+    let only_here_as = |role: Role| {
+        !grants.is_empty()
+            && grants
+                .iter()
+                .all(|grant| *grant == (Some(establishment_id), role))
+    };
+    only_here_as(Role::Enseignant) || only_here_as(Role::Responsable)
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -69,7 +83,26 @@ impl fmt::Display for Role {
 
 #[cfg(test)]
 mod tests {
-    use super::Role;
+    use super::{Role, may_reissue_password};
+
+    #[test]
+    fn only_a_plain_teacher_or_responsable_of_the_school_gets_a_new_one_time_password() {
+        let here = Some(1);
+        assert!(may_reissue_password(&[(here, Role::Enseignant)], 1));
+        assert!(may_reissue_password(&[(here, Role::Responsable)], 1));
+        assert!(!may_reissue_password(&[], 1));
+        assert!(!may_reissue_password(&[(here, Role::Directeur)], 1));
+        assert!(!may_reissue_password(&[(None, Role::Administrateur)], 1));
+        assert!(!may_reissue_password(&[(Some(2), Role::Enseignant)], 1));
+        assert!(
+            !may_reissue_password(&[(here, Role::Enseignant), (Some(2), Role::Enseignant)], 1),
+            "a teacher of another school too"
+        );
+        assert!(!may_reissue_password(
+            &[(here, Role::Enseignant), (here, Role::Responsable)],
+            1
+        ));
+    }
 
     #[test]
     fn codes_round_trip() {

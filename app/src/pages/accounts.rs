@@ -1,7 +1,6 @@
 use super::form::{FormAlert, OneTimePassword};
 use super::parametrage::ParametrageNav;
 use crate::api::accounts::{ReissuePassword, establishment_accounts};
-use crate::domain::Role;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -65,8 +64,6 @@ pub fn AccountsPage() -> impl IntoView {
                                                 .map(|role| role.label())
                                                 .collect::<Vec<_>>()
                                                 .join(", ");
-                                            // A lost password or activation code: teachers and families only.
-                                            let reissuable = row.roles == [Role::Enseignant] || row.roles == [Role::Responsable];
                                             let reissue_label = format!(
                                                 "Nouveau mot de passe provisoire pour {}",
                                                 row.display_name,
@@ -85,7 +82,7 @@ pub fn AccountsPage() -> impl IntoView {
                                                         }}
                                                     </td>
                                                     <td>
-                                                        {reissuable.then(|| view! {
+                                                        {row.may_reissue_password.then(|| view! {
                                                             <ActionForm action=reissue>
                                                                 <input type="hidden" name="login" value=login />
                                                                 <button type="submit" class="secondaire" aria-label=reissue_label>

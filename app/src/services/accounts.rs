@@ -1,3 +1,4 @@
+use crate::domain::role::may_reissue_password;
 use crate::domain::{Civility, Login, Password, PersonName, Role};
 use crate::entities::{role_grant, session, user};
 use crate::error::{AppError, Result};
@@ -229,17 +230,29 @@ pub async fn list_for_establishment(
     establishment_id: i32,
 ) -> Result<Vec<AccountRow>> {
     actor.require_director_of(establishment_id)?;
-    let grants = role_grant::Entity::find()
+    let here: Vec<i32> = role_grant::Entity::find()
         .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
         .all(db)
-        .await?;
-    let mut roles_by_user: BTreeMap<i32, Vec<Role>> = BTreeMap::new();
-    for grant in grants {
+        .await?
+        .iter()
+        .map(|grant| grant.user_id)
+        .collect();
+    // Every role of these people, here and elsewhere: what may be done to an account depends
+    // on all of them.
+    let mut grants_by_user: BTreeMap<i32, Vec<(Option<i32>, Role)>> = BTreeMap::new();
+    for grant in role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.is_in(here))
+        .all(db)
+        .await?
+    {
         let role = Role::parse(&grant.role).map_err(|e| AppError::internal("stored role", e))?;
-        roles_by_user.entry(grant.user_id).or_default().push(role);
+        grants_by_user
+            .entry(grant.user_id)
+            .or_default()
+            .push((grant.establishment_id, role));
     }
     let accounts = user::Entity::find()
-        .filter(user::Column::Id.is_in(roles_by_user.keys().copied()))
+        .filter(user::Column::Id.is_in(grants_by_user.keys().copied()))
         .order_by_asc(user::Column::LastName)
         .order_by_asc(user::Column::FirstName)
         .all(db)
@@ -247,12 +260,18 @@ pub async fn list_for_establishment(
     Ok(accounts
         .into_iter()
         .map(|account| {
-            let mut roles = roles_by_user.remove(&account.id).unwrap_or_default();
+            let grants = grants_by_user.remove(&account.id).unwrap_or_default();
+            let mut roles: Vec<Role> = grants
+                .iter()
+                .filter(|(school, _)| *school == Some(establishment_id))
+                .map(|(_, role)| *role)
+                .collect();
             roles.sort();
             AccountRow {
                 display_name: display_name(&account),
                 active: account.password_hash.is_some() && account.disabled_at.is_none(),
                 one_time_password: account.must_change_password,
+                may_reissue_password: may_reissue_password(&grants, establishment_id),
                 login: account.login,
                 roles,
             }
@@ -395,8 +414,7 @@ pub async fn create_teacher(
 /// Gives a teacher or a responsable a new one-time password (theirs is lost, or the first, the
 /// activation code, was never handed over): only its hash is kept, they must replace it at
 /// their next login, and their sessions end. Directeur of the establishment only, and only for
-/// an account that is nothing but a teacher, or nothing but a responsable, there (another
-/// school's account, a director or an administrator is refused).
+/// the accounts `may_reissue_password` allows.
 pub async fn reissue_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -412,14 +430,12 @@ pub async fn reissue_password(
     let grants = role_grant::Entity::find()
         .filter(role_grant::Column::UserId.eq(account.id))
         .all(db)
-        .await?;
-    let only_here_as = |role: Role| {
-        !grants.is_empty()
-            && grants.iter().all(|grant| {
-                grant.establishment_id == Some(establishment_id) && grant.role == role.code()
-            })
-    };
-    if !(only_here_as(Role::Enseignant) || only_here_as(Role::Responsable)) {
+        .await?
+        .iter()
+        .map(|grant| Ok((grant.establishment_id, Role::parse(&grant.role)?)))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|e| AppError::internal("stored role", e))?;
+    if !may_reissue_password(&grants, establishment_id) {
         return Err(AppError::Forbidden);
     }
     let one_time = passwords::one_time_password();

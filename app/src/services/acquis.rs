@@ -1,6 +1,7 @@
 //! « Saisie collective des acquis scolaires »: one domain row of a class and period, a value
 //! per pupil, saved for the whole grid in one transaction without overwriting anyone.
 
+use crate::domain::bilan::Merge;
 use crate::domain::catalogue::DomainRow;
 use crate::domain::{BilanStatus, Positionnement};
 use crate::entities::{bilan, bilan_line, student};
@@ -106,28 +107,31 @@ async fn try_save(
             AcquisOutcome::NotInGrid
         } else if existing.is_some_and(|b| b.locked_at.is_some()) {
             AcquisOutcome::Locked
-        } else if current == change.now {
-            AcquisOutcome::Saved
-        } else if current != change.was {
-            AcquisOutcome::Conflict { current }
         } else {
-            if existing.is_none() {
-                let teachers = match &teachers {
-                    Some(teachers) => teachers,
-                    None => teachers.insert(bilans::class_teachers(&txn, context.class.id).await?),
-                };
-                let pupil = by_id[&change.student_id];
-                let (class_id, period_id) = (context.class.id, context.period.id);
-                let Some(created) =
-                    bilans::create(&txn, pupil, class_id, period_id, teachers).await?
-                else {
-                    txn.rollback().await?;
-                    return Ok(None);
-                };
-                bilans.insert(change.student_id, created);
+            match Merge::of(current, &change.was, &change.now) {
+                Merge::AlreadySaved => AcquisOutcome::Saved,
+                Merge::Conflict { current } => AcquisOutcome::Conflict { current },
+                Merge::Write => {
+                    if existing.is_none() {
+                        let teachers = match &teachers {
+                            Some(teachers) => teachers,
+                            None => teachers
+                                .insert(bilans::class_teachers(&txn, context.class.id).await?),
+                        };
+                        let pupil = by_id[&change.student_id];
+                        let (class_id, period_id) = (context.class.id, context.period.id);
+                        let Some(created) =
+                            bilans::create(&txn, pupil, class_id, period_id, teachers).await?
+                        else {
+                            txn.rollback().await?;
+                            return Ok(None);
+                        };
+                        bilans.insert(change.student_id, created);
+                    }
+                    writes.push((change.student_id, change.now));
+                    AcquisOutcome::Saved
+                }
             }
-            writes.push((change.student_id, change.now));
-            AcquisOutcome::Saved
         };
         outcomes.push((change.student_id, outcome));
     }

@@ -5,7 +5,7 @@ use crate::domain::Level;
 use crate::entities::{audit_event, bilan, period, school_class, school_year, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{accounts, audit, bilan_editor, bilans, classes, saisie};
+use crate::services::{accounts, audit, bilan_content, bilans, classes, saisie};
 use crate::time::format_moment;
 use crate::wire::bilan_editor::{BilanKey, HistoryBilan, HistoryView, TrailEntry};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -57,6 +57,7 @@ pub async fn history(
         .collect();
     let mut ordered: Vec<&bilan::Model> = found.iter().collect();
     ordered.sort_by_key(|b| std::cmp::Reverse(periods.get(&b.period_id).map(|p| p.starts_on)));
+    let lockers = bilan_content::lockers(db, found.iter()).await?;
     let mut bilans_shown = Vec::with_capacity(ordered.len());
     for bilan in ordered {
         let period = periods
@@ -80,7 +81,7 @@ pub async fn history(
             period_label: saisie::period_label(period),
             class_label: class.label.clone(),
             status,
-            lock: bilan_editor::lock_view(db, bilan).await?,
+            lock: bilan_content::lock_view(bilan, &lockers),
             trail: trail(db, bilan).await?,
         });
     }

@@ -3,21 +3,17 @@
 
 use crate::domain::BilanStatus;
 use crate::domain::bilan::ROWS_NEEDED_TO_PRINT;
-use crate::entities::{bilan, user};
+use crate::entities::bilan;
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::BilanChange;
 use crate::services::bilans::Expected;
 use crate::services::saisie;
-use crate::services::{accounts, audit, bilans, families};
-use crate::time::format_moment;
-use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView, LockView};
+use crate::services::{audit, bilan_content, bilans, families};
+use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use serde_json::json;
-use std::collections::HashMap;
 
 /// The class's pupils for the period, in name order, with their bilan's status and lock.
 pub async fn list(
@@ -30,14 +26,7 @@ pub async fn list(
     let pupils = bilans::class_pupils(db, &context).await?;
     let found = bilans::bilans_of(db, &context, &pupils).await?;
     let standings = bilans::pupil_standings(db, &context, &pupils, &found).await?;
-    let locker_ids: Vec<i32> = found.values().filter_map(|b| b.locked_by).collect();
-    let lockers: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(locker_ids))
-        .all(db)
-        .await?
-        .iter()
-        .map(|account| (account.id, accounts::display_name(account)))
-        .collect();
+    let lockers = bilan_content::lockers(db, found.values()).await?;
     let mut visas = families::visas(db, &pupils, &found).await?;
     let rows = pupils
         .iter()
@@ -56,15 +45,7 @@ pub async fn list(
                 missing: bilan
                     .map(|b| standings[&b.id].missing.clone())
                     .unwrap_or_default(),
-                lock: bilan.and_then(|b| {
-                    Some(LockView {
-                        by: b
-                            .locked_by
-                            .and_then(|id| lockers.get(&id).cloned())
-                            .unwrap_or_else(|| "—".to_owned()),
-                        at: format_moment(b.locked_at?),
-                    })
-                }),
+                lock: bilan.and_then(|b| bilan_content::lock_view(b, &lockers)),
                 published: bilan
                     .filter(|b| bilans::is_published(b))
                     .and_then(|b| b.published_at)

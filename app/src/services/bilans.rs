@@ -2,14 +2,13 @@
 //! to a bilan goes through, when a family may read one, and their status, computed from the
 //! data.
 
-use crate::domain::bilan::{RowFacts, missing_to_print, status};
+use crate::domain::bilan::{RowFacts, Standing};
 use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
 use crate::domain::{BilanStatus, Level};
-use crate::entities::{
-    bilan, bilan_line, class_parcours, programme_element, student, teacher_assignment, user,
-};
+use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
 use crate::error::Result;
 use crate::services::accounts;
+use crate::services::bilan_content::ClassEntries;
 use crate::services::saisie::ClassPeriod;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query, SimpleExpr};
 use sea_orm::{
@@ -238,16 +237,6 @@ pub fn has_appreciation(bilan: &bilan::Model) -> bool {
         .is_some_and(|text| !text.trim().is_empty())
 }
 
-/// Where a bilan stands, from its data: its status, how many of its rows are complete, and
-/// what is missing before it can be printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Standing {
-    pub status: BilanStatus,
-    pub complete_rows: usize,
-    pub rows: usize,
-    pub missing: Vec<String>,
-}
-
 /// Where each given bilan of one class and period stands (by bilan id). `levels` gives each
 /// bilan's pupil level (none for a pupil without one, who then has the class's rows).
 pub async fn standings(
@@ -289,16 +278,7 @@ pub async fn standings(
             .into_iter()
             .map(|(_, facts)| facts)
             .collect();
-            let locked = bilan.locked_at.is_some();
-            let standing = Standing {
-                status: status(locked, &facts, has_appreciation(bilan)),
-                complete_rows: facts.iter().filter(|row| row.is_complete()).count(),
-                rows: facts.len(),
-                missing: match locked {
-                    true => Vec::new(),
-                    false => missing_to_print(&facts, has_appreciation(bilan)),
-                },
-            };
+            let standing = Standing::of(bilan.locked_at.is_some(), &facts, has_appreciation(bilan));
             (bilan.id, standing)
         })
         .collect())
@@ -325,26 +305,11 @@ pub async fn freeze_class_entries(
     context: &ClassPeriod,
     bilans: &[(&bilan::Model, Option<Level>)],
 ) -> Result<()> {
-    let mut lists: HashMap<(String, String), Vec<String>> = HashMap::new();
-    for element in programme_element::Entity::find()
-        .filter(programme_element::Column::ClassId.eq(context.class.id))
-        .filter(programme_element::Column::PeriodId.eq(context.period.id))
-        .order_by_asc(programme_element::Column::Position)
-        .all(db)
-        .await?
-    {
-        lists
-            .entry((element.level, element.domain_code))
-            .or_default()
-            .push(element.text);
-    }
-    let parcours: serde_json::Map<String, serde_json::Value> = class_parcours::Entity::find()
-        .filter(class_parcours::Column::ClassId.eq(context.class.id))
-        .filter(class_parcours::Column::PeriodId.eq(context.period.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|entry| (entry.code, serde_json::Value::String(entry.text)))
+    let entries = ClassEntries::read(db, context).await?;
+    let parcours: serde_json::Map<String, serde_json::Value> = entries
+        .parcours()
+        .iter()
+        .map(|(code, text)| (code.clone(), serde_json::Value::String(text.clone())))
         .collect();
     for (bilan, level) in bilans {
         let lines = bilan_line::Entity::find()
@@ -356,11 +321,7 @@ pub async fn freeze_class_entries(
             None => context.levels.clone(),
         };
         for row in rows_for_class(&levels) {
-            let list: Vec<String> = levels
-                .iter()
-                .find_map(|level| lists.get(&(level.code().to_owned(), row.code.to_owned())))
-                .cloned()
-                .unwrap_or_default();
+            let list = entries.elements(&levels, row.code);
             match lines.iter().find(|line| line.domain_code == row.code) {
                 Some(line) if line.elements.is_some() => {} // the pupil's own
                 Some(line) => {

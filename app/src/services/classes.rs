@@ -112,7 +112,7 @@ pub async fn teachers_of(
 
 /// The class and the establishment it belongs to, for a check of the actor's grants. A class
 /// that does not exist is refused like someone else's: its existence is no one else's business.
-async fn class_in_establishment(
+pub async fn class_in_establishment(
     db: &impl ConnectionTrait,
     class_id: i32,
 ) -> Result<(school_class::Model, i32)> {

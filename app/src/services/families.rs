@@ -10,7 +10,7 @@ use crate::services::access::{ActingUser, Actor};
 use crate::services::accounts::NewAccount;
 use crate::services::bilans::Expected;
 use crate::services::responsables_file::{ChildName, ResponsableRow};
-use crate::services::{accounts, audit, bilan_document, bilans, passwords, saisie};
+use crate::services::{accounts, audit, bilans, passwords, printed_bilan, saisie};
 use crate::time::{format_date, format_moment};
 use crate::wire::bilan_document::BilanDocument;
 use crate::wire::bilan_editor::BilanKey;
@@ -187,7 +187,7 @@ pub async fn read(
     let bilan = family_bilan(db, actor, key)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let document: BilanDocument = bilan_document::document(db, actor, key).await?;
+    let document: BilanDocument = printed_bilan::document(db, actor, key).await?;
     let visa = bilan_visa::Entity::find_by_id((bilan.id, person.id))
         .one(db)
         .await?;

@@ -8,8 +8,10 @@ pub mod accounts;
 pub mod acquis;
 /// Audit trail of writes.
 pub mod audit;
-/// What a printed bilan shows, once it can be printed (« Éditer »).
-pub mod bilan_document;
+/// Who may read or write which bilan: the one place that decides it.
+pub mod bilan_access;
+/// What a bilan shows, read one way for the editor and for printing.
+pub mod bilan_content;
 /// « Saisie individuelle »: one pupil's bilan, read and saved field by field.
 pub mod bilan_editor;
 /// « Historique des bilans de l'élève »: every bilan of a pupil and its audit trail.
@@ -36,6 +38,8 @@ pub mod passwords;
 pub mod periods;
 /// Class prints running in the background, and their files.
 pub mod print_jobs;
+/// The printed bilan (« Éditer »): one pupil's, or a whole class's in a few queries.
+pub mod printed_bilan;
 /// Programme elements entered for a whole class, and the aide à la saisie.
 pub mod programme;
 /// Bringing classes and pupils in line with an ONDE extraction.

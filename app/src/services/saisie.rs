@@ -50,10 +50,21 @@ pub async fn class_period(
     period_id: i32,
 ) -> Result<ClassPeriod> {
     let (class, establishment_id) = classes::class_taught_by(db, actor, class_id).await?;
+    with_period(db, class, establishment_id, period_id).await
+}
+
+/// The class with one of the periods it follows, for a person whose right to the class was
+/// checked (`class_period`, or `bilan_access` for a bilan's other readers).
+pub async fn with_period(
+    db: &impl ConnectionTrait,
+    class: school_class::Model,
+    establishment_id: i32,
+    period_id: i32,
+) -> Result<ClassPeriod> {
     let followed = Query::select()
         .column(period_class::Column::PeriodId)
         .from(period_class::Entity)
-        .and_where(period_class::Column::ClassId.eq(class_id))
+        .and_where(period_class::Column::ClassId.eq(class.id))
         .to_owned();
     let period = period::Entity::find_by_id(period_id)
         .filter(period::Column::Id.in_subquery(followed))
@@ -64,7 +75,7 @@ pub async fn class_period(
         AppError::internal("stored positionnement type", &class.positionnement_type)
     })?;
     Ok(ClassPeriod {
-        levels: levels_of(db, class_id).await?,
+        levels: levels_of(db, class.id).await?,
         class,
         establishment_id,
         period,

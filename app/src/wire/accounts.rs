@@ -14,6 +14,9 @@ pub struct AccountRow {
     pub active: bool,
     /// The password is still the one-time one given at creation.
     pub one_time_password: bool,
+    /// The director may give the account a new one-time password
+    /// (`domain::role::may_reissue_password`).
+    pub may_reissue_password: bool,
 }
 
 /// A one-time password just given to an account: it is in this answer only (the server keeps a

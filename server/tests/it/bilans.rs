@@ -561,7 +561,7 @@ async fn a_bilan_of_the_pupils_former_class_is_read_only_for_their_teacher_now()
     assert_eq!((read.previous, read.next), (None, None));
     assert_eq!((read.position, read.count), (0, 0));
     assert_eq!(read.appreciation, "Un bon trimestre.");
-    let printed = app::services::bilan_document::document(&t.db, &teacher, key)
+    let printed = app::services::printed_bilan::document(&t.db, &teacher, key)
         .await
         .unwrap();
     assert_eq!(printed.appreciation, "Un bon trimestre.");

@@ -427,8 +427,51 @@ async fn the_director_creates_a_teacher_with_a_one_time_password() {
             .unwrap()
             .must_change_password
     );
+    // The accounts page offers it exactly where the service allows it…
+    let offered = || async {
+        accounts::list_for_establishment(&t.db, &director, school)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| (row.login, row.may_reissue_password))
+            .collect::<Vec<_>>()
+    };
+    let before = offered().await;
+    assert!(before.contains(&("jpetit".to_owned(), true)), "{before:?}");
+    assert!(
+        before.contains(&("direction".to_owned(), false)),
+        "{before:?}"
+    );
+    // …and neither offers it once the teacher also teaches in another school.
+    let other = establishments::create(
+        &t.db,
+        &Actor::System,
+        establishments::NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "Autre école".into(),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::grant_account(
+        &t.db,
+        &Actor::System,
+        accounts::NewAccount {
+            login: Login::parse("jpetit").unwrap(),
+            civility: None,
+            last_name: PersonName::parse("Petit").unwrap(),
+            first_name: None,
+            password: None,
+        },
+        Role::Enseignant,
+        Some(other.id),
+    )
+    .await
+    .unwrap();
+    assert!(offered().await.contains(&("jpetit".to_owned(), false)));
     for (who, login) in [
         ("direction", "direction"),
+        ("direction", "jpetit"),
         ("enseignant", "jpetit"),
         ("parent", "jpetit"),
     ] {

@@ -8,7 +8,7 @@ use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::families::{self, NewResponsable};
-use app::services::{accounts, bilan_document, bilan_editor, bilan_history, bilan_list};
+use app::services::{accounts, bilan_editor, bilan_history, bilan_list, printed_bilan};
 use app::wire::bilan_editor::BilanKey;
 use app::wire::bilans::BilanAction;
 use chrono::NaiveDate;
@@ -82,7 +82,7 @@ async fn the_demo_parent_reads_acknowledges_and_the_director_sees_it() {
     assert_eq!(read.document.pupil.name, "BAZIN Violetta");
     assert!(!read.document.appreciation.is_empty());
     // The PDF goes through the same rule as the screen.
-    let document = bilan_document::document(&t.db, &demo.parent, key)
+    let document = printed_bilan::document(&t.db, &demo.parent, key)
         .await
         .unwrap();
     assert_eq!(document, read.document);
@@ -150,7 +150,7 @@ async fn a_parent_reaches_nothing_but_their_childs_published_bilans() {
             .map(|_| ()),
     );
     forbidden(
-        bilan_document::document(&t.db, &demo.parent, other)
+        printed_bilan::document(&t.db, &demo.parent, other)
             .await
             .map(|_| ()),
     );
@@ -219,7 +219,7 @@ async fn a_parent_reaches_nothing_but_their_childs_published_bilans() {
             .map(|_| ()),
     );
     forbidden(
-        bilan_document::document(&t.db, &demo.parent, theirs)
+        printed_bilan::document(&t.db, &demo.parent, theirs)
             .await
             .map(|_| ()),
     );

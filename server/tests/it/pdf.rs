@@ -6,7 +6,7 @@ use crate::support::{actor, demo_class, test_db, trimestres};
 use app::domain::BilanStatus;
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::bilan_document;
+use app::services::printed_bilan;
 use app::services::{bilan_editor, bilan_list};
 use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
@@ -65,7 +65,7 @@ async fn a_printed_bilan_holds_what_the_bilan_says() {
         student_id: violetta,
         period_id: demo.trimestres[0],
     };
-    let document = bilan_document::document(&t.db, &demo.teacher, key)
+    let document = printed_bilan::document(&t.db, &demo.teacher, key)
         .await
         .unwrap();
     assert_eq!(document.file_name, "BAZIN_Violetta_Trimestre-1.pdf");
@@ -175,7 +175,7 @@ async fn hostile_texts_print_literally_and_the_same_bilan_gives_the_same_bytes()
     )
     .await
     .unwrap();
-    let document = bilan_document::document(&t.db, &demo.teacher, key)
+    let document = printed_bilan::document(&t.db, &demo.teacher, key)
         .await
         .unwrap();
     let printed = pdf_text(&document);
@@ -201,7 +201,7 @@ async fn a_bilan_that_cannot_be_printed_gets_the_reason() {
         student_id: anys,
         period_id: demo.trimestres[1],
     };
-    let not_created = bilan_document::document(&t.db, &demo.teacher, second)
+    let not_created = printed_bilan::document(&t.db, &demo.teacher, second)
         .await
         .unwrap_err();
     assert!(
@@ -220,7 +220,7 @@ async fn a_bilan_that_cannot_be_printed_gets_the_reason() {
     )
     .await
     .unwrap();
-    let incomplete = bilan_document::document(&t.db, &demo.teacher, second)
+    let incomplete = printed_bilan::document(&t.db, &demo.teacher, second)
         .await
         .unwrap_err();
     let AppError::Invalid(errors) = &incomplete else {
@@ -236,13 +236,13 @@ async fn a_bilan_that_cannot_be_printed_gets_the_reason() {
 
     // A class: every printable bilan, the others named with why.
     let (documents, skipped) =
-        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[1])
+        printed_bilan::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[1])
             .await
             .unwrap();
     assert!(documents.is_empty());
     assert_eq!(skipped.len(), 6);
     let (documents, skipped) =
-        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+        printed_bilan::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
             .await
             .unwrap();
     assert_eq!((documents.len(), skipped.len()), (6, 0));
@@ -321,7 +321,7 @@ async fn what_a_teacher_types_prints_emoji_and_symbols_included() {
     };
     let typed = "Très bon trimestre 🙂 ❤️ 👍🏽 ! Œuvre, cœur → 12 € ✓ ★ ½ ≤ Ğülşen Ștefan Łukasz Nguyễn Αλέξανδρος Людмила";
     save_appreciation(&t.db, &demo.teacher, key, typed).await;
-    let document = bilan_document::document(&t.db, &demo.teacher, key)
+    let document = printed_bilan::document(&t.db, &demo.teacher, key)
         .await
         .unwrap();
     let printed = pdf_text(&document);
@@ -384,7 +384,7 @@ async fn a_stored_text_that_cannot_print_names_its_bilan_and_the_rest_of_the_cla
     changed.appreciation = Set(Some("Bravo\u{7} pour ce trimestre".to_owned()));
     changed.update(&t.db).await.unwrap();
 
-    let error = bilan_document::document(&t.db, &demo.teacher, key)
+    let error = printed_bilan::document(&t.db, &demo.teacher, key)
         .await
         .unwrap_err();
     assert_eq!(
@@ -392,7 +392,7 @@ async fn a_stored_text_that_cannot_print_names_its_bilan_and_the_rest_of_the_cla
         "Le bilan de BENMEDJANI Anys ne peut pas être édité : dans « Appréciation générale sur la progression de l'élève », le caractère de contrôle U+0007 ne peut pas être imprimé. Corrigez ce texte, puis éditez le bilan à nouveau."
     );
     let (documents, skipped) =
-        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+        printed_bilan::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
             .await
             .unwrap();
     assert_eq!(documents.len(), 5, "every other bilan of the class prints");
@@ -411,7 +411,7 @@ async fn a_bilan_that_fails_to_print_never_stops_the_others() {
     let t = test_db().await;
     let demo = demo(&t.db).await;
     let (mut documents, _) =
-        bilan_document::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+        printed_bilan::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
             .await
             .unwrap();
     documents[1].appreciation = "Aucune police n'a \u{10FFFD}".to_owned();
