@@ -1,0 +1,327 @@
+//! Responsables légaux: attached one by one or from an ONDE extraction, and listed.
+
+use super::guardians;
+use crate::domain::{Civility, Login, Password, PersonName, Role};
+use crate::entities::{guardian, role_grant, school_class, student, user};
+use crate::error::{AppError, Result};
+use crate::services::access::Actor;
+use crate::services::accounts::NewAccount;
+use crate::services::responsables_file::{ChildName, ResponsableRow};
+use crate::services::{accounts, audit, bilans, passwords};
+use crate::wire::families::{
+    ImportedResponsable, PupilResponsables, ResponsablesReport, RowProblem,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// A responsable to attach to a pupil.
+#[derive(Debug, Clone)]
+pub struct NewResponsable {
+    pub civility: Option<Civility>,
+    pub last_name: PersonName,
+    pub first_name: PersonName,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A responsable attached to a pupil: their login, and the one-time activation code of a new
+/// account (shown once, to print or send; the parent then chooses their password).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attached {
+    pub login: String,
+    pub name: String,
+    pub activation_code: Option<String>,
+}
+
+/// A pupil has at most two responsables légaux in Livret, as in ONDE.
+const MOST_RESPONSABLES: usize = 2;
+
+/// Attaches a responsable to a pupil of the director's school. A responsable of the school
+/// with the same name (and the same e-mail, when both have one) is the same person: a parent
+/// of several children has one account. Otherwise an account is created, with a one-time
+/// activation code.
+pub async fn attach(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    student_id: i32,
+    who: NewResponsable,
+) -> Result<Attached> {
+    let pupil = student::Entity::find_by_id(student_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Élève"))?;
+    actor.require_director_of(pupil.establishment_id)?;
+    let txn = crate::services::begin_write(db).await?;
+    let same = |account: &user::Model| {
+        account.last_name.to_lowercase() == who.last_name.as_str().to_lowercase()
+            && account.first_name.to_lowercase() == who.first_name.as_str().to_lowercase()
+            && match (&account.email, &who.email) {
+                (Some(theirs), Some(given)) => theirs.eq_ignore_ascii_case(given),
+                _ => true,
+            }
+    };
+    let existing = responsables_of(&txn, pupil.establishment_id)
+        .await?
+        .into_iter()
+        .find(same);
+    let (account, activation_code) = match existing {
+        Some(account) => (account, None),
+        None => {
+            let one_time = passwords::one_time_password();
+            let password = Password::parse(&one_time)
+                .map_err(|e| AppError::internal("generated password", e))?;
+            let (account, _) = accounts::grant_account(
+                &txn,
+                actor,
+                NewAccount {
+                    login: free_login(&txn, &who).await?,
+                    civility: who.civility,
+                    last_name: who.last_name.clone(),
+                    first_name: Some(who.first_name.clone()),
+                    password: Some(password),
+                },
+                Role::Responsable,
+                Some(pupil.establishment_id),
+            )
+            .await?;
+            let mut row: user::ActiveModel = account.into();
+            row.must_change_password = Set(true);
+            row.email = Set(who.email.clone());
+            row.address = Set(who.address.clone());
+            (row.update(&txn).await?, Some(one_time))
+        }
+    };
+    let links = guardian::Entity::find()
+        .filter(guardian::Column::StudentId.eq(student_id))
+        .all(&txn)
+        .await?;
+    if !links.iter().any(|link| link.user_id == account.id) {
+        if links.len() >= MOST_RESPONSABLES {
+            txn.rollback().await?;
+            return Err(AppError::invalid(
+                "responsable",
+                format!(
+                    "{} a déjà deux responsables légaux",
+                    bilans::pupil_name(&pupil)
+                ),
+            ));
+        }
+        guardian::ActiveModel {
+            student_id: Set(student_id),
+            user_id: Set(account.id),
+            created_at: Set(chrono::Utc::now()),
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            Some(pupil.establishment_id),
+            "responsable rattaché",
+            &account.login,
+            json!({ "élève": student_id }),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Attached {
+        login: account.login.clone(),
+        name: accounts::display_name(&account),
+        activation_code,
+    })
+}
+
+/// The responsable accounts of a school.
+async fn responsables_of(
+    db: &impl ConnectionTrait,
+    establishment_id: i32,
+) -> Result<Vec<user::Model>> {
+    let ids: Vec<i32> = role_grant::Entity::find()
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .filter(role_grant::Column::Role.eq(Role::Responsable.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|grant| grant.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
+/// `prenom.nom` without accents or spaces, numbered when taken: what a parent types at login.
+async fn free_login(db: &impl ConnectionTrait, who: &NewResponsable) -> Result<Login> {
+    use unicode_normalization::UnicodeNormalization;
+    let plain = |name: &str| -> String {
+        name.nfd()
+            .filter(char::is_ascii)
+            .map(|c| match c.to_ascii_lowercase() {
+                c if c.is_ascii_alphanumeric() => c,
+                _ => '-',
+            })
+            .collect()
+    };
+    let base = format!(
+        "{}.{}",
+        plain(who.first_name.as_str()),
+        plain(who.last_name.as_str())
+    );
+    for number in 1.. {
+        let candidate = match number {
+            1 => base.clone(),
+            n => format!("{base}{n}"),
+        };
+        let login = Login::parse(&candidate)
+            .or_else(|_| Login::parse(&format!("responsable{number}")))
+            .map_err(|e| AppError::internal("generated login", e))?;
+        if accounts::find_by_login(db, &login).await?.is_none() {
+            return Ok(login);
+        }
+    }
+    unreachable!("some number is free")
+}
+
+/// The school's pupils still there whose name (family or usage name, and first name or first
+/// names) is the child's, and born on the given date when the file gives it.
+fn matching<'a>(pupils: &'a [student::Model], child: &ChildName) -> Vec<&'a student::Model> {
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    pupils
+        .iter()
+        .filter(|pupil| {
+            let last = child.last_name.as_str();
+            let first = child.first_name.as_str();
+            (same(&pupil.last_name, last)
+                || pupil
+                    .usage_name
+                    .as_deref()
+                    .is_some_and(|usage| same(usage, last)))
+                && (same(&pupil.first_names, first)
+                    || pupil
+                        .first_names
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|given| same(given, first)))
+                && child.birth_date.is_none_or(|born| born == pupil.birth_date)
+        })
+        .collect()
+}
+
+/// Attaches the responsables of an ONDE « responsables » extraction to the school's pupils.
+/// A child is found by name (and birth date when the file has it); a child that matches no
+/// pupil, or several, is reported with its line and left for the director to attach by hand,
+/// never guessed. Importing the same file again attaches nobody twice.
+pub async fn import(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    rows: &[ResponsableRow],
+) -> Result<ResponsablesReport> {
+    actor.require_director_of(establishment_id)?;
+    let pupils = student::Entity::find()
+        .filter(student::Column::EstablishmentId.eq(establishment_id))
+        .filter(student::Column::LeftOn.is_null())
+        .all(db)
+        .await?;
+    let mut report = ResponsablesReport::default();
+    for row in rows {
+        let who = NewResponsable {
+            civility: row.civility,
+            last_name: row.last_name.clone(),
+            first_name: row.first_name.clone(),
+            email: row.email.clone(),
+            address: row.address.clone(),
+        };
+        let mut attached: Option<ImportedResponsable> = None;
+        for child in &row.children {
+            let child_name = format!("{} {}", child.last_name.as_str(), child.first_name.as_str());
+            let pupil = match matching(&pupils, child).as_slice() {
+                [one] => *one,
+                [] => {
+                    report.problems.push(RowProblem {
+                        line: row.line,
+                        message: format!("aucun élève de l'école ne s'appelle « {child_name} »"),
+                    });
+                    continue;
+                }
+                _ => {
+                    report.problems.push(RowProblem {
+                        line: row.line,
+                        message: format!(
+                            "plusieurs élèves s'appellent « {child_name} » : rattachez ce responsable à la main"
+                        ),
+                    });
+                    continue;
+                }
+            };
+            match attach(db, actor, pupil.id, who.clone()).await {
+                Ok(done) => {
+                    let entry = attached.get_or_insert_with(|| ImportedResponsable {
+                        line: row.line,
+                        name: done.name.clone(),
+                        login: done.login.clone(),
+                        activation_code: None,
+                        children: Vec::new(),
+                    });
+                    entry.activation_code = entry.activation_code.take().or(done.activation_code);
+                    entry.children.push(bilans::pupil_name(pupil));
+                }
+                Err(AppError::Invalid(errors)) => {
+                    report
+                        .problems
+                        .extend(errors.into_iter().map(|error| RowProblem {
+                            line: row.line,
+                            message: error.message,
+                        }))
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        report.attached.extend(attached);
+    }
+    Ok(report)
+}
+
+/// The school's pupils still there, in name order, with their responsables.
+pub async fn school_responsables(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+) -> Result<Vec<PupilResponsables>> {
+    actor.require_director_of(establishment_id)?;
+    let mut pupils = student::Entity::find()
+        .filter(student::Column::EstablishmentId.eq(establishment_id))
+        .filter(student::Column::LeftOn.is_null())
+        .all(db)
+        .await?;
+    bilans::sort_pupils(&mut pupils);
+    let classes: HashMap<i32, String> = school_class::Entity::find()
+        .filter(school_class::Column::Id.is_in(pupils.iter().filter_map(|p| p.class_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|class| (class.id, class.label))
+        .collect();
+    let (links, people) = guardians(db, &pupils).await?;
+    Ok(pupils
+        .iter()
+        .map(|pupil| PupilResponsables {
+            student_id: pupil.id,
+            name: bilans::pupil_name(pupil),
+            class: pupil
+                .class_id
+                .and_then(|id| classes.get(&id).cloned())
+                .unwrap_or_default(),
+            responsables: links
+                .iter()
+                .filter(|link| link.student_id == pupil.id)
+                .filter_map(|link| people.get(&link.user_id))
+                .map(|person| format!("{} ({})", accounts::display_name(person), person.login))
+                .collect(),
+        })
+        .collect())
+}
