@@ -1,8 +1,9 @@
-use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, RETRY_DELAY};
+use super::autosave::{AUTOSAVE_DELAY, Autosave, Away, Entry, SavesItself, keep_saving};
 use super::bilans::status_text;
 use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_saisie_query};
 use crate::api::saisie::{acquis_page, save_acquis};
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
+use crate::error::AppError;
 use crate::wire::saisie::{
     AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection,
 };
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
-use std::time::Duration;
+use std::future::Future;
 
 /// « Saisie collective des acquis scolaires »: a class, a period and a domain row give a grid of
 /// pupils × positionnement values, filled in with the keyboard, the mouse or a finger, and saved
@@ -126,21 +127,8 @@ impl Row {
         self.changed_here.set(true);
     }
 
-    /// The change to send, if the row has one and is not waiting for the teacher or a lock.
-    fn change(&self) -> Option<AcquisChange> {
-        let ready = matches!(
-            self.sync.get_untracked(),
-            RowSync::Pending | RowSync::Failed(_)
-        );
-        let (now, was) = (self.value.get_untracked(), self.stored.get_untracked());
-        if ready && now == was {
-            self.sync.set(RowSync::Saved);
-        }
-        (ready && now != was).then_some(AcquisChange {
-            student_id: self.student_id,
-            was,
-            now,
-        })
+    fn is_conflict(&self) -> bool {
+        matches!(self.sync.get(), RowSync::Conflict(_))
     }
 
     fn apply(&self, sent: &AcquisChange, saved: &AcquisSaved) {
@@ -172,7 +160,50 @@ impl Row {
     }
 }
 
-/// The grid's saving: what is in flight, what waits, and the retries.
+impl Entry for Row {
+    type Change = AcquisChange;
+
+    /// The change to send, if the row has one and is not waiting for the teacher or a lock.
+    fn change(&self) -> Option<AcquisChange> {
+        let ready = matches!(
+            self.sync.get_untracked(),
+            RowSync::Pending | RowSync::Failed(_)
+        );
+        let (now, was) = (self.value.get_untracked(), self.stored.get_untracked());
+        if ready && now == was {
+            self.sync.set(RowSync::Saved);
+        }
+        (ready && now != was).then_some(AcquisChange {
+            student_id: self.student_id,
+            was,
+            now,
+        })
+    }
+
+    fn sending(&self) {
+        self.sync.set(RowSync::Saving);
+    }
+
+    fn not_saved(&self, away: Option<Away>, message: &str) {
+        self.sync.set(match away {
+            Some(_) => RowSync::Pending,
+            None => RowSync::Failed(message.to_owned()),
+        });
+    }
+
+    fn is_pending(&self) -> bool {
+        matches!(
+            self.sync.get(),
+            RowSync::Pending | RowSync::Saving | RowSync::Failed(_)
+        )
+    }
+
+    fn is_unsaved(&self) -> bool {
+        self.is_pending() || self.is_conflict()
+    }
+}
+
+/// The grid's saving: its rows, sent to the grid's domain row.
 #[derive(Clone)]
 struct Saver {
     key: GridKey,
@@ -181,88 +212,37 @@ struct Saver {
 }
 
 impl Saver {
-    fn pending(&self) -> usize {
-        self.rows
-            .iter()
-            .filter(|row| {
-                matches!(
-                    row.sync.get(),
-                    RowSync::Pending | RowSync::Saving | RowSync::Failed(_)
-                )
-            })
-            .count()
-    }
-
-    /// Values not stored: pending ones and those waiting for the teacher's choice.
-    fn unsaved(&self) -> usize {
-        self.pending() + self.conflicts()
-    }
-
     fn conflicts(&self) -> usize {
-        self.rows
-            .iter()
-            .filter(|row| matches!(row.sync.get(), RowSync::Conflict(_)))
-            .count()
+        self.rows.iter().filter(|row| row.is_conflict()).count()
+    }
+}
+
+impl SavesItself for Saver {
+    type Entry = Row;
+    type Answer = Vec<AcquisSaved>;
+
+    fn entries(&self) -> &[Row] {
+        &self.rows
     }
 
-    fn schedule(&self, delay: Duration) {
-        let saver = self.clone();
-        self.autosave.schedule(delay, move || saver.save_now());
+    fn autosave(&self) -> &Autosave {
+        &self.autosave
     }
 
-    fn save_now(&self) {
-        if self.autosave.in_flight() {
-            return; // the save under way schedules the next one
-        }
-        let changes: Vec<(Row, AcquisChange)> = self
-            .rows
-            .iter()
-            .filter_map(|row| row.change().map(|change| (row.clone(), change)))
-            .collect();
-        if changes.is_empty() {
-            return;
-        }
-        for (row, _) in &changes {
-            row.sync.set(RowSync::Saving);
-        }
-        self.autosave.sending();
-        let saver = self.clone();
-        leptos::task::spawn_local(async move {
-            let sent: Vec<AcquisChange> = changes.iter().map(|(_, c)| c.clone()).collect();
-            let key = saver.key.clone();
-            let result = save_acquis(key.class_id, key.period_id, key.domain_code, sent).await;
-            // The grid may have been left meanwhile: its state lives on until everything is
-            // saved.
-            match result {
-                Ok(outcomes) => {
-                    saver.autosave.answered(None);
-                    for (row, change) in &changes {
-                        if let Some(saved) =
-                            outcomes.iter().find(|o| o.student_id == change.student_id)
-                        {
-                            row.apply(change, saved);
-                        }
-                    }
-                    if untrack(|| saver.pending()) > 0 {
-                        saver.schedule(AUTOSAVE_DELAY);
-                    }
-                }
-                Err(error) => {
-                    let away = Away::after(&error);
-                    let message = error.to_string();
-                    for (row, _) in &changes {
-                        row.sync.set(match away {
-                            Some(_) => RowSync::Pending,
-                            None => RowSync::Failed(message.clone()),
-                        });
-                    }
-                    saver.autosave.answered(away);
-                    if away.is_some() {
-                        saver.schedule(RETRY_DELAY);
-                    }
-                }
+    fn send(
+        &self,
+        changes: Vec<AcquisChange>,
+    ) -> impl Future<Output = Result<Vec<AcquisSaved>, AppError>> + 'static {
+        let key = self.key.clone();
+        save_acquis(key.class_id, key.period_id, key.domain_code, changes)
+    }
+
+    fn apply(&self, sent: &[(Row, AcquisChange)], outcomes: Vec<AcquisSaved>) {
+        for (row, change) in sent {
+            if let Some(saved) = outcomes.iter().find(|o| o.student_id == change.student_id) {
+                row.apply(change, saved);
             }
-        });
+        }
     }
 }
 
@@ -278,25 +258,8 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
     let focus = RwSignal::new((0_usize, 0_usize));
     let row_count = rows.len();
 
-    // Leaving the grid (another domain, another page) does not stop its saving: the rows and
-    // the saver are reference-counted and live on until every value is stored; the listeners
-    // stay until then too, so that closing the tab still asks first.
-    let online = saver.clone();
-    let online_listener = window_event_listener_untyped("online", move |_| online.save_now());
-    let unload = saver.clone();
-    let unload_listener = window_event_listener(leptos::ev::beforeunload, move |event| {
-        if untrack(|| unload.unsaved()) > 0 {
-            event.prevent_default();
-        }
-    });
-    let leaving = saver.clone();
-    on_cleanup(move || {
-        leaving.save_now();
-        if untrack(|| leaving.unsaved()) == 0 {
-            online_listener.remove();
-            unload_listener.remove();
-        }
-    });
+    // Leaving the grid (another domain, another page) does not stop its saving.
+    keep_saving(&saver);
 
     let set_value = {
         let saver = saver.clone();
