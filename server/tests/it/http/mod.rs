@@ -1,0 +1,179 @@
+//! HTTP tests through the real router, served on a free port: login, wrong password, rate
+//! limit, unauthenticated and forbidden calls, cross-site refusal, cookie attributes.
+
+mod entries;
+mod families;
+mod load;
+mod printing;
+mod session;
+mod setup;
+
+use crate::support::{TestDb, test_db};
+use app::error::AppError;
+use app::wire::session::SessionView;
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use std::net::SocketAddr;
+
+/// A Livret server on a free port of the loopback, with the demo school.
+struct TestApp {
+    address: SocketAddr,
+    database: TestDb,
+}
+
+impl TestApp {
+    async fn spawn() -> Self {
+        let database = test_db().await;
+        server::demo::seed(&database.db)
+            .await
+            .expect("demo seeding");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a free port");
+        let address = listener.local_addr().expect("a bound address");
+        let mut leptos = leptos::config::LeptosOptions::builder()
+            .output_name("livret")
+            .build();
+        leptos.site_addr = address;
+        let router = server::router::build(server::router::AppState {
+            db: database.db.clone(),
+            print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
+            leptos,
+            secure_cookies: false,
+        });
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("the test server runs");
+        });
+        TestApp { address, database }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    /// A client that keeps cookies, like a browser tab, and does not follow redirects (they
+    /// are checked by hand).
+    fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client")
+    }
+}
+
+async fn login(
+    app: &TestApp,
+    client: &reqwest::Client,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(app.url("/api/login"))
+        .form(&[("login", login), ("password", password), ("next", "")])
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+/// Posts a form to a server function, as an HTML form or `ActionForm` does.
+async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(endpoint))
+        .form(fields)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+/// The parcours form as a browser without JavaScript posts it: a citoyen text over an empty
+/// one read, the other two left empty.
+async fn post_parcours(
+    app: &TestApp,
+    client: &reqwest::Client,
+    class_id: i32,
+    period_id: i32,
+    citoyen: &str,
+) -> reqwest::Response {
+    let (class_id, period_id) = (class_id.to_string(), period_id.to_string());
+    let mut fields = vec![
+        ("class_id", class_id.as_str()),
+        ("period_id", period_id.as_str()),
+        ("now[par_cit]", citoyen),
+    ];
+    for empty in [
+        "was[par_cit]",
+        "now[par_art]",
+        "was[par_art]",
+        "now[par_san]",
+        "was[par_san]",
+    ] {
+        fields.push((empty, ""));
+    }
+    post_form(app, client, "/api/save-class-parcours", &fields).await
+}
+
+/// Posts JSON to a server function, as the hydrated app does.
+async fn post_json(
+    app: &TestApp,
+    client: &reqwest::Client,
+    endpoint: &str,
+    body: serde_json::Value,
+) -> reqwest::Response {
+    client
+        .post(app.url(endpoint))
+        .json(&body)
+        .send()
+        .await
+        .expect("the server answers")
+}
+
+/// The fields of « Créer un compte enseignant ».
+fn new_teacher<'a>(
+    civility: &'a str,
+    last_name: &'a str,
+    login: &'a str,
+) -> [(&'a str, &'a str); 5] {
+    [
+        ("civility", civility),
+        ("last_name", last_name),
+        ("first_name", "Paul"),
+        ("login", login),
+        ("class_id", ""),
+    ]
+}
+
+async fn session_of(app: &TestApp, client: &reqwest::Client) -> SessionView {
+    let response = client.post(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.expect("a session view")
+}
+
+/// The class and period the « Bilans » page opens on for this person.
+async fn bilans_selection(app: &TestApp, client: &reqwest::Client) -> app::wire::saisie::Selection {
+    let page: app::wire::saisie::SaisiePage<app::wire::bilans::BilansView> = post_json(
+        app,
+        client,
+        "/api/bilans-page",
+        serde_json::json!({ "query": {} }),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    page.selection.unwrap()
+}
+
+async fn error_of(response: reqwest::Response) -> AppError {
+    serde_json::from_str(&response.text().await.unwrap()).expect("errors are AppError JSON")
+}
