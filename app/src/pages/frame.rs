@@ -1,3 +1,4 @@
+use super::JsonBytes;
 use super::password::PasswordForm;
 use crate::api::session::{ChangePassword, Logout, SwitchEstablishment, current_session};
 use crate::domain::Role;
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
 /// The session, loaded once by the frame for the pages inside it.
-pub type SessionResource = Resource<Result<SessionView, AppError>>;
+pub type SessionResource = Resource<Result<SessionView, AppError>, JsonBytes>;
 
 /// Menu bar, current establishment (with the switch when there are several), the person and
 /// « Se déconnecter », around the page of the current route.
@@ -18,9 +19,10 @@ pub fn Frame() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let password_changed =
         super::successes(move || matches!(change_password.value().get(), Some(Ok(()))));
-    let session: SessionResource = Resource::new(
+    let session: SessionResource = Resource::new_with_options(
         move || (switch.version().get(), password_changed.get()),
         |_| current_session(),
+        false,
     );
     provide_context(session);
 
