@@ -45,6 +45,18 @@ pub fn parse_input_date(value: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// Reads a date as chrono writes it in JSON (`2026-11-28`), for `#[serde(deserialize_with)]`:
+/// chrono's own reader goes through its strftime parser, which would weigh on the browser's
+/// main bundle for the two dates of the session.
+pub fn deserialize_date<'de, D>(deserializer: D) -> Result<NaiveDate, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::{Deserialize, de::Error};
+    let text = String::deserialize(deserializer)?;
+    parse_input_date(&text).ok_or_else(|| D::Error::custom(format!("date invalide « {text} »")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{format_date, input_date, parse_input_date};
@@ -68,6 +80,18 @@ mod tests {
     fn dates_are_written_day_month_year() {
         let date = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
         assert_eq!(format_date(date), "01/09/2026");
+    }
+
+    #[test]
+    fn dates_read_from_json_are_those_chrono_writes() {
+        #[derive(serde::Deserialize)]
+        struct Dated(#[serde(deserialize_with = "super::deserialize_date")] NaiveDate);
+        let date = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        let json = leptos::serde_json::to_string(&date).unwrap();
+        assert_eq!(json, "\"2026-09-01\"");
+        let Dated(read) = leptos::serde_json::from_str(&json).unwrap();
+        assert_eq!(read, date);
+        assert!(leptos::serde_json::from_str::<Dated>("\"2026-02-30\"").is_err());
     }
 
     #[test]

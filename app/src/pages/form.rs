@@ -1,6 +1,11 @@
 use crate::error::AppError;
 use crate::wire::accounts::IssuedPassword;
 use leptos::prelude::*;
+use leptos::server_fn::{
+    ServerFn,
+    error::{FromServerFnError, IntoAppError, ServerFnErrorErr},
+};
+use leptos::wasm_bindgen::JsCast;
 
 /// Under a field: what the last answer said about it, when it was a validation error.
 #[component]
@@ -65,4 +70,58 @@ pub fn OneTimePassword(issued: IssuedPassword, heading: String) -> impl IntoView
             </p>
         </div>
     }
+}
+
+/// `ActionForm` for the forms of every page's frame and of the login: the same
+/// `<form action=… method="post">`, which works without JavaScript, and the same dispatch of the
+/// action on submit, but the server function's arguments are read from the form by `read`
+/// rather than by serde_qs, whose deserializer would otherwise weigh on the main WASM bundle.
+/// (The submit buttons of these forms have no name, so that the form's fields are all there is.)
+#[component]
+pub fn PostForm<ServFn>(
+    action: ServerAction<ServFn>,
+    /// The arguments, from the form's fields; `None` if one is missing or unreadable.
+    read: fn(&web_sys::FormData) -> Option<ServFn>,
+    children: Children,
+) -> impl IntoView
+where
+    ServFn: ServerFn + Clone + Send + Sync + 'static,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: FromServerFnError + Send + Sync + 'static,
+{
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        if ev.default_prevented() {
+            return;
+        }
+        ev.prevent_default();
+        let input = ev
+            .target()
+            .and_then(|form| {
+                web_sys::FormData::new_with_form(form.unchecked_ref::<web_sys::HtmlFormElement>())
+                    .ok()
+            })
+            .and_then(|data| read(&data));
+        match input {
+            Some(input) => {
+                action.dispatch(input);
+            }
+            None => {
+                let error = ServerFnErrorErr::Serialization(
+                    "champ du formulaire manquant ou illisible".to_owned(),
+                );
+                action.value().set(Some(Err(error.into_app_error())));
+                action.version().update(|n| *n += 1);
+            }
+        }
+    };
+    view! {
+        <form action=ServFn::url() method="post" on:submit=on_submit>
+            {children()}
+        </form>
+    }
+}
+
+/// The text of a form's field, for `PostForm`'s `read`.
+pub fn field(data: &web_sys::FormData, name: &str) -> Option<String> {
+    data.get(name).as_string()
 }

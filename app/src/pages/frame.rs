@@ -1,4 +1,6 @@
-use super::password::PasswordForm;
+use super::JsonBytes;
+use super::form::{PostForm, field};
+use super::password::forced_password_form;
 use crate::api::session::{ChangePassword, Logout, SwitchEstablishment, current_session};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -8,7 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
 /// The session, loaded once by the frame for the pages inside it.
-pub type SessionResource = Resource<Result<SessionView, AppError>>;
+pub type SessionResource = Resource<Result<SessionView, AppError>, JsonBytes>;
 
 /// Menu bar, current establishment (with the switch when there are several), the person and
 /// « Se déconnecter », around the page of the current route.
@@ -18,9 +20,10 @@ pub fn Frame() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let password_changed =
         super::successes(move || matches!(change_password.value().get(), Some(Ok(()))));
-    let session: SessionResource = Resource::new(
+    let session: SessionResource = Resource::new_with_options(
         move || (switch.version().get(), password_changed.get()),
         |_| current_session(),
+        false,
     );
     provide_context(session);
 
@@ -29,12 +32,13 @@ pub fn Frame() -> impl IntoView {
             {move || Suspend::new(async move {
                 match session.await {
                     // A one-time password: the person chooses their own before anything else.
-                    Ok(session) if session.must_change_password => EitherOf4::A(view! {
-                        <Banner session switch />
-                        <main id="contenu">
-                            <PasswordForm change=change_password forced=true />
-                        </main>
-                    }),
+                    Ok(session) if session.must_change_password => {
+                        let form = forced_password_form(change_password).await;
+                        EitherOf4::A(view! {
+                            <Banner session switch />
+                            <main id="contenu">{form}</main>
+                        })
+                    }
                     Ok(session) => EitherOf4::B(view! {
                         <Banner session switch />
                         <main id="contenu">
@@ -81,9 +85,9 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     <A href="/mot-de-passe" attr:title="Changer de mot de passe">
                         {session.display_name.clone()}
                     </A>
-                    <ActionForm action=logout>
+                    <PostForm action=logout read=|_| Some(Logout {})>
                         <button type="submit" class="secondaire">"Se déconnecter"</button>
-                    </ActionForm>
+                    </PostForm>
                 </div>
             </div>
             <nav class="menu" aria-label="Menu principal">
@@ -123,7 +127,7 @@ fn EstablishmentSwitch(
 ) -> impl IntoView {
     let current_id = session.current.as_ref().map(|c| c.id);
     view! {
-        <ActionForm action=switch attr:class="changer-etablissement">
+        <PostForm action=switch read=read_switch attr:class="changer-etablissement">
             <label for="choix-etablissement">"Changer d'établissement"</label>
             <select id="choix-etablissement" name="establishment_id">
                 {session
@@ -139,6 +143,13 @@ fn EstablishmentSwitch(
                     .collect_view()}
             </select>
             <button type="submit" class="secondaire">"Changer"</button>
-        </ActionForm>
+        </PostForm>
     }
+}
+
+/// The establishment chosen in the switch, as `SwitchEstablishment`'s argument.
+fn read_switch(data: &web_sys::FormData) -> Option<SwitchEstablishment> {
+    Some(SwitchEstablishment {
+        establishment_id: field(data, "establishment_id")?.parse().ok()?,
+    })
 }

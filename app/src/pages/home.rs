@@ -1,3 +1,4 @@
+use super::JsonBytes;
 use super::frame::SessionResource;
 use crate::api::classes::school_classes;
 use crate::domain::Role;
@@ -20,7 +21,7 @@ pub fn HomePage() -> impl IntoView {
     // pass of its Suspense (dry runs included), the browser once, so a resource made there gets
     // another hydration id in the browser, loads again, and its view is mounted a second time
     // beside the server's (the checklist once showed twice).
-    let classes: Resource<SetupData> = Resource::new(
+    let classes: Resource<SetupData, JsonBytes> = Resource::new_with_options(
         move || session.with(|s| matches!(s, Some(Ok(s)) if s.has_current_role(Role::Directeur))),
         |director| async move {
             match director {
@@ -28,6 +29,7 @@ pub fn HomePage() -> impl IntoView {
                 false => None,
             }
         },
+        false,
     );
     view! {
         <Title text="Accueil — Livret" />

@@ -1,3 +1,4 @@
+use super::form::{PostForm, field};
 use crate::api::session::Login;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,7 +25,7 @@ pub fn LoginPage() -> impl IntoView {
             <div class="carte">
                 <h1>"Livret"</h1>
                 <p class="sous-titre">"Livret scolaire unique, du CP à la 3e"</p>
-                <ActionForm action=login>
+                <PostForm action=login read=read_login>
                     <input type="hidden" name="next" value=next />
                     <label for="identifiant">"Identifiant"</label>
                     <input
@@ -58,8 +59,17 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="principal" disabled=move || login.pending().get()>
                         {move || if login.pending().get() { "Connexion…" } else { "Se connecter" }}
                     </button>
-                </ActionForm>
+                </PostForm>
             </div>
         </main>
     }
+}
+
+/// The login form's fields, as `Login`'s arguments.
+fn read_login(data: &web_sys::FormData) -> Option<Login> {
+    Some(Login {
+        login: field(data, "login")?,
+        password: field(data, "password")?,
+        next: field(data, "next")?,
+    })
 }

@@ -1,10 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::{
-    Lazy, SsrMode,
+    ChooseView, LazyRoute, SsrMode,
     components::{ParentRoute, Redirect, Route, Router, Routes},
     path,
 };
+use std::{future::Future, pin::Pin};
 
 /// Page « Comptes de l'établissement » (Paramétrage).
 mod accounts;
@@ -111,6 +112,61 @@ pub fn successes(succeeded: impl Fn() -> bool + Send + Sync + 'static) -> ReadSi
     count.read_only()
 }
 
+/// A lazy route's page, whatever the page: what `Lazy::<Page>::new()` does, behind one type.
+/// With a `Lazy` of its own type per page, the router's matching and view code (generic over
+/// each route's view) was compiled again for every lazy page into the main WASM bundle; with
+/// this one type it is compiled once, and each page's code stays in its chunk. Our pages'
+/// `data()` make nothing (unit structs), so it is made again on `choose` instead of being kept
+/// from `preload` as `Lazy` does.
+#[derive(Clone, Copy)]
+struct LazyPage {
+    view: fn() -> Pin<Box<dyn Future<Output = AnyView>>>,
+    preload: fn() -> Pin<Box<dyn Future<Output = ()>>>,
+}
+
+impl LazyPage {
+    fn of<Page: LazyRoute>() -> Self {
+        LazyPage {
+            view: || Box::pin(Page::view(Page::data())),
+            preload: || Box::pin(Page::preload()),
+        }
+    }
+}
+
+impl ChooseView for LazyPage {
+    async fn choose(self) -> AnyView {
+        (self.view)().await
+    }
+
+    async fn preload(&self) {
+        (self.preload)().await
+    }
+}
+
+/// The codec of the resources that the main bundle hydrates (the session, the home page's
+/// classes): JSON as with `Resource::new`, read with `serde_json::from_slice` like the answers
+/// of server functions, so that the browser has one JSON reader per type instead of two (one for
+/// `&str`, one for bytes).
+pub struct JsonBytes;
+
+impl<T: serde::Serialize> leptos::server::codee::Encoder<T> for JsonBytes {
+    type Error = leptos::serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, Self::Error> {
+        leptos::serde_json::to_string(value)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for JsonBytes {
+    type Error = leptos::serde_json::Error;
+    type Encoded = str;
+
+    fn decode(encoded: &str) -> Result<T, Self::Error> {
+        leptos::serde_json::from_slice(encoded.as_bytes())
+    }
+}
+
 /// The whole application: its routes. Pages wait for their data on the server (`SsrMode::Async`)
 /// so that they arrive complete and work without JavaScript.
 #[component]
@@ -132,73 +188,73 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("/parametrage/classes")
-                        view={Lazy::<classes::ClassesRoute>::new()}
+                        view={LazyPage::of::<classes::ClassesRoute>()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/mot-de-passe") view={Lazy::<password::PasswordRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/mot-de-passe") view={LazyPage::of::<password::PasswordRoute>()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/parametrage/periodes")
-                        view={Lazy::<periods::PeriodsRoute>::new()}
+                        view={LazyPage::of::<periods::PeriodsRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/import")
-                        view={Lazy::<pupil_import::PupilImportRoute>::new()}
+                        view={LazyPage::of::<pupil_import::PupilImportRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/bilans")
-                        view={Lazy::<bilans::BilansRoute>::new()}
+                        view={LazyPage::of::<bilans::BilansRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/bilans/bilan")
-                        view={Lazy::<bilan_editor::BilanEditorRoute>::new()}
+                        view={LazyPage::of::<bilan_editor::BilanEditorRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/bilans/historique")
-                        view={Lazy::<bilan_history::BilanHistoryRoute>::new()}
+                        view={LazyPage::of::<bilan_history::BilanHistoryRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/saisie/acquis")
-                        view={Lazy::<acquis::AcquisRoute>::new()}
+                        view={LazyPage::of::<acquis::AcquisRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/saisie/elements-programme")
-                        view={Lazy::<programme::ProgrammeRoute>::new()}
+                        view={LazyPage::of::<programme::ProgrammeRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/saisie/parcours")
-                        view={Lazy::<parcours::ParcoursRoute>::new()}
+                        view={LazyPage::of::<parcours::ParcoursRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/synchronisation")
-                        view={Lazy::<synchronisation::SynchronisationRoute>::new()}
+                        view={LazyPage::of::<synchronisation::SynchronisationRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/famille")
-                        view={Lazy::<family::FamilyRoute>::new()}
+                        view={LazyPage::of::<family::FamilyRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/famille/bilan")
-                        view={Lazy::<family::FamilyBilanRoute>::new()}
+                        view={LazyPage::of::<family::FamilyBilanRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/responsables")
-                        view={Lazy::<responsables::ResponsablesRoute>::new()}
+                        view={LazyPage::of::<responsables::ResponsablesRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/comptes")
-                        view={Lazy::<accounts::AccountsRoute>::new()}
+                        view={LazyPage::of::<accounts::AccountsRoute>()}
                         ssr=SsrMode::Async
                     />
                 </ParentRoute>

@@ -56,6 +56,14 @@ pub fn PasswordForm(change: ServerAction<ChangePassword>, forced: bool) -> impl 
     }
 }
 
+/// The password form in place of any page while the account has a one-time password: loaded on
+/// demand like a lazy page (few sessions ever show it), so that its code stays out of the main
+/// WASM bundle, which the frame around every page is part of.
+#[leptos::lazy]
+pub fn forced_password_form(change: ServerAction<ChangePassword>) -> AnyView {
+    view! { <PasswordForm change forced=true /> }.into_any()
+}
+
 /// « Mot de passe », loaded on demand: its code is a chunk of its own in the WASM bundle.
 pub struct PasswordRoute;
 

@@ -20,7 +20,9 @@ pub struct EstablishmentChoice {
 pub struct SchoolYearView {
     /// `2026/2027`
     pub label: String,
+    #[serde(deserialize_with = "crate::time::deserialize_date")]
     pub starts_on: NaiveDate,
+    #[serde(deserialize_with = "crate::time::deserialize_date")]
     pub ends_on: NaiveDate,
 }
 
