@@ -6,8 +6,9 @@
 //! again later without it).
 
 use crate::error::{AppError, Result};
+use crate::services::access::{ActingUser, Actor};
+use crate::services::accounts;
 use crate::services::print_jobs::PrintJobs;
-use crate::services::{access::ActingUser, accounts};
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use leptos::prelude::*;
@@ -61,7 +62,28 @@ pub async fn acting_person(db: &DatabaseConnection, session: &Session) -> Result
 }
 
 impl RequestContext {
-    /// Takes the request's context; call it first thing in a server function.
+    /// A server function's body: takes the request's context before anything else, runs
+    /// `body` with it, and replies with its answer (or its error and HTTP status).
+    pub async fn answer<T>(body: impl AsyncFnOnce(&RequestContext) -> Result<T>) -> Result<T> {
+        let request = Self::current()?;
+        let result = body(&request).await;
+        request.reply(result)
+    }
+
+    /// « Authenticate, call one service, reply »: as `answer`, the logged-in person (see
+    /// `acting_user`) calling `service`.
+    pub async fn serve<T>(
+        service: impl AsyncFnOnce(&RequestContext, &Actor) -> Result<T>,
+    ) -> Result<T> {
+        Self::answer(async |request| {
+            let actor = Actor::User(request.acting_user().await?);
+            service(request, &actor).await
+        })
+        .await
+    }
+
+    /// Takes the request's context; call it first thing in a server function (`answer` and
+    /// `serve` do).
     pub fn current() -> Result<Self> {
         let missing = |what| AppError::internal("request context", what);
         let parts = use_context::<Parts>().ok_or_else(|| missing("no request parts"))?;

@@ -11,7 +11,8 @@
 use app::domain::Positionnement;
 use app::entities::{bilan, student};
 use app::services::access::Actor;
-use app::services::acquis::{self, GridKey};
+use app::services::acquis;
+use app::wire::saisie::GridKey;
 use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -7,48 +7,28 @@ use leptos::prelude::*;
 /// The accounts of the current establishment (directeur only).
 #[server(endpoint = "establishment-accounts")]
 pub async fn establishment_accounts() -> Result<Vec<AccountRow>, AppError> {
-    use crate::{
-        auth::RequestContext,
-        services::{access::Actor, accounts},
-    };
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            accounts::list_for_establishment(&request.db, &Actor::User(user), establishment_id)
-                .await
-        }
-        .await,
-    )
+    use crate::{auth::RequestContext, services::accounts};
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        accounts::list_for_establishment(&request.db, actor, establishment_id).await
+    })
+    .await
 }
 
 /// Gives a teacher of the current establishment a new one-time password, when theirs is lost
 /// or was never handed over; their sessions end (directeur only).
 #[server(endpoint = "reissue-password")]
 pub async fn reissue_password(login: String) -> Result<IssuedPassword, AppError> {
-    use crate::{
-        auth::RequestContext,
-        services::{access::Actor, accounts},
-    };
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            let (account, one_time_password) = accounts::reissue_password(
-                &request.db,
-                &Actor::User(user),
-                establishment_id,
-                &login,
-            )
-            .await?;
-            Ok(IssuedPassword {
-                name: accounts::display_name(&account),
-                login: account.login,
-                one_time_password,
-            })
-        }
-        .await,
-    )
+    use crate::{auth::RequestContext, services::accounts};
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        let (account, one_time_password) =
+            accounts::reissue_password(&request.db, actor, establishment_id, &login).await?;
+        Ok(IssuedPassword {
+            name: accounts::display_name(&account),
+            login: account.login,
+            one_time_password,
+        })
+    })
+    .await
 }

@@ -10,43 +10,29 @@ use leptos::server_fn::codec::Json;
 #[server(endpoint = "bilan-editor", input = Json)]
 pub async fn bilan_editor(key: BilanKey) -> Result<BilanEditorView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, bilan_editor};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            bilan_editor::open(&request.db, &actor, key).await
-        }
-        .await,
-    )
+    use crate::services::bilan_editor;
+    RequestContext::serve(async |request, actor| bilan_editor::open(&request.db, actor, key).await)
+        .await
 }
 
 /// Saves the changed fields of a bilan, in one transaction (the first save creates it).
 #[server(endpoint = "save-bilan", input = Json)]
 pub async fn save_bilan(key: BilanKey, changes: Vec<FieldChange>) -> Result<BilanSaved, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, bilan_editor};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            bilan_editor::save(&request.db, &actor, key, &changes).await
-        }
-        .await,
-    )
+    use crate::services::bilan_editor;
+    RequestContext::serve(async |request, actor| {
+        bilan_editor::save(&request.db, actor, key, &changes).await
+    })
+    .await
 }
 
 /// Every bilan of a pupil, all periods and years, with each one's audit trail.
 #[server(endpoint = "bilan-history", input = Json)]
 pub async fn bilan_history(student_id: i32) -> Result<HistoryView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, bilan_history};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            bilan_history::history(&request.db, &actor, student_id).await
-        }
-        .await,
-    )
+    use crate::services::bilan_history;
+    RequestContext::serve(async |request, actor| {
+        bilan_history::history(&request.db, actor, student_id).await
+    })
+    .await
 }

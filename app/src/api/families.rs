@@ -4,8 +4,8 @@
 use crate::error::AppError;
 use crate::wire::bilan_editor::BilanKey;
 use crate::wire::families::{
-    FamilyBilanView, FamilySpaceView, ImportedResponsable, PublishReport, PupilResponsables,
-    ResponsablesReport,
+    FamilyBilanView, FamilySpaceView, ImportedResponsable, NewResponsableForm, PublishReport,
+    PupilResponsables, ResponsablesReport,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -13,44 +13,27 @@ use leptos::server_fn::codec::Json;
 #[server(endpoint = "family-space", input = Json)]
 pub async fn family_space() -> Result<FamilySpaceView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, families};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            families::space(&request.db, &actor).await
-        }
-        .await,
-    )
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| families::space(&request.db, actor).await).await
 }
 
 #[server(endpoint = "family-bilan", input = Json)]
 pub async fn family_bilan(key: BilanKey) -> Result<FamilyBilanView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, families};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            families::read(&request.db, &actor, key).await
-        }
-        .await,
-    )
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| families::read(&request.db, actor, key).await)
+        .await
 }
 
 /// « J'ai pris connaissance du bilan »; answers when it was recorded.
 #[server(endpoint = "acknowledge-bilan", input = Json)]
 pub async fn acknowledge_bilan(key: BilanKey) -> Result<String, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, families};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            families::acknowledge(&request.db, &actor, key).await
-        }
-        .await,
-    )
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| {
+        families::acknowledge(&request.db, actor, key).await
+    })
+    .await
 }
 
 /// Publishes a class's locked bilans for a period to the families, or withdraws them.
@@ -61,15 +44,11 @@ pub async fn publish_bilans(
     publish: bool,
 ) -> Result<PublishReport, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, families};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            families::publish(&request.db, &actor, class_id, period_id, publish).await
-        }
-        .await,
-    )
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| {
+        families::publish(&request.db, actor, class_id, period_id, publish).await
+    })
+    .await
 }
 
 /// Reads an ONDE responsables extraction sent from « Responsables légaux » and attaches its
@@ -82,21 +61,17 @@ pub async fn import_responsables(
     use super::pupil_import::read_form;
     use crate::auth::RequestContext;
     use crate::domain::Role;
-    use crate::services::{access::Actor, families, responsables_file};
+    use crate::services::{families, responsables_file};
     use crate::wire::pupil_import::{FILE_FIELD, OndeFile};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            // The mode field of the pupils' import is not sent: this import only attaches.
-            let (bytes, _) = read_form(data, OndeFile::Responsables).await?;
-            let rows = responsables_file::parse(&bytes)
-                .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
-            families::import(&request.db, &Actor::User(user), establishment_id, &rows).await
-        }
-        .await,
-    )
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        // The mode field of the pupils' import is not sent: this import only attaches.
+        let (bytes, _) = read_form(data, OndeFile::Responsables).await?;
+        let rows = responsables_file::parse(&bytes)
+            .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
+        families::import(&request.db, actor, establishment_id, &rows).await
+    })
+    .await
 }
 
 /// The current school's pupils and their responsables (directeur only).
@@ -104,16 +79,12 @@ pub async fn import_responsables(
 pub async fn school_responsables() -> Result<Vec<PupilResponsables>, AppError> {
     use crate::auth::RequestContext;
     use crate::domain::Role;
-    use crate::services::{access::Actor, families};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            families::school_responsables(&request.db, &Actor::User(user), establishment_id).await
-        }
-        .await,
-    )
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        families::school_responsables(&request.db, actor, establishment_id).await
+    })
+    .await
 }
 
 /// Attaches a responsable to a pupil by hand; answers their login and, for a new account, the
@@ -121,62 +92,58 @@ pub async fn school_responsables() -> Result<Vec<PupilResponsables>, AppError> {
 /// A plain form post, so that the page's form also works before the WASM has loaded.
 #[server(endpoint = "attach-responsable")]
 pub async fn attach_responsable(
-    student_id: i32,
-    civility: String,
-    last_name: String,
-    first_name: String,
-    email: String,
+    responsable: NewResponsableForm,
 ) -> Result<ImportedResponsable, AppError> {
     use crate::auth::RequestContext;
     use crate::domain::{Civility, PersonName};
     use crate::error::FieldError;
-    use crate::services::{access::Actor, families, responsables_file};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            let mut errors = Vec::new();
-            let civility = match civility.trim() {
-                "" => Some(None),
-                given => {
-                    FieldError::check(&mut errors, "civility", Civility::parse(given)).map(Some)
-                }
-            };
-            let last = FieldError::check(&mut errors, "last_name", PersonName::parse(&last_name));
-            let first =
-                FieldError::check(&mut errors, "first_name", PersonName::parse(&first_name));
-            let email = match email.trim() {
-                "" => Some(None),
-                given => FieldError::check(
-                    &mut errors,
-                    "email",
-                    responsables_file::looks_like_email(given)
-                        .then(|| given.to_owned())
-                        .ok_or_else(|| format!("adresse électronique invalide « {given} »")),
-                )
-                .map(Some),
-            };
-            let (Some(civility), Some(last_name), Some(first_name), Some(email)) =
-                (civility, last, first, email)
-            else {
-                return Err(AppError::Invalid(errors));
-            };
-            let who = families::NewResponsable {
-                civility,
-                last_name,
-                first_name,
-                email,
-                address: None,
-            };
-            let done = families::attach(&request.db, &actor, student_id, who).await?;
-            Ok(ImportedResponsable {
-                line: 0,
-                name: done.name,
-                login: done.login,
-                activation_code: done.activation_code,
-                children: Vec::new(),
-            })
-        }
-        .await,
-    )
+    use crate::services::{families, responsables_file};
+    RequestContext::serve(async |request, actor| {
+        let NewResponsableForm {
+            student_id,
+            civility,
+            last_name,
+            first_name,
+            email,
+        } = responsable;
+        let mut errors = Vec::new();
+        let civility = match civility.trim() {
+            "" => Some(None),
+            given => FieldError::check(&mut errors, "civility", Civility::parse(given)).map(Some),
+        };
+        let last = FieldError::check(&mut errors, "last_name", PersonName::parse(&last_name));
+        let first = FieldError::check(&mut errors, "first_name", PersonName::parse(&first_name));
+        let email = match email.trim() {
+            "" => Some(None),
+            given => FieldError::check(
+                &mut errors,
+                "email",
+                responsables_file::looks_like_email(given)
+                    .then(|| given.to_owned())
+                    .ok_or_else(|| format!("adresse électronique invalide « {given} »")),
+            )
+            .map(Some),
+        };
+        let (Some(civility), Some(last_name), Some(first_name), Some(email)) =
+            (civility, last, first, email)
+        else {
+            return Err(AppError::Invalid(errors));
+        };
+        let who = families::NewResponsable {
+            civility,
+            last_name,
+            first_name,
+            email,
+            address: None,
+        };
+        let done = families::attach(&request.db, actor, student_id, who).await?;
+        Ok(ImportedResponsable {
+            line: 0,
+            name: done.name,
+            login: done.login,
+            activation_code: done.activation_code,
+            children: Vec::new(),
+        })
+    })
+    .await
 }

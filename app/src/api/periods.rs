@@ -10,32 +10,27 @@ use leptos::server_fn::codec::Json;
 #[server(endpoint = "period-settings")]
 pub async fn period_settings() -> Result<PeriodsView, AppError> {
     use crate::domain::Role;
-    use crate::services::{access::Actor, classes, periods};
+    use crate::services::{classes, periods};
     use crate::{auth::RequestContext, time::today_in_paris};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            let actor = Actor::User(user);
-            let today = today_in_paris();
-            let Some((year, plans)) =
-                periods::year_plans(&request.db, &actor, establishment_id, today).await?
-            else {
-                return Ok(PeriodsView {
-                    year: None,
-                    plans: Vec::new(),
-                    classes: Vec::new(),
-                });
-            };
-            Ok(PeriodsView {
-                year: Some(year),
-                plans,
-                classes: classes::list(&request.db, &actor, establishment_id, today).await?,
-            })
-        }
-        .await,
-    )
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        let today = today_in_paris();
+        let Some((year, plans)) =
+            periods::year_plans(&request.db, actor, establishment_id, today).await?
+        else {
+            return Ok(PeriodsView {
+                year: None,
+                plans: Vec::new(),
+                classes: Vec::new(),
+            });
+        };
+        Ok(PeriodsView {
+            year: Some(year),
+            plans,
+            classes: classes::list(&request.db, actor, establishment_id, today).await?,
+        })
+    })
+    .await
 }
 
 /// Saves the periods of one periodicity (given by its code) and makes exactly the given classes
@@ -47,26 +42,22 @@ pub async fn save_periods(
     class_ids: Vec<i32>,
 ) -> Result<(), AppError> {
     use crate::domain::Role;
-    use crate::services::{access::Actor, periods as service};
+    use crate::services::periods as service;
     use crate::{auth::RequestContext, time::today_in_paris};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            let periodicity = Periodicity::from_code(&periodicity)
-                .ok_or_else(|| AppError::invalid("periodicite", "périodicité inconnue"))?;
-            service::follow_periods(
-                &request.db,
-                &Actor::User(user),
-                establishment_id,
-                periodicity,
-                periods,
-                &class_ids,
-                today_in_paris(),
-            )
-            .await
-        }
-        .await,
-    )
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        let periodicity = Periodicity::from_code(&periodicity)
+            .ok_or_else(|| AppError::invalid("periodicite", "périodicité inconnue"))?;
+        service::follow_periods(
+            &request.db,
+            actor,
+            establishment_id,
+            periodicity,
+            periods,
+            &class_ids,
+            today_in_paris(),
+        )
+        .await
+    })
+    .await
 }

@@ -11,34 +11,30 @@ use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 #[server(endpoint = "import-onde", input = MultipartFormData)]
 pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> {
     use crate::domain::Role;
-    use crate::services::{access::Actor, onde_file, pupil_import};
+    use crate::services::{onde_file, pupil_import};
     use crate::{auth::RequestContext, time::today_in_paris};
 
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            let (bytes, mode) = read_form(data, OndeFile::Eleves).await?;
-            let rows = onde_file::parse(&bytes)
-                .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
-            let summary = pupil_import::import_pupils(
-                &request.db,
-                &Actor::User(user),
-                establishment_id,
-                &rows,
-                mode,
-                today_in_paris(),
-            )
-            .await?;
-            Ok(ImportReport {
-                applied: mode == pupil_import::Mode::Apply,
-                pupils_in_file: rows.len(),
-                summary,
-            })
-        }
-        .await,
-    )
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        let (bytes, mode) = read_form(data, OndeFile::Eleves).await?;
+        let rows = onde_file::parse(&bytes)
+            .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
+        let summary = pupil_import::import_pupils(
+            &request.db,
+            actor,
+            establishment_id,
+            &rows,
+            mode,
+            today_in_paris(),
+        )
+        .await?;
+        Ok(ImportReport {
+            applied: mode == pupil_import::Mode::Apply,
+            pupils_in_file: rows.len(),
+            summary,
+        })
+    })
+    .await
 }
 
 /// The file's bytes (at most `MAX_FILE_BYTES`) and the mode (preview when not sent), from the

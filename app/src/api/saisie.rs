@@ -1,11 +1,10 @@
 //! The collective entries of a class (« Saisie collective »): programme elements, acquis
 //! scolaires, parcours éducatifs; for the class's teachers and the director.
 
-use crate::domain::Level;
 use crate::error::AppError;
 use crate::wire::saisie::{
-    AcquisChange, AcquisSaved, AcquisView, ParcoursEntry, ParcoursSaved, ParcoursTexts,
-    ProgrammeList, SaisiePage, SaisieQuery,
+    AcquisChange, AcquisSaved, AcquisView, ClassPeriodKey, GridKey, ListKey, ParcoursEntry,
+    ParcoursSaved, ParcoursTexts, ProgrammeList, SaisiePage, SaisieQuery,
 };
 #[cfg(feature = "ssr")]
 use crate::wire::saisie::{Selection, TeachingClass};
@@ -42,29 +41,26 @@ pub(crate) async fn choose(
 pub async fn acquis_page(query: SaisieQuery) -> Result<SaisiePage<AcquisView>, AppError> {
     use crate::auth::RequestContext;
     use crate::services::acquis;
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let (actor, classes, selection) = choose(&request, &query).await?;
-            let key = selection.as_ref().and_then(|selection| {
-                Some(acquis::GridKey {
-                    class_id: selection.class.id,
-                    period_id: selection.period.id,
-                    domain_code: selection.domain.as_ref()?.code.clone(),
-                })
-            });
-            let content = match key {
-                Some(key) => Some(acquis::grid(&request.db, &actor, &key).await?),
-                None => None,
-            };
-            Ok(SaisiePage {
-                classes,
-                selection,
-                content,
+    RequestContext::answer(async |request| {
+        let (actor, classes, selection) = choose(request, &query).await?;
+        let key = selection.as_ref().and_then(|selection| {
+            Some(GridKey {
+                class_id: selection.class.id,
+                period_id: selection.period.id,
+                domain_code: selection.domain.as_ref()?.code.clone(),
             })
-        }
-        .await,
-    )
+        });
+        let content = match key {
+            Some(key) => Some(acquis::grid(&request.db, &actor, &key).await?),
+            None => None,
+        };
+        Ok(SaisiePage {
+            classes,
+            selection,
+            content,
+        })
+    })
+    .await
 }
 
 /// « Éléments du programme »: the classes to choose from and the list the address chooses.
@@ -72,33 +68,30 @@ pub async fn acquis_page(query: SaisieQuery) -> Result<SaisiePage<AcquisView>, A
 pub async fn programme_page(query: SaisieQuery) -> Result<SaisiePage<ProgrammeList>, AppError> {
     use crate::auth::RequestContext;
     use crate::services::programme;
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let (actor, classes, selection) = choose(&request, &query).await?;
-            let key = selection.as_ref().and_then(|selection| {
-                Some(programme::ListKey {
-                    class_id: selection.class.id,
-                    level: selection.level?,
-                    period_id: selection.period.id,
-                    domain_code: selection.domain.as_ref()?.code.clone(),
-                })
-            });
-            let content = match key {
-                Some(key) => Some(ProgrammeList {
-                    items: programme::elements(&request.db, &actor, &key).await?,
-                    suggestions: programme::aide_saisie(key.level, &key.domain_code).to_vec(),
-                }),
-                None => None,
-            };
-            Ok(SaisiePage {
-                classes,
-                selection,
-                content,
+    RequestContext::answer(async |request| {
+        let (actor, classes, selection) = choose(request, &query).await?;
+        let key = selection.as_ref().and_then(|selection| {
+            Some(ListKey {
+                class_id: selection.class.id,
+                level: selection.level?,
+                period_id: selection.period.id,
+                domain_code: selection.domain.as_ref()?.code.clone(),
             })
-        }
-        .await,
-    )
+        });
+        let content = match key {
+            Some(key) => Some(ProgrammeList {
+                items: programme::elements(&request.db, &actor, &key).await?,
+                suggestions: programme::aide_saisie(key.level, &key.domain_code).to_vec(),
+            }),
+            None => None,
+        };
+        Ok(SaisiePage {
+            classes,
+            selection,
+            content,
+        })
+    })
+    .await
 }
 
 /// « Parcours éducatifs »: the classes to choose from and the texts of the class and period
@@ -107,79 +100,52 @@ pub async fn programme_page(query: SaisieQuery) -> Result<SaisiePage<ProgrammeLi
 pub async fn parcours_page(query: SaisieQuery) -> Result<SaisiePage<Vec<ParcoursEntry>>, AppError> {
     use crate::auth::RequestContext;
     use crate::services::parcours;
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let (actor, classes, selection) = choose(&request, &query).await?;
-            let content = match &selection {
-                Some(selection) => Some(
-                    parcours::texts(&request.db, &actor, selection.class.id, selection.period.id)
-                        .await?,
-                ),
-                None => None,
-            };
-            Ok(SaisiePage {
-                classes,
-                selection,
-                content,
-            })
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        let (actor, classes, selection) = choose(request, &query).await?;
+        let content = match &selection {
+            Some(selection) => Some(
+                parcours::texts(&request.db, &actor, selection.class.id, selection.period.id)
+                    .await?,
+            ),
+            None => None,
+        };
+        Ok(SaisiePage {
+            classes,
+            selection,
+            content,
+        })
+    })
+    .await
 }
 
 /// Replaces the programme elements of a class, level, period and domain row, if they are still
 /// `was` (as the page loaded them).
 #[server(endpoint = "save-programme-list", input = Json)]
 pub async fn save_programme_list(
-    class_id: i32,
-    level: Level,
-    period_id: i32,
-    domain_code: String,
+    key: ListKey,
     was: Vec<String>,
     items: Vec<String>,
 ) -> Result<Vec<String>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, programme};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            let key = programme::ListKey {
-                class_id,
-                level,
-                period_id,
-                domain_code,
-            };
-            programme::save_elements(&request.db, &actor, &key, &was, &items).await
-        }
-        .await,
-    )
+    use crate::services::programme;
+    RequestContext::serve(async |request, actor| {
+        programme::save_elements(&request.db, actor, &key, &was, &items).await
+    })
+    .await
 }
 
 /// Saves the changed cells of an acquis grid, in one transaction.
 #[server(endpoint = "save-acquis", input = Json)]
 pub async fn save_acquis(
-    class_id: i32,
-    period_id: i32,
-    domain_code: String,
+    key: GridKey,
     changes: Vec<AcquisChange>,
 ) -> Result<Vec<AcquisSaved>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, acquis};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            let key = acquis::GridKey {
-                class_id,
-                period_id,
-                domain_code,
-            };
-            acquis::save(&request.db, &actor, &key, &changes).await
-        }
-        .await,
-    )
+    use crate::services::acquis;
+    RequestContext::serve(async |request, actor| {
+        acquis::save(&request.db, actor, &key, &changes).await
+    })
+    .await
 }
 
 /// Saves the parcours éducatifs of a class and period: the texts the page shows (`now`, a
@@ -188,31 +154,33 @@ pub async fn save_acquis(
 /// meanwhile left as they are.
 #[server(endpoint = "save-class-parcours")]
 pub async fn save_class_parcours(
-    class_id: i32,
-    period_id: i32,
+    class: ClassPeriodKey,
     now: ParcoursTexts,
     was: ParcoursTexts,
 ) -> Result<Vec<ParcoursSaved>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, parcours};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            let changes = [
-                ("PAR_CIT", now.par_cit, was.par_cit),
-                ("PAR_ART", now.par_art, was.par_art),
-                ("PAR_SAN", now.par_san, was.par_san),
-            ]
-            .map(|(code, now, was)| parcours::ParcoursChange {
-                code: code.to_owned(),
-                now,
-                was,
-            });
-            parcours::save(&request.db, &actor, class_id, period_id, &changes).await
-        }
-        .await,
-    )
+    use crate::services::parcours;
+    RequestContext::serve(async |request, actor| {
+        let changes = [
+            ("PAR_CIT", now.par_cit, was.par_cit),
+            ("PAR_ART", now.par_art, was.par_art),
+            ("PAR_SAN", now.par_san, was.par_san),
+        ]
+        .map(|(code, now, was)| parcours::ParcoursChange {
+            code: code.to_owned(),
+            now,
+            was,
+        });
+        parcours::save(
+            &request.db,
+            actor,
+            class.class_id,
+            class.period_id,
+            &changes,
+        )
+        .await
+    })
+    .await
 }
 
 /// Names the language a class learns (a blank name removes it); answers the name kept.
@@ -222,13 +190,9 @@ pub async fn set_class_language(
     language: String,
 ) -> Result<Option<String>, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::{access::Actor, saisie};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let actor = Actor::User(request.acting_user().await?);
-            saisie::set_language(&request.db, &actor, class_id, &language).await
-        }
-        .await,
-    )
+    use crate::services::saisie;
+    RequestContext::serve(async |request, actor| {
+        saisie::set_language(&request.db, actor, class_id, &language).await
+    })
+    .await
 }

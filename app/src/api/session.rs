@@ -16,77 +16,64 @@ pub fn safe_next_path(next: &str) -> &str {
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
     use crate::{auth::RequestContext, services::accounts};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let now = chrono::Utc::now();
-            let address = request.client_address();
-            let user_id =
-                accounts::authenticate(&request.db, &login, &password, &address, now).await?;
-            request.start_session(user_id).await?;
-            request.redirect(safe_next_path(&next));
-            Ok(())
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        let now = chrono::Utc::now();
+        let address = request.client_address();
+        let user_id = accounts::authenticate(&request.db, &login, &password, &address, now).await?;
+        request.start_session(user_id).await?;
+        request.redirect(safe_next_path(&next));
+        Ok(())
+    })
+    .await
 }
 
 /// Ends the session and goes back to the login page.
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::auth::RequestContext;
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            request.end_session().await?;
-            request.redirect("/connexion");
-            Ok(())
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        request.end_session().await?;
+        request.redirect("/connexion");
+        Ok(())
+    })
+    .await
 }
 
 /// The logged-in person and the establishments they work in.
 #[server(endpoint = "session")]
 pub async fn current_session() -> Result<SessionView, AppError> {
     use crate::{auth::RequestContext, services::establishments};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.session_user().await?;
-            let today = crate::time::today_in_paris();
-            let establishments = establishments::choices_for(&request.db, &user, today).await?;
-            let current = establishments
-                .iter()
-                .find(|e| Some(e.id) == user.current_establishment)
-                .cloned();
-            Ok(SessionView {
-                display_name: user.display_name.clone(),
-                is_administrator: user.is_administrator(),
-                establishments,
-                current,
-                must_change_password: user.must_change_password,
-            })
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        let user = request.session_user().await?;
+        let today = crate::time::today_in_paris();
+        let establishments = establishments::choices_for(&request.db, &user, today).await?;
+        let current = establishments
+            .iter()
+            .find(|e| Some(e.id) == user.current_establishment)
+            .cloned();
+        Ok(SessionView {
+            display_name: user.display_name.clone(),
+            is_administrator: user.is_administrator(),
+            establishments,
+            current,
+            must_change_password: user.must_change_password,
+        })
+    })
+    .await
 }
 
 /// « Changer d'établissement »: works in another of the person's establishments.
 #[server(endpoint = "switch-establishment")]
 pub async fn switch_establishment(establishment_id: i32) -> Result<(), AppError> {
     use crate::{auth::RequestContext, services::establishments};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            establishments::require_member(&user, establishment_id)?;
-            request.set_current_establishment(establishment_id).await?;
-            request.redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        let user = request.acting_user().await?;
+        establishments::require_member(&user, establishment_id)?;
+        request.set_current_establishment(establishment_id).await?;
+        request.redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 /// Replaces the person's password: the current one (or the one-time one) proves it is them.
@@ -97,25 +84,22 @@ pub async fn change_password(
     confirmation: String,
 ) -> Result<(), AppError> {
     use crate::{auth::RequestContext, services::accounts};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.session_user().await?;
-            accounts::change_password(
-                &request.db,
-                &user,
-                &current,
-                &new_password,
-                &confirmation,
-                &request.client_address(),
-                chrono::Utc::now(),
-            )
-            .await?;
-            // Every session of the account was ended: this one goes on under a new id.
-            request.start_session(user.id).await
-        }
-        .await,
-    )
+    RequestContext::answer(async |request| {
+        let user = request.session_user().await?;
+        accounts::change_password(
+            &request.db,
+            &user,
+            &current,
+            &new_password,
+            &confirmation,
+            &request.client_address(),
+            chrono::Utc::now(),
+        )
+        .await?;
+        // Every session of the account was ended: this one goes on under a new id.
+        request.start_session(user.id).await
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -9,22 +9,18 @@ use leptos::server_fn::codec::Json;
 #[server(endpoint = "synchronise-bilans", input = Json)]
 pub async fn synchronise_bilans(class_ids: Vec<i32>) -> Result<SyncReport, AppError> {
     use crate::domain::Role;
-    use crate::services::{access::Actor, synchronisation};
+    use crate::services::synchronisation;
     use crate::{auth::RequestContext, time::today_in_paris};
-    let request = RequestContext::current()?;
-    request.reply(
-        async {
-            let user = request.acting_user().await?;
-            let establishment_id = user.require_current(&[Role::Directeur])?;
-            synchronisation::synchronise(
-                &request.db,
-                &Actor::User(user),
-                establishment_id,
-                &class_ids,
-                today_in_paris(),
-            )
-            .await
-        }
-        .await,
-    )
+    RequestContext::serve(async |request, actor| {
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        synchronisation::synchronise(
+            &request.db,
+            actor,
+            establishment_id,
+            &class_ids,
+            today_in_paris(),
+        )
+        .await
+    })
+    .await
 }

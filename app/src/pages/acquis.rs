@@ -5,7 +5,7 @@ use crate::api::saisie::{acquis_page, save_acquis};
 use crate::domain::{BilanStatus, Positionnement, PositionnementType};
 use crate::error::AppError;
 use crate::wire::saisie::{
-    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, Selection,
+    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, GridKey, Selection,
 };
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
@@ -28,11 +28,15 @@ pub fn AcquisPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 saisie_content(data.await, move |classes, selection, content| {
-                    let key = GridKey::of(&selection);
+                    let chosen = chosen_grid(&selection);
                     view! {
                         <SaisieChooser classes selection=selection.clone() with_domain=true />
                         <LanguageForm selection />
-                        {content.zip(key).map(|(grid, key)| view! { <AcquisGrid grid key /> })}
+                        {content
+                            .zip(chosen)
+                            .map(|(grid, (key, domain_label))| {
+                                view! { <AcquisGrid grid key domain_label /> }
+                            })}
                     }
                 })
             })}
@@ -40,24 +44,16 @@ pub fn AcquisPage() -> impl IntoView {
     }
 }
 
-/// The grid being filled in.
-#[derive(Clone, PartialEq)]
-struct GridKey {
-    class_id: i32,
-    period_id: i32,
-    domain_code: String,
-    domain_label: String,
-}
-
-impl GridKey {
-    fn of(selection: &Selection) -> Option<GridKey> {
-        selection.domain.as_ref().map(|domain| GridKey {
+/// The grid the address chooses, with its domain row's label.
+fn chosen_grid(selection: &Selection) -> Option<(GridKey, String)> {
+    selection.domain.as_ref().map(|domain| {
+        let key = GridKey {
             class_id: selection.class.id,
             period_id: selection.period.id,
             domain_code: domain.code.clone(),
-            domain_label: domain.label.clone(),
-        })
-    }
+        };
+        (key, domain.label.clone())
+    })
 }
 
 /// Where a row stands with the server.
@@ -233,8 +229,7 @@ impl SavesItself for Saver {
         &self,
         changes: Vec<AcquisChange>,
     ) -> impl Future<Output = Result<Vec<AcquisSaved>, AppError>> + 'static {
-        let key = self.key.clone();
-        save_acquis(key.class_id, key.period_id, key.domain_code, changes)
+        save_acquis(self.key.clone(), changes)
     }
 
     fn apply(&self, sent: &[(Row, AcquisChange)], outcomes: Vec<AcquisSaved>) {
@@ -247,7 +242,7 @@ impl SavesItself for Saver {
 }
 
 #[component]
-fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
+fn AcquisGrid(grid: AcquisView, key: GridKey, domain_label: String) -> impl IntoView {
     let scale = grid.scale;
     let rows: Vec<Row> = grid.rows.into_iter().map(Row::new).collect();
     let saver = Saver {
@@ -388,7 +383,7 @@ fn AcquisGrid(grid: AcquisView, key: GridKey) -> impl IntoView {
         <div class="tableau-defilant">
             <table class="tableau grille-acquis" role="grid" aria-labelledby="titre-grille" on:keydown=on_key>
                 <caption id="titre-grille">
-                    {format!("{} — cliquez une case ou utilisez le clavier", key.domain_label)}
+                    {format!("{domain_label} — cliquez une case ou utilisez le clavier")}
                 </caption>
                 <thead>
                     <tr>

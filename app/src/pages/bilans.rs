@@ -7,7 +7,9 @@ use crate::api::printing::{StartClassPrint, print_jobs};
 use crate::domain::BilanStatus;
 use crate::error::AppError;
 use crate::wire::bilan_editor::BilanKey;
-use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView};
+use crate::wire::bilans::{
+    BilanAction, BilanActionReport, BilanActionRequest, BilanRow, BilansView,
+};
 use crate::wire::families::PublishReport;
 use crate::wire::printing::PrintJobView;
 use crate::wire::saisie::Selection;
@@ -78,10 +80,12 @@ fn BilansTable(
     let all_ids: Vec<i32> = rows.iter().map(|row| row.student_id).collect();
     let run = move |action: BilanAction, student_ids: Vec<i32>| {
         act.dispatch(BilansAction {
-            class_id,
-            period_id,
-            action,
-            student_ids,
+            request: BilanActionRequest {
+                class_id,
+                period_id,
+                action,
+                student_ids,
+            },
         });
     };
     let run_on_chosen = move |action: BilanAction| {

@@ -237,26 +237,26 @@ fn NewTeacherForm(
             <ActionForm action=create attr:class="grille-formulaire">
                 <div>
                     <label for="nouveau-civilite">"Civilité"</label>
-                    <select id="nouveau-civilite" name="civility">
+                    <select id="nouveau-civilite" name="teacher[civility]">
                         <option value="MME">"Mme"</option>
                         <option value="M">"M."</option>
                     </select>
                 </div>
                 <div>
                     <label for="nouveau-nom">"Nom"</label>
-                    <input id="nouveau-nom" name="last_name" autocomplete="off" required />
+                    <input id="nouveau-nom" name="teacher[last_name]" autocomplete="off" required />
                     <FieldMessage error field="last_name" />
                 </div>
                 <div>
                     <label for="nouveau-prenom">"Prénom"</label>
-                    <input id="nouveau-prenom" name="first_name" autocomplete="off" required />
+                    <input id="nouveau-prenom" name="teacher[first_name]" autocomplete="off" required />
                     <FieldMessage error field="first_name" />
                 </div>
                 <div>
                     <label for="nouveau-identifiant">"Identifiant de connexion"</label>
                     <input
                         id="nouveau-identifiant"
-                        name="login"
+                        name="teacher[login]"
                         autocomplete="off"
                         autocapitalize="none"
                         spellcheck="false"
@@ -266,7 +266,7 @@ fn NewTeacherForm(
                 </div>
                 <div>
                     <label for="nouveau-classe">"Affecter à la classe"</label>
-                    <select id="nouveau-classe" name="class_id">
+                    <select id="nouveau-classe" name="teacher[class_id]">
                         <option value="">"Aucune pour l'instant"</option>
                         {classes
                             .into_iter()

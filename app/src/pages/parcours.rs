@@ -157,8 +157,8 @@ fn ParcoursForm(
                 "Ne saisissez que des faits pertinents, sans jugement subjectif, et rien qui fasse apparaître, directement ou indirectement, les origines raciales ou ethniques, les opinions politiques, philosophiques ou religieuses, l'appartenance syndicale ou la vie privée des personnes."
             </p>
             <ActionForm action=save>
-                <input type="hidden" name="class_id" value=selection.class.id />
-                <input type="hidden" name="period_id" value=selection.period.id />
+                <input type="hidden" name="class[class_id]" value=selection.class.id />
+                <input type="hidden" name="class[period_id]" value=selection.period.id />
                 {fields}
                 <p class="aide-champ">
                     "Ces textes figurent sur le bilan de chaque élève de la classe pour cette période. Un champ laissé vide retire le parcours."

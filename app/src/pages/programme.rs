@@ -2,7 +2,7 @@ use super::saisie::{LanguageForm, SaisieChooser, SaisieNav, saisie_content, use_
 use crate::api::saisie::{programme_page, save_programme_list};
 use crate::domain::catalogue::ProgrammeElement;
 use crate::error::AppError;
-use crate::wire::saisie::{ProgrammeList, Selection};
+use crate::wire::saisie::{ListKey, ProgrammeList, Selection};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
@@ -148,9 +148,14 @@ fn ElementsEditor(list: ProgrammeList, selection: Selection) -> impl IntoView {
         let texts = items.texts();
         let was = stored.get_value();
         let (class_id, period_id, domain_code) = target.get_value();
+        let key = ListKey {
+            class_id,
+            level,
+            period_id,
+            domain_code,
+        };
         leptos::task::spawn_local(async move {
-            let result =
-                save_programme_list(class_id, level, period_id, domain_code, was, texts).await;
+            let result = save_programme_list(key, was, texts).await;
             if saving.try_set(false).is_some() {
                 return; // the editor was left meanwhile
             }

@@ -242,19 +242,19 @@ fn PupilRow(pupil: PupilResponsables, attach: ServerAction<AttachResponsable>) -
                     <details>
                         <summary>{format!("Ajouter un responsable de {name}")}</summary>
                         <ActionForm action=attach attr:class="formulaire-responsable">
-                            <input type="hidden" name="student_id" value=student_id />
+                            <input type="hidden" name="responsable[student_id]" value=student_id />
                             <label for=id("civilite")>"Civilité"</label>
-                            <select id=id("civilite") name="civility">
+                            <select id=id("civilite") name="responsable[civility]">
                                 <option value="">"—"</option>
                                 <option value="MME">"Mme"</option>
                                 <option value="M">"M."</option>
                             </select>
                             <label for=id("nom")>"Nom"</label>
-                            <input id=id("nom") name="last_name" required autocomplete="off" />
+                            <input id=id("nom") name="responsable[last_name]" required autocomplete="off" />
                             <label for=id("prenom")>"Prénom"</label>
-                            <input id=id("prenom") name="first_name" required autocomplete="off" />
+                            <input id=id("prenom") name="responsable[first_name]" required autocomplete="off" />
                             <label for=id("courriel")>"Courriel (facultatif)"</label>
-                            <input id=id("courriel") name="email" type="email" autocomplete="off" />
+                            <input id=id("courriel") name="responsable[email]" type="email" autocomplete="off" />
                             <button type="submit" disabled=move || attach.pending().get()>"Rattacher"</button>
                         </ActionForm>
                     </details>

@@ -63,6 +63,15 @@ impl ActingUser {
 }
 
 impl Actor {
+    /// The person's current establishment, where they must hold one of `roles` (the system
+    /// has none).
+    pub fn require_current(&self, roles: &[Role]) -> Result<i32> {
+        match self {
+            Actor::System => Err(AppError::Forbidden),
+            Actor::User(user) => user.require_current(roles),
+        }
+    }
+
     pub fn user_id(&self) -> Option<i32> {
         match self {
             Actor::System => None,

@@ -10,7 +10,9 @@ use crate::services::access::Actor;
 use crate::services::audit;
 use crate::services::bilans::{self, Expected};
 use crate::services::saisie::{self, ClassPeriod};
-use crate::wire::saisie::{AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView};
+use crate::wire::saisie::{
+    AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, GridKey,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
@@ -18,14 +20,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
-
-/// Which grid: a class, a period it follows, a domain row it works on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GridKey {
-    pub class_id: i32,
-    pub period_id: i32,
-    pub domain_code: String,
-}
 
 /// The grid: every pupil of the class whose level has the row, by name, with their value and
 /// the status of their bilan.

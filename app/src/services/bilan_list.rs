@@ -10,7 +10,9 @@ use crate::services::audit::BilanChange;
 use crate::services::bilans::Expected;
 use crate::services::saisie;
 use crate::services::{audit, bilan_content, bilans, families};
-use crate::wire::bilans::{BilanAction, BilanActionReport, BilanRow, BilansView};
+use crate::wire::bilans::{
+    BilanAction, BilanActionReport, BilanActionRequest, BilanRow, BilansView,
+};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use serde_json::json;
@@ -68,11 +70,14 @@ pub async fn list(
 pub async fn act(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
-    class_id: i32,
-    period_id: i32,
-    action: BilanAction,
-    student_ids: &[i32],
+    request: &BilanActionRequest,
 ) -> Result<BilanActionReport> {
+    let BilanActionRequest {
+        class_id,
+        period_id,
+        action,
+        ref student_ids,
+    } = *request;
     let txn = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
     if action == BilanAction::Unlock {

@@ -7,6 +7,7 @@ use crate::entities::{programme_element, school_class};
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
 use crate::services::{audit, saisie};
+use crate::wire::saisie::ListKey;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
@@ -14,15 +15,6 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
-
-/// Which list: a class, one of its levels, a period it follows, a domain row of that level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListKey {
-    pub class_id: i32,
-    pub level: Level,
-    pub period_id: i32,
-    pub domain_code: String,
-}
 
 /// The list's elements, in order (the class's teachers and the director only).
 pub async fn elements(

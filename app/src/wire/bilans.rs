@@ -50,6 +50,15 @@ pub enum BilanAction {
     Unlock,
 }
 
+/// An action on the selected pupils' bilans of a class and period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilanActionRequest {
+    pub class_id: i32,
+    pub period_id: i32,
+    pub action: BilanAction,
+    pub student_ids: Vec<i32>,
+}
+
 /// What became of an action on the selected bilans: how many were done, and each one left
 /// alone with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

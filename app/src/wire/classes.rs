@@ -31,3 +31,15 @@ pub struct ClassesView {
     pub classes: Vec<ClassRow>,
     pub teachers: Vec<Teacher>,
 }
+
+/// The « Nouvel enseignant » form as posted (fields `teacher[civility]`…): checked by the
+/// server function, which names each field it refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTeacherForm {
+    pub civility: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub login: String,
+    /// Empty: no class yet.
+    pub class_id: String,
+}

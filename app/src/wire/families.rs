@@ -94,3 +94,17 @@ pub struct PupilResponsables {
     /// « Mme Sophie Bazin (parent) ».
     pub responsables: Vec<String>,
 }
+
+/// The « Rattacher un responsable » form of a pupil as posted (fields
+/// `responsable[civility]`…): checked by the server function, which names each field it
+/// refuses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewResponsableForm {
+    pub student_id: i32,
+    /// Empty: not given.
+    pub civility: String,
+    pub last_name: String,
+    pub first_name: String,
+    /// Empty: not given.
+    pub email: String,
+}

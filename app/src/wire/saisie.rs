@@ -189,3 +189,28 @@ pub struct ParcoursTexts {
     pub par_art: String,
     pub par_san: String,
 }
+
+/// Which grid: a class, a period it follows, a domain row it works on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GridKey {
+    pub class_id: i32,
+    pub period_id: i32,
+    pub domain_code: String,
+}
+
+/// Which list of programme elements: a class, one of its levels, a period it follows, a
+/// domain row of that level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListKey {
+    pub class_id: i32,
+    pub level: Level,
+    pub period_id: i32,
+    pub domain_code: String,
+}
+
+/// A class and one of its periods, as a form posts them (`class[class_id]`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassPeriodKey {
+    pub class_id: i32,
+    pub period_id: i32,
+}

@@ -6,13 +6,15 @@ use anyhow::Context;
 use app::domain::catalogue::rows_for;
 use app::domain::{Level, PersonName, Positionnement};
 use app::services::access::Actor;
-use app::services::acquis::{self, GridKey};
+use app::services::acquis;
 use app::services::families::{self, NewResponsable};
-use app::services::programme::{self, ListKey};
+use app::services::programme;
 use app::services::{bilan_editor, bilan_list, parcours, saisie};
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
-use app::wire::bilans::BilanAction;
+use app::wire::bilans::{BilanAction, BilanActionRequest};
 use app::wire::saisie::AcquisChange;
+use app::wire::saisie::GridKey;
+use app::wire::saisie::ListKey;
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
@@ -204,10 +206,12 @@ pub async fn seed(
     let report = bilan_list::act(
         db,
         director,
-        class_id,
-        period_id,
-        BilanAction::Lock,
-        &to_lock,
+        &BilanActionRequest {
+            class_id,
+            period_id,
+            action: BilanAction::Lock,
+            student_ids: to_lock.to_vec(),
+        },
     )
     .await?;
     anyhow::ensure!(

@@ -7,13 +7,15 @@ use app::domain::{BilanStatus, Level, Positionnement, Uai};
 use app::entities::{bilan, period, student};
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::acquis::{self, GridKey};
-use app::services::programme::{ListKey, save_elements};
+use app::services::acquis;
+use app::services::programme::save_elements;
 use app::services::{
     bilan_editor, bilan_history, bilan_list, classes, establishments, parcours, synchronisation,
 };
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldOutcome, FieldValue};
-use app::wire::bilans::BilanAction;
+use app::wire::bilans::{BilanAction, BilanActionRequest};
+use app::wire::saisie::GridKey;
+use app::wire::saisie::ListKey;
 use app::wire::saisie::{AcquisChange, AcquisOutcome};
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -346,10 +348,12 @@ async fn a_locked_bilan_refuses_every_write_path() {
     let report = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        period_id,
-        BilanAction::Lock,
-        &[pupil.id],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id,
+            action: BilanAction::Lock,
+            student_ids: [pupil.id].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -436,10 +440,12 @@ async fn a_locked_bilan_refuses_every_write_path() {
     let by_teacher = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        period_id,
-        BilanAction::Unlock,
-        &[pupil.id],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id,
+            action: BilanAction::Unlock,
+            student_ids: [pupil.id].to_vec(),
+        },
     )
     .await
     .unwrap_err();
@@ -447,10 +453,12 @@ async fn a_locked_bilan_refuses_every_write_path() {
     bilan_list::act(
         &t.db,
         &director,
-        cm2,
-        period_id,
-        BilanAction::Unlock,
-        &[pupil.id],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id,
+            action: BilanAction::Unlock,
+            student_ids: [pupil.id].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -609,10 +617,12 @@ async fn the_history_lists_every_bilan_newest_first_with_its_trail() {
     bilan_list::act(
         &t.db,
         &director,
-        cm2,
-        trimestres[0],
-        BilanAction::Lock,
-        &[pupil.id],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestres[0],
+            action: BilanAction::Lock,
+            student_ids: [pupil.id].to_vec(),
+        },
     )
     .await
     .unwrap();

@@ -10,7 +10,7 @@ use app::services::access::Actor;
 use app::services::families::{self, NewResponsable};
 use app::services::{accounts, bilan_editor, bilan_history, bilan_list, printed_bilan};
 use app::wire::bilan_editor::BilanKey;
-use app::wire::bilans::BilanAction;
+use app::wire::bilans::{BilanAction, BilanActionRequest};
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
@@ -185,10 +185,12 @@ async fn a_parent_reaches_nothing_but_their_childs_published_bilans() {
         bilan_list::act(
             &t.db,
             &demo.parent,
-            demo.cm2,
-            demo.trimestres[0],
-            BilanAction::Unlock,
-            &[violetta],
+            &BilanActionRequest {
+                class_id: demo.cm2,
+                period_id: demo.trimestres[0],
+                action: BilanAction::Unlock,
+                student_ids: [violetta].to_vec(),
+            },
         )
         .await
         .map(|_| ()),
@@ -276,10 +278,12 @@ async fn only_locked_bilans_are_published_by_the_director_and_unlocking_withdraw
     bilan_list::act(
         &t.db,
         &demo.director,
-        cm2,
-        first,
-        BilanAction::Unlock,
-        &[violetta],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: first,
+            action: BilanAction::Unlock,
+            student_ids: [violetta].to_vec(),
+        },
     )
     .await
     .unwrap();

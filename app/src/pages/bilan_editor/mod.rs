@@ -15,7 +15,7 @@ use crate::pages::bilans::{status_class, status_text};
 use crate::pages::icons::LockIcon;
 use crate::pages::successes;
 use crate::wire::bilan_editor::{BilanEditorView, BilanField, BilanKey, FieldValue, Neighbour};
-use crate::wire::bilans::{BilanAction, BilanActionReport};
+use crate::wire::bilans::{BilanAction, BilanActionReport, BilanActionRequest};
 use fields::{Field, Saver, save_status};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -180,10 +180,12 @@ fn BilanEditor(view: BilanEditorView, act: ServerAction<BilansAction>) -> impl I
     };
     let run = move |action: BilanAction| {
         act.dispatch(BilansAction {
-            class_id,
-            period_id: key.period_id,
-            action,
-            student_ids: vec![key.student_id],
+            request: BilanActionRequest {
+                class_id,
+                period_id: key.period_id,
+                action,
+                student_ids: vec![key.student_id],
+            },
         });
     };
     let status_summary = saver.summary.clone();

@@ -26,11 +26,11 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
     let cp_writes = [
         (
             "/api/save-acquis",
-            serde_json::json!({ "class_id": cp.id, "period_id": period_id, "domain_code": "FRA-LGO", "changes": [] }),
+            serde_json::json!({ "key": { "class_id": cp.id, "period_id": period_id, "domain_code": "FRA-LGO" }, "changes": [] }),
         ),
         (
             "/api/save-programme-list",
-            serde_json::json!({ "class_id": cp.id, "level": "Cp", "period_id": period_id, "domain_code": "FRA-LGO", "was": [], "items": ["Lire"] }),
+            serde_json::json!({ "key": { "class_id": cp.id, "level": "Cp", "period_id": period_id, "domain_code": "FRA-LGO" }, "was": [], "items": ["Lire"] }),
         ),
     ];
 
@@ -85,9 +85,11 @@ async fn collective_entries_answer_only_to_the_class_teachers_and_the_director()
         &teacher,
         "/api/save-acquis",
         serde_json::json!({
-            "class_id": cm2,
-            "period_id": own.selection.unwrap().period.id,
-            "domain_code": "FRA-LGO",
+            "key": {
+                "class_id": cm2,
+                "period_id": own.selection.unwrap().period.id,
+                "domain_code": "FRA-LGO",
+            },
             "changes": [{ "student_id": pupil, "was": null, "now": "Atteints" }],
         }),
     )
@@ -121,12 +123,12 @@ async fn bilan_actions_answer_only_to_the_class_teachers_and_unlocking_to_the_di
         .find(|class| class.label.starts_with("CP"))
         .unwrap();
     let action = |class_id: i32, action: &str| {
-        serde_json::json!({
+        serde_json::json!({ "request": {
             "class_id": class_id,
             "period_id": cp.periods[0].id,
             "action": action,
             "student_ids": [],
-        })
+        }})
     };
     let visitor = app.client();
     for (endpoint, body) in [

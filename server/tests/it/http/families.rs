@@ -99,11 +99,11 @@ async fn families_reach_only_their_childrens_published_bilans_and_the_director_p
         &parent,
         "/api/attach-responsable",
         &[
-            ("student_id", &henoler.to_string()),
-            ("civility", "MME"),
-            ("last_name", "Bazin"),
-            ("first_name", "Sophie"),
-            ("email", ""),
+            ("responsable[student_id]", &henoler.to_string()),
+            ("responsable[civility]", "MME"),
+            ("responsable[last_name]", "Bazin"),
+            ("responsable[first_name]", "Sophie"),
+            ("responsable[email]", ""),
         ],
     )
     .await;

@@ -107,8 +107,8 @@ async fn post_parcours(
 ) -> reqwest::Response {
     let (class_id, period_id) = (class_id.to_string(), period_id.to_string());
     let mut fields = vec![
-        ("class_id", class_id.as_str()),
-        ("period_id", period_id.as_str()),
+        ("class[class_id]", class_id.as_str()),
+        ("class[period_id]", period_id.as_str()),
         ("now[par_cit]", citoyen),
     ];
     for empty in [
@@ -145,11 +145,11 @@ fn new_teacher<'a>(
     login: &'a str,
 ) -> [(&'a str, &'a str); 5] {
     [
-        ("civility", civility),
-        ("last_name", last_name),
-        ("first_name", "Paul"),
-        ("login", login),
-        ("class_id", ""),
+        ("teacher[civility]", civility),
+        ("teacher[last_name]", last_name),
+        ("teacher[first_name]", "Paul"),
+        ("teacher[login]", login),
+        ("teacher[class_id]", ""),
     ]
 }
 

@@ -132,9 +132,11 @@ async fn unauthenticated_calls_get_401_and_no_data() {
                 ("class_id", "1"),
                 ("positionnement", "notes"),
                 ("teacher_id", "2"),
-                ("civility", "M"),
-                ("last_name", "Intrus"),
-                ("first_name", "Paul"),
+                ("teacher[civility]", "M"),
+                ("teacher[last_name]", "Intrus"),
+                ("teacher[first_name]", "Paul"),
+                ("teacher[login]", "intrus"),
+                ("teacher[class_id]", ""),
                 ("login", "intrus"),
                 ("current", "x"),
                 ("new_password", "yyyyyyyy"),
@@ -364,11 +366,11 @@ async fn a_one_time_password_only_lets_its_owner_choose_a_new_one() {
     let created = director
         .post(app.url("/api/create-teacher"))
         .form(&[
-            ("civility", "Mme"),
-            ("last_name", "Roux"),
-            ("first_name", "Anna"),
-            ("login", "aroux"),
-            ("class_id", ""),
+            ("teacher[civility]", "Mme"),
+            ("teacher[last_name]", "Roux"),
+            ("teacher[first_name]", "Anna"),
+            ("teacher[login]", "aroux"),
+            ("teacher[class_id]", ""),
         ])
         .send()
         .await

@@ -1,11 +1,11 @@
 //! Creating, locking and unlocking bilans, and the synchronisation.
 
 use super::*;
+use app::wire::bilans::{BilanAction, BilanActionRequest};
 
 #[tokio::test]
 async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_only() {
     use app::services::bilan_list;
-    use app::wire::bilans::BilanAction;
     let t = test_db().await;
     let (cm2, cp, trimestre_1) = demo(&t.db).await;
     let teacher = actor(&t.db, "enseignant").await;
@@ -26,10 +26,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     let created = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Create,
-        &[first, second],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Create,
+            student_ids: [first, second].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -38,10 +40,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     let refused = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Lock,
-        &[first],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Lock,
+            student_ids: [first].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -54,10 +58,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     let locked = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Lock,
-        &[first],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Lock,
+            student_ids: [first].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -119,10 +125,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
         bilan_list::act(
             &t.db,
             &teacher,
-            cm2,
-            trimestre_1,
-            BilanAction::Unlock,
-            &[first]
+            &BilanActionRequest {
+                class_id: cm2,
+                period_id: trimestre_1,
+                action: BilanAction::Unlock,
+                student_ids: [first].to_vec()
+            }
         )
         .await,
         Err(AppError::Forbidden)
@@ -130,10 +138,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     let unlocked = bilan_list::act(
         &t.db,
         &director,
-        cm2,
-        trimestre_1,
-        BilanAction::Unlock,
-        &[first],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Unlock,
+            student_ids: [first].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -152,7 +162,17 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
         .unwrap();
     assert_eq!(unlocked_bilan.parcours, None);
     assert_eq!(
-        bilan_list::act(&t.db, &teacher, cp, trimestre_1, BilanAction::Create, &[]).await,
+        bilan_list::act(
+            &t.db,
+            &teacher,
+            &BilanActionRequest {
+                class_id: cp,
+                period_id: trimestre_1,
+                action: BilanAction::Create,
+                student_ids: [].to_vec()
+            }
+        )
+        .await,
         Err(AppError::Forbidden)
     );
     let stranger = bilan_list::list(&t.db, &director, cp, trimestre_1)
@@ -163,10 +183,12 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
     let refused = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Create,
-        &[stranger],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Create,
+            student_ids: [stranger].to_vec(),
+        },
     )
     .await
     .unwrap_err();
@@ -176,7 +198,6 @@ async fn bilans_are_created_locked_when_complete_and_unlocked_by_the_director_on
 #[tokio::test]
 async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
     use app::services::{bilan_list, onde_file, pupil_import, synchronisation};
-    use app::wire::bilans::BilanAction;
     let t = test_db().await;
     let (cm2, _, trimestre_1) = demo(&t.db).await;
     let teacher = actor(&t.db, "enseignant").await;
@@ -198,10 +219,12 @@ async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
     bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Create,
-        &[violetta, other],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Create,
+            student_ids: [violetta, other].to_vec(),
+        },
     )
     .await
     .unwrap();
@@ -210,10 +233,12 @@ async fn synchronisation_updates_unlocked_bilans_and_spares_locked_ones() {
     let locked = bilan_list::act(
         &t.db,
         &teacher,
-        cm2,
-        trimestre_1,
-        BilanAction::Lock,
-        &[violetta],
+        &BilanActionRequest {
+            class_id: cm2,
+            period_id: trimestre_1,
+            action: BilanAction::Lock,
+            student_ids: [violetta].to_vec(),
+        },
     )
     .await
     .unwrap();
