@@ -35,6 +35,7 @@ pub enum AccountOutcome {
 
 /// Gives a person a role: creates their account when the login is new, otherwise adds the role
 /// to the existing account (its password is left untouched).
+#[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
 pub async fn grant_account(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -224,6 +225,7 @@ pub fn display_name(account: &user::Model) -> String {
 }
 
 /// The accounts of an establishment with their roles there (directeur only).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn list_for_establishment(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -368,6 +370,7 @@ pub struct NewTeacher {
 /// shown once (only its hash is kept); the teacher chooses their own at first login. The
 /// account may be assigned to a class at once. Directeur of the establishment only; a login
 /// already taken is refused (the existing account can be assigned instead).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn create_teacher(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -415,6 +418,7 @@ pub async fn create_teacher(
 /// activation code, was never handed over): only its hash is kept, they must replace it at
 /// their next login, and their sessions end. Directeur of the establishment only, and only for
 /// the accounts `may_reissue_password` allows.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn reissue_password(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 
 /// The grid: every pupil of the class whose level has the row, by name, with their value and
 /// the status of their bilan.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Result<AcquisView> {
     let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
     let row = context.domain_row(&key.domain_code)?;
@@ -51,6 +52,7 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
 /// Saves the changed cells in one transaction. A cell is written only if its stored value is
 /// still the one the page saw (`was`), else it is reported as a conflict with the stored value;
 /// a locked bilan is never written. A pupil without a bilan gets one (« en cours »).
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn save(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

@@ -5,6 +5,7 @@ use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 /// Records who did what, in the same transaction as the change itself.
+#[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
 pub async fn record(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -48,6 +49,7 @@ pub struct BilanChange {
 
 /// Records changes to bilans, one event each, in one statement and in the same transaction as
 /// the changes themselves.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn record_bilan_changes(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -72,6 +72,7 @@ impl Located {
 }
 
 /// The pupil's bilan of the period, if the actor may have it for `purpose`.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn locate(
     db: &impl ConnectionTrait,
     actor: &Actor,

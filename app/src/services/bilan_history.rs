@@ -13,6 +13,7 @@ use std::collections::HashMap;
 
 /// The pupil's bilans, newest period first, for the teachers of the pupil's class and the
 /// director of the school.
+#[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
 pub async fn history(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -18,6 +18,7 @@ use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
 use serde_json::json;
 
 /// The class's pupils for the period, in name order, with their bilan's status and lock.
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, user = ?actor.user_id()))]
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -67,6 +68,7 @@ pub async fn list(
 /// Creates, locks or unlocks the bilans of the selected pupils, in one transaction. Locking
 /// takes complete bilans (the class's teachers or the director); unlocking is the director's.
 /// Each pupil left alone is reported with why.
+#[tracing::instrument(skip_all, fields(request = ?request, user = ?actor.user_id()))]
 pub async fn act(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

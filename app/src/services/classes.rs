@@ -15,6 +15,7 @@ use serde_json::json;
 
 /// The classes of the establishment's current school year, with their levels, pupils still
 /// enrolled, teachers and positionnement type (directeur only).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, today = %today, user = ?actor.user_id()))]
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -82,6 +83,7 @@ pub async fn list(
 }
 
 /// The teachers of an establishment, by name (directeur only).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn teachers_of(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -128,6 +130,7 @@ pub async fn class_in_establishment(
 }
 
 /// « Paramétrage du type de positionnement » of one class (directeur of its school only).
+#[tracing::instrument(skip_all, fields(class_id = class_id, user = ?actor.user_id()))]
 pub async fn set_positionnement_type(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -171,6 +174,7 @@ async fn class_run_by(
 }
 
 /// The class, once the actor is known to teach it (assigned to it) or to run its school.
+#[tracing::instrument(skip_all, fields(class_id = class_id, user = ?actor.user_id()))]
 pub async fn class_taught_by(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -198,6 +202,7 @@ pub async fn class_taught_by(
 }
 
 /// Assigns a teacher of the school to a class (directeur only); assigning twice is harmless.
+#[tracing::instrument(skip_all, fields(class_id = class_id, user_id = user_id, user = ?actor.user_id()))]
 pub async fn assign_teacher(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -243,6 +248,7 @@ pub async fn assign_teacher(
 }
 
 /// Removes a teacher from a class (directeur only); removing an absent one is harmless.
+#[tracing::instrument(skip_all, fields(class_id = class_id, user_id = user_id, user = ?actor.user_id()))]
 pub async fn unassign_teacher(
     db: &impl ConnectionTrait,
     actor: &Actor,

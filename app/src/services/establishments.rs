@@ -18,6 +18,7 @@ pub struct NewEstablishment {
     pub name: String,
 }
 
+#[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
 pub async fn create(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -73,6 +74,7 @@ pub async fn find_by_uai(
 }
 
 /// Opens a school year in an establishment if it is not open yet, with the default dates.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn ensure_school_year(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -14,6 +14,7 @@ use sea_orm::{
 use serde_json::json;
 
 /// The three parcours of the class and period, each with its text (empty when none).
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, user = ?actor.user_id()))]
 pub async fn texts(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -53,6 +54,7 @@ pub struct ParcoursChange {
 /// someone else meanwhile is not overwritten but answered as a conflict. Answers, for each
 /// parcours given, the text stored once done. Each refused text is named (`parcours-PAR_CIT`),
 /// and then nothing is written.
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, user = ?actor.user_id()))]
 pub async fn save(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

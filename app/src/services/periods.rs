@@ -16,6 +16,7 @@ use serde_json::json;
 /// classes follow them (a class follows one periodicity: its other links are replaced; a class
 /// no longer given follows none). One transaction; directeur only. Dates are checked against
 /// the year (`PeriodPlan`).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, class_ids = ?class_ids, today = %today, user = ?actor.user_id()))]
 pub async fn follow_periods(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -227,6 +228,7 @@ async fn refuse_changes_under_bilans(
 
 /// The current school year and, for each periodicity, its periods: those saved, else the usual
 /// dates fitted to the year (none for personalised periods). Directeur only.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, today = %today, user = ?actor.user_id()))]
 pub async fn year_plans(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -26,6 +26,7 @@ use std::collections::HashMap;
 
 /// The pupil's bilan as it prints, or why it cannot be printed yet: for who fills in its
 /// class, a teacher of the pupil now (history) and, once published, its family.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn document(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -301,14 +302,18 @@ pub fn class_file_stem(first: &BilanDocument) -> String {
     format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_")
 }
 
+/// The pupils a class print leaves out: (name, why).
+pub type LeftOut = Vec<(String, String)>;
+
 /// The printable bilans of a class for a period, in the list's order, and each pupil left out
 /// with why; read in a few queries whatever the size of the class.
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, user = ?actor.user_id()))]
 pub async fn class_documents(
     db: &impl ConnectionTrait,
     actor: &Actor,
     class_id: i32,
     period_id: i32,
-) -> Result<(Vec<BilanDocument>, Vec<(String, String)>)> {
+) -> Result<(Vec<BilanDocument>, LeftOut)> {
     let context = saisie::class_period(db, actor, class_id, period_id).await?;
     let pupils = bilans::class_pupils(db, &context).await?;
     let found = bilans::bilans_of(db, &context, &pupils).await?;

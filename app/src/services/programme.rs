@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 /// The list's elements, in order (the class's teachers and the director only).
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn elements(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -34,6 +35,7 @@ pub async fn elements(
 /// list as the page loaded it); else nothing is written and `ChangedMeanwhile` carries the
 /// stored list. Every item is checked (not blank, ≤ 300 characters) and a refusal names each
 /// one at fault (`element-N`).
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn save_elements(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

@@ -31,6 +31,7 @@ fn text_of<T: ToString>(value: &Option<T>) -> String {
 /// an ONDE extraction, in one transaction: classes by ONDE id, pupils by INE then by name and
 /// birth date; pupils absent from the file are marked as having left. Importing the same file
 /// again changes nothing. In `Preview` mode nothing is written.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, today = %today, user = ?actor.user_id()))]
 pub async fn import_pupils(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

@@ -43,6 +43,7 @@ impl ClassPeriod {
 
 /// The class and period, when the actor teaches the class (or runs its school) and the class
 /// follows the period; refused otherwise.
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, user = ?actor.user_id()))]
 pub async fn class_period(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -85,6 +86,7 @@ pub async fn with_period(
 
 /// The classes of the current school year the actor fills in: those assigned to a teacher,
 /// every class for the director; each with its periods and domain rows.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, today = %today, user = ?actor.user_id()))]
 pub async fn teaching_classes(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -158,6 +160,7 @@ pub async fn teaching_classes(
 
 /// Names the language the class learns (« Anglais »), shown on the « Langue vivante » row; a
 /// blank name removes it. For the class's teachers and the director.
+#[tracing::instrument(skip_all, fields(class_id = class_id, user = ?actor.user_id()))]
 pub async fn set_language(
     db: &impl ConnectionTrait,
     actor: &Actor,

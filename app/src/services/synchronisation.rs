@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 /// Brings the unlocked bilans of the given classes (of the current school year) in line with
 /// the pupils and teachers as they are now, in one transaction (directeur only).
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, class_ids = ?class_ids, today = %today, user = ?actor.user_id()))]
 pub async fn synchronise(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

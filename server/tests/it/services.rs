@@ -427,3 +427,48 @@ async fn sessions_are_stored_shared_and_expire() {
         "logout deletes it"
     );
 }
+
+/// What a test's log subscriber wrote.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_database_error_in_the_log_names_the_service_and_its_ids() {
+    use app::services::bilan_list;
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _logging = tracing::subscriber::set_default(subscriber);
+    // A database without Livret's tables: the first query fails.
+    let broken = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+    let someone = Actor::User(ActingUser {
+        id: 7,
+        login: "x".to_owned(),
+        display_name: "X".to_owned(),
+        grants: Vec::new(),
+        current_establishment: None,
+        must_change_password: false,
+    });
+    let refused = bilan_list::list(&broken, &someone, 41, 42).await;
+    assert_eq!(refused, Err(AppError::Internal));
+    let written = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        written.contains("list{class_id=41 period_id=42 user=Some(7)}")
+            && written.contains("database"),
+        "{written}"
+    );
+}

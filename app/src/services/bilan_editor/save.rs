@@ -26,6 +26,7 @@ use std::collections::HashMap;
 /// Saves the changed fields in one transaction. A field is written only if its stored value
 /// is still the one the page saw (`was`), else it is reported as a conflict with the stored
 /// value; a value that breaks a rule is refused alone. A locked bilan is never written.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn save(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

@@ -13,6 +13,7 @@ use sea_orm::ConnectionTrait;
 
 /// The bilan as the editor shows it: to who fills in its class, and, read only, to a teacher of
 /// the pupil now (a bilan of the pupil's history).
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn open(
     db: &impl ConnectionTrait,
     actor: &Actor,

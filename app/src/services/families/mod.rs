@@ -50,6 +50,7 @@ async fn children(db: &impl ConnectionTrait, person: &ActingUser) -> Result<Vec<
 /// The bilan of `key` as its family may read it: the person is a responsable of the pupil and
 /// the bilan is published. `Ok(None)` when the person is not the pupil's responsable (their
 /// other rights decide), `Forbidden` for an unpublished bilan of their child.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn family_bilan(
     db: &impl ConnectionTrait,
     actor: &Actor,

@@ -12,6 +12,7 @@ use serde_json::json;
 
 /// Publishes to their families the locked bilans of a class for a period (`publish`), or
 /// withdraws them. Director only. Bilans not locked are left alone, with why.
+#[tracing::instrument(skip_all, fields(class_id = class_id, period_id = period_id, publish = publish, user = ?actor.user_id()))]
 pub async fn publish(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,

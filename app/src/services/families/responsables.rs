@@ -44,6 +44,7 @@ const MOST_RESPONSABLES: usize = 2;
 /// with the same name (and the same e-mail, when both have one) is the same person: a parent
 /// of several children has one account. Otherwise an account is created, with a one-time
 /// activation code.
+#[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
 pub async fn attach(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -215,6 +216,7 @@ fn matching<'a>(pupils: &'a [student::Model], child: &ChildName) -> Vec<&'a stud
 /// A child is found by name (and birth date when the file has it); a child that matches no
 /// pupil, or several, is reported with its line and left for the director to attach by hand,
 /// never guessed. Importing the same file again attaches nobody twice.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn import(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
@@ -287,6 +289,7 @@ pub async fn import(
 }
 
 /// The school's pupils still there, in name order, with their responsables.
+#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn school_responsables(
     db: &impl ConnectionTrait,
     actor: &Actor,

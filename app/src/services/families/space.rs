@@ -20,6 +20,7 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// « Mes enfants »: each child of the person, with their published bilans, newest first.
+#[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
 pub async fn space(db: &impl ConnectionTrait, actor: &Actor) -> Result<FamilySpaceView> {
     let person = family(actor)?;
     let pupils = children(db, person).await?;
@@ -114,6 +115,7 @@ pub async fn space(db: &impl ConnectionTrait, actor: &Actor) -> Result<FamilySpa
 }
 
 /// A published bilan of the person's child, to read on screen.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn read(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -136,6 +138,7 @@ pub async fn read(
 
 /// « J'ai pris connaissance du bilan »: recorded once, with who and when; a second visa keeps
 /// the first one's moment.
+#[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn acknowledge(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
