@@ -78,13 +78,16 @@ pub fn OneTimePassword(issued: IssuedPassword, heading: String) -> impl IntoView
 /// rather than by serde_qs, whose deserializer would otherwise weigh on the main WASM bundle.
 /// (The submit buttons of these forms have no name, so that the form's fields are all there is.)
 #[component]
-pub fn PostForm<ServFn>(
+pub fn PostForm<ServFn, Fields>(
     action: ServerAction<ServFn>,
     /// The arguments, from the form's fields; `None` if one is missing or unreadable.
     read: fn(&web_sys::FormData) -> Option<ServFn>,
-    children: Children,
+    // Typed rather than `Children`: each form's content is hydrated as what it is, without the
+    // type-erased view machinery of `AnyView` for each of them.
+    children: TypedChildren<Fields>,
 ) -> impl IntoView
 where
+    Fields: IntoView + 'static,
     ServFn: ServerFn + Clone + Send + Sync + 'static,
     ServFn::Output: Send + Sync + 'static,
     ServFn::Error: FromServerFnError + Send + Sync + 'static,
@@ -114,6 +117,7 @@ where
             }
         }
     };
+    let children = children.into_inner();
     view! {
         <form action=ServFn::url() method="post" on:submit=on_submit>
             {children()}
