@@ -156,7 +156,7 @@ pub async fn act(
                 false => bilans::thaw_class_entries(&txn, &ids).await?,
             }
             let (locked_at, locked_by) = match locking {
-                true => (Some(chrono::Utc::now()), actor_id(actor)),
+                true => (Some(chrono::Utc::now()), actor.user_id()),
                 false => (None, None),
             };
             let mut columns = vec![
@@ -227,11 +227,4 @@ pub async fn act(
         done,
         left_alone,
     })
-}
-
-fn actor_id(actor: &Actor) -> Option<i32> {
-    match actor {
-        Actor::User(user) => Some(user.id),
-        Actor::System => None,
-    }
 }
