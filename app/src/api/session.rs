@@ -2,9 +2,14 @@ use crate::error::AppError;
 use crate::wire::session::SessionView;
 use leptos::prelude::*;
 
-/// Only local paths are followed after login, so the login form cannot send people elsewhere.
+/// Only local paths are followed after login, so the login form cannot send people elsewhere:
+/// a path that starts with one `/`, without backslash or control character (browsers drop a
+/// tab or a line break, so `/\t/evil.example` would lead to `//evil.example`, and a line break
+/// has no place in a header).
 pub fn safe_next_path(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control());
     if local && !next.starts_with("/connexion") {
         next
     } else {
@@ -117,5 +122,9 @@ mod tests {
         assert_eq!(safe_next_path("//example.org/"), "/");
         assert_eq!(safe_next_path("/\\example.org"), "/");
         assert_eq!(safe_next_path("/connexion"), "/");
+        assert_eq!(safe_next_path("/\t/evil.example"), "/");
+        assert_eq!(safe_next_path("/\n/evil.example"), "/");
+        assert_eq!(safe_next_path("/bilans\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next_path("/\u{7f}/evil.example"), "/");
     }
 }

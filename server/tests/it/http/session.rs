@@ -298,6 +298,33 @@ async fn the_plain_html_form_logs_in_without_javascript() {
 }
 
 #[tokio::test]
+async fn the_login_never_sends_people_to_another_site() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+    ] {
+        let client = app.client();
+        let response = client
+            .post(app.url("/api/login"))
+            .header(ACCEPT, "text/html")
+            .header(REFERER, app.url("/connexion"))
+            .form(&[
+                ("login", "direction"),
+                ("password", "demo-direction"),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FOUND, "{next:?}");
+        assert_eq!(response.headers()[LOCATION], "/", "{next:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_person_in_two_schools_switches_between_them() {
     use app::domain::{Login, PersonName, Role, Uai};
     use app::services::{access::Actor, accounts, establishments};
