@@ -53,13 +53,9 @@ impl Located {
         bilans::pupil_rows(self.level, &self.context.levels)
     }
 
-    /// The levels whose class lists the pupil takes: theirs, or the class's for a pupil without
-    /// one.
-    pub fn levels(&self) -> Vec<Level> {
-        match self.level {
-            Some(level) => vec![level],
-            None => self.context.levels.clone(),
-        }
+    /// The levels whose class lists the pupil takes (`bilans::pupil_levels`).
+    pub fn levels(&self) -> &[Level] {
+        bilans::pupil_levels(self.level.as_ref(), &self.context.levels)
     }
 
     pub fn line(&self, code: &str) -> Option<&bilan_line::Model> {

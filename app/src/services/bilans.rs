@@ -182,11 +182,7 @@ pub fn row_facts(
     class_lists: &ClassLists,
 ) -> Vec<(&'static DomainRow, RowFacts)> {
     let rows = pupil_rows(level, class_levels);
-    // A pupil without a level (ULIS) takes any of the class's lists.
-    let levels = match &level {
-        Some(level) => std::slice::from_ref(level),
-        None => class_levels,
-    };
+    let levels = pupil_levels(level.as_ref(), class_levels);
     rows.iter()
         .map(|row| {
             let line = lines.iter().find(|line| line.domain_code == row.code);
@@ -219,6 +215,15 @@ pub fn row_facts(
             (*row, facts)
         })
         .collect()
+}
+
+/// The levels whose class lists a pupil takes: theirs, or, for a pupil without one (ULIS),
+/// any of the class's.
+pub fn pupil_levels<'a>(level: Option<&'a Level>, class_levels: &'a [Level]) -> &'a [Level] {
+    match level {
+        Some(level) => std::slice::from_ref(level),
+        None => class_levels,
+    }
 }
 
 /// The rows of a pupil's recto: those of their level, or the class's for a pupil without one.
@@ -316,12 +321,9 @@ pub async fn freeze_class_entries(
             .filter(bilan_line::Column::BilanId.eq(bilan.id))
             .all(db)
             .await?;
-        let levels = match level {
-            Some(level) => vec![*level],
-            None => context.levels.clone(),
-        };
-        for row in rows_for_class(&levels) {
-            let list = entries.elements(&levels, row.code);
+        let levels = pupil_levels(level.as_ref(), &context.levels);
+        for row in rows_for_class(levels) {
+            let list = entries.elements(levels, row.code);
             match lines.iter().find(|line| line.domain_code == row.code) {
                 Some(line) if line.elements.is_some() => {} // the pupil's own
                 Some(line) => {

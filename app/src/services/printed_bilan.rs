@@ -139,12 +139,9 @@ impl<'a> ClassSheet<'a> {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-        let levels = match level {
-            Some(level) => vec![level],
-            None => context.levels.clone(),
-        };
+        let levels = bilans::pupil_levels(level.as_ref(), &context.levels);
         let rows = bilans::pupil_rows(level, &context.levels);
-        let rows = bilan_content::recto(&self.entries, &rows, &levels, Some(bilan), lines)
+        let rows = bilan_content::recto(&self.entries, &rows, levels, Some(bilan), lines)
             .iter()
             .map(|shown| {
                 let (level, not_evaluated) = Positionnement::to_stored(shown.positionnement);

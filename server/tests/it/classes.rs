@@ -89,31 +89,7 @@ async fn nobody_else_sets_up_the_classes() {
     let director = actor(&t.db, "direction").await;
     let cm2 = class_rows(&t.db, &director, school).await[0].id;
 
-    let other = establishments::create(
-        &t.db,
-        &Actor::System,
-        establishments::NewEstablishment {
-            uai: Uai::parse("0251234A").unwrap(),
-            name: "Autre école".into(),
-        },
-    )
-    .await
-    .unwrap();
-    accounts::grant_account(
-        &t.db,
-        &Actor::System,
-        accounts::NewAccount {
-            login: Login::parse("autre").unwrap(),
-            civility: None,
-            last_name: PersonName::parse("Autre").unwrap(),
-            first_name: None,
-            password: None,
-        },
-        Role::Directeur,
-        Some(other.id),
-    )
-    .await
-    .unwrap();
+    role_in_another_school(&t.db, "autre", Role::Directeur).await;
 
     for login in ["enseignant", "parent", "autre"] {
         let outsider = actor(&t.db, login).await;
@@ -336,6 +312,36 @@ async fn the_ticked_classes_are_exactly_those_that_follow_a_periodicity() {
     }
 }
 
+/// Gives `login` (a new account, or an existing one) `role` in « Autre école », another school
+/// than the demo's.
+async fn role_in_another_school(db: &DatabaseConnection, login: &str, role: Role) {
+    let other = establishments::create(
+        db,
+        &Actor::System,
+        establishments::NewEstablishment {
+            uai: Uai::parse("0251234A").unwrap(),
+            name: "Autre école".into(),
+        },
+    )
+    .await
+    .unwrap();
+    accounts::grant_account(
+        db,
+        &Actor::System,
+        accounts::NewAccount {
+            login: Login::parse(login).unwrap(),
+            civility: None,
+            last_name: PersonName::parse("Autre").unwrap(),
+            first_name: None,
+            password: None,
+        },
+        role,
+        Some(other.id),
+    )
+    .await
+    .unwrap();
+}
+
 fn new_teacher(login: &str) -> accounts::NewTeacher {
     accounts::NewTeacher {
         login: Login::parse(login).unwrap(),
@@ -443,31 +449,7 @@ async fn the_director_creates_a_teacher_with_a_one_time_password() {
         "{before:?}"
     );
     // …and neither offers it once the teacher also teaches in another school.
-    let other = establishments::create(
-        &t.db,
-        &Actor::System,
-        establishments::NewEstablishment {
-            uai: Uai::parse("0251234A").unwrap(),
-            name: "Autre école".into(),
-        },
-    )
-    .await
-    .unwrap();
-    accounts::grant_account(
-        &t.db,
-        &Actor::System,
-        accounts::NewAccount {
-            login: Login::parse("jpetit").unwrap(),
-            civility: None,
-            last_name: PersonName::parse("Petit").unwrap(),
-            first_name: None,
-            password: None,
-        },
-        Role::Enseignant,
-        Some(other.id),
-    )
-    .await
-    .unwrap();
+    role_in_another_school(&t.db, "jpetit", Role::Enseignant).await;
     assert!(offered().await.contains(&("jpetit".to_owned(), false)));
     for (who, login) in [
         ("direction", "direction"),

@@ -24,25 +24,19 @@ pub async fn open(
     let context = &found.context;
     let bilan = found.bilan.as_ref();
     let entries = ClassEntries::read(db, context).await?;
-    let recto = bilan_content::recto(
-        &entries,
-        &found.rows(),
-        &found.levels(),
-        bilan,
-        &found.lines,
-    )
-    .into_iter()
-    .map(|shown| RectoRow {
-        code: shown.row.code.to_owned(),
-        label: shown.label,
-        domain: shown.row.domain.to_owned(),
-        comment_span: shown.comment_span,
-        comment: shown.comment,
-        class_elements: shown.class_elements,
-        own_elements: shown.own_elements,
-        positionnement: shown.positionnement,
-    })
-    .collect();
+    let recto = bilan_content::recto(&entries, &found.rows(), found.levels(), bilan, &found.lines)
+        .into_iter()
+        .map(|shown| RectoRow {
+            code: shown.row.code.to_owned(),
+            label: shown.label,
+            domain: shown.row.domain.to_owned(),
+            comment_span: shown.comment_span,
+            comment: shown.comment,
+            class_elements: shown.class_elements,
+            own_elements: shown.own_elements,
+            positionnement: shown.positionnement,
+        })
+        .collect();
     let pupils = bilans::class_pupils(db, context).await?;
     // A bilan read from the pupil's history has no place among that class's pupils, and leads
     // to none of them.
