@@ -34,6 +34,16 @@ pub fn input_date(date: NaiveDate) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
+/// A date as people type it (`28/11/2026`) or as a date input sends it (`2026-11-28`);
+/// impossible dates (31/02) are refused.
+#[cfg(feature = "ssr")]
+pub fn parse_typed_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .ok()
+}
+
 /// Reads the value of an `<input type="date">` (`2026-11-28`); `None` when empty or invalid.
 pub fn parse_input_date(value: &str) -> Option<NaiveDate> {
     let mut parts = value.trim().splitn(3, '-').map(str::parse::<u32>);

@@ -116,7 +116,7 @@ test('the periods page, as the server sends it, shows the stored periods before 
   assert.equal(await page.getByLabel('Trimestres (3 périodes)').isChecked(), true);
   const trimestre = (n) => page.getByRole('group', { name: `Trimestre ${n}` });
   assert.equal(await trimestre(1).getByLabel('Début').inputValue(), '2026-09-01');
-  assert.equal(await trimestre(3).getByLabel('Fin').inputValue(), '2027-07-04');
+  assert.equal(await trimestre(3).getByLabel('Fin').inputValue(), '2027-07-03');
   assert.equal(await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).isChecked(), true);
   assertClean(page, assert);
   await page.context().close();
@@ -128,7 +128,7 @@ test('the director sets semestres for one class and personalised periods for the
   await page.getByRole('link', { name: 'Paramétrage' }).click();
   await page.getByRole('link', { name: 'Périodes' }).click();
   await page.getByRole('heading', { name: "Périodes de l'année" }).waitFor();
-  await page.getByText('Année scolaire 2026/2027 : du 01/09/2026 au 04/07/2027.').waitFor();
+  await page.getByText('Année scolaire 2026/2027 : du 01/09/2026 au 03/07/2027.').waitFor();
   assert.equal(await page.getByLabel('Trimestres (3 périodes)').isChecked(), true);
   const row = (name) => page.getByRole('row', { name: new RegExp(name) });
   assert.match(await row('CM2 M. Durand').textContent(), /Trimestre/);
@@ -162,7 +162,7 @@ test('the director sets semestres for one class and personalised periods for the
   await page.getByRole('button', { name: 'Ajouter une période' }).click();
   const second = page.getByRole('group', { name: 'Période 2' });
   assert.equal(await second.getByLabel('Début').inputValue(), '2026-12-19');
-  await second.getByLabel('Fin').fill('2027-07-04');
+  await second.getByLabel('Fin').fill('2027-07-03');
   // The demo's CM2 has bilans in its first trimestre: it keeps its trimestres, and says why.
   await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).check();
   await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();

@@ -19,6 +19,8 @@ mod m20261128_000006_bilan_parcours;
 mod m20261201_000007_bilan_verso;
 /// Families: responsables of pupils, published bilans, visas.
 mod m20261201_000008_families;
+/// A school year is closed when the next one opens: its bilans are history from then on.
+mod m20261203_000009_school_year_closing;
 
 pub struct Migrator;
 
@@ -47,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_bilan_parcours::Migration),
             Box::new(m20261201_000007_bilan_verso::Migration),
             Box::new(m20261201_000008_families::Migration),
+            Box::new(m20261203_000009_school_year_closing::Migration),
         ]
     }
 }

@@ -5,15 +5,16 @@ use crate::config::Config;
 use crate::router::{self, AppState};
 use crate::{db, demo, sessions::DatabaseSessionStore};
 use anyhow::{Context, bail};
-use app::domain::{Civility, Login, Password, PersonName, Role, Uai};
+use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::print_jobs::PrintJobs;
 use app::services::pupil_import::{self, Mode};
+use app::services::school_years::{self, NewSchoolYear};
 use app::services::{classes, printed_bilan, saisie};
-use app::time::today_in_paris;
+use app::time::{format_date, parse_typed_date, today_in_paris};
 use app::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
@@ -46,6 +47,11 @@ enum Command {
     School {
         #[command(subcommand)]
         command: SchoolCommand,
+    },
+    /// Gère les années scolaires.
+    Year {
+        #[command(subcommand)]
+        command: YearCommand,
     },
     /// Gère les comptes.
     User {
@@ -106,6 +112,31 @@ enum SchoolCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum YearCommand {
+    /// Ouvre une année scolaire. Si une année est déjà ouverte, c'est le passage à l'année
+    /// suivante : l'année en cours devient l'historique, et ses bilans périodiques non
+    /// verrouillés ne sont pas conservés (il faut alors confirmer leur nombre).
+    Open {
+        /// UAI de l'établissement.
+        #[arg(long)]
+        uai: String,
+        /// L'année, par son millésime (2026 pour 2026/2027) ou écrite 2026/2027.
+        #[arg(long)]
+        annee: String,
+        /// Premier jour, JJ/MM/AAAA (par défaut la rentrée du calendrier national).
+        #[arg(long)]
+        debut: Option<String>,
+        /// Dernier jour, JJ/MM/AAAA (par défaut la fin des cours du calendrier national).
+        #[arg(long)]
+        fin: Option<String>,
+        /// Le nombre de bilans non verrouillés de l'année en cours dont vous confirmez la
+        /// suppression (la commande l'indique quand il faut le donner).
+        #[arg(long)]
+        supprimer_non_verrouilles: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Donne un rôle à une personne, en créant son compte si l'identifiant est nouveau. Le mot
     /// de passe d'un nouveau compte est lu sur l'entrée standard (demandé si c'est un terminal),
@@ -145,6 +176,49 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 establishments::create(&db, &Actor::System, NewEstablishment { uai, name: nom })
                     .await?;
             println!("Établissement créé : {} ({})", school.name, school.uai);
+            Ok(())
+        }
+        Command::Year {
+            command:
+                YearCommand::Open {
+                    uai,
+                    annee,
+                    debut,
+                    fin,
+                    supprimer_non_verrouilles,
+                },
+        } => {
+            let uai = Uai::parse(&uai).map_err(anyhow::Error::msg)?;
+            let year = SchoolYear::parse(&annee).map_err(anyhow::Error::msg)?;
+            let date = |text: Option<String>, proposed: chrono::NaiveDate| match text {
+                None => Ok(proposed),
+                Some(text) => parse_typed_date(&text)
+                    .with_context(|| format!("date invalide « {text} » : écrivez-la JJ/MM/AAAA")),
+            };
+            let proposed = NewSchoolYear::proposed(year);
+            let new = NewSchoolYear {
+                year,
+                starts_on: date(debut, proposed.starts_on)?,
+                ends_on: date(fin, proposed.ends_on)?,
+            };
+            let db = db::connect(&config.database_url).await?;
+            let school = establishments::find_by_uai(&db, &uai)
+                .await?
+                .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+            school_years::open(
+                &db,
+                &Actor::System,
+                school.id,
+                new,
+                supprimer_non_verrouilles,
+            )
+            .await?;
+            println!(
+                "Année scolaire {year} ouverte dans {} : du {} au {}.",
+                school.name,
+                format_date(new.starts_on),
+                format_date(new.ends_on)
+            );
             Ok(())
         }
         Command::Import {

@@ -12,6 +12,7 @@ use app::services::accounts::{self, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::pupil_import::{self, Mode};
+use app::services::school_years::{self, NewSchoolYear};
 use app::services::{classes, periods};
 use sea_orm::DatabaseConnection;
 
@@ -85,7 +86,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
     };
     let start = SchoolYear::new(MILLESIME)
         .map_err(anyhow::Error::msg)?
-        .default_start();
+        .rentree();
     bilans::seed(
         db,
         &as_user("enseignant").await?,
@@ -117,17 +118,10 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
         },
     )
     .await?;
-    establishments::ensure_school_year(
-        db,
-        &actor,
-        school.id,
-        SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?,
-    )
-    .await?;
+    let year = NewSchoolYear::proposed(SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?);
+    school_years::open(db, &actor, school.id, year, None).await?;
     let rows = onde_file::parse(PUPILS).map_err(anyhow::Error::msg)?;
-    let start = SchoolYear::new(MILLESIME)
-        .map_err(anyhow::Error::msg)?
-        .default_start();
+    let start = year.starts_on;
     pupil_import::import_pupils(db, &actor, school.id, &rows, Mode::Apply, start).await?;
     let mut teacher_id = None;
     for account in &ACCOUNTS {
@@ -153,7 +147,6 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let teacher_id = teacher_id.context("the demo accounts include a teacher")?;
     classes::assign_teacher(db, &actor, cm2.id, teacher_id).await?;
     // Both classes follow trimestres, with the usual dates.
-    let year = SchoolYear::new(MILLESIME).map_err(anyhow::Error::msg)?;
     let class_ids: Vec<i32> = classes::list(db, &actor, school.id, start)
         .await?
         .iter()
@@ -164,7 +157,7 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
         &actor,
         school.id,
         Periodicity::Trimestre,
-        PeriodPlan::default_dates(Periodicity::Trimestre, year),
+        PeriodPlan::default_dates(Periodicity::Trimestre, year.year),
         &class_ids,
         start,
     )

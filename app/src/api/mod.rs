@@ -19,6 +19,8 @@ pub mod printing;
 pub mod pupil_import;
 /// « Saisie collective »: programme elements, acquis grid, parcours of a class.
 pub mod saisie;
+/// « Année scolaire »: opening the year, its dates, the next year (Paramétrage).
+pub mod school_years;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;
 /// « Synchronisation élèves enseignants » (Paramétrage).

@@ -50,8 +50,7 @@ pub async fn current_session() -> Result<SessionView, AppError> {
     use crate::{auth::RequestContext, services::establishments};
     RequestContext::answer(async |request| {
         let user = request.session_user().await?;
-        let today = crate::time::today_in_paris();
-        let establishments = establishments::choices_for(&request.db, &user, today).await?;
+        let establishments = establishments::choices_for(&request.db, &user).await?;
         let current = establishments
             .iter()
             .find(|e| Some(e.id) == user.current_establishment)

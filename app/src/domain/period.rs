@@ -33,7 +33,7 @@ impl PeriodPlan {
     /// The usual dates: trimestres end on 30 November and at the end of February; semestres
     /// at the end of January. Personalised periods have no default.
     pub fn default_dates(periodicity: Periodicity, year: SchoolYear) -> Vec<PeriodDates> {
-        let (start, end) = (year.default_start(), year.default_end());
+        let (start, end) = (year.rentree(), year.fin_des_cours());
         let next = year.millesime() + 1;
         let end_of_february = date(next, 3, 1)
             .pred_opt()
@@ -122,8 +122,8 @@ mod tests {
     ) -> Result<PeriodPlan, PeriodError> {
         PeriodPlan::parse(
             periodicity,
-            year().default_start(),
-            year().default_end(),
+            year().rentree(),
+            year().fin_des_cours(),
             periods,
         )
     }
@@ -162,7 +162,7 @@ mod tests {
         assert!(
             error
                 .message
-                .contains("comprise dans l'année scolaire (du 01/09/2026 au 04/07/2027)")
+                .contains("comprise dans l'année scolaire (du 01/09/2026 au 03/07/2027)")
         );
 
         let two = PeriodPlan::default_dates(Periodicity::Semestre, year());

@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,7 +41,6 @@ impl SchoolYear {
 
     /// The school year a date falls in: a year starts on 1 August.
     pub fn containing(date: NaiveDate) -> Self {
-        use chrono::Datelike;
         let millesime = if date.month() >= 8 {
             date.year()
         } else {
@@ -50,14 +49,43 @@ impl SchoolYear {
         Self { millesime }
     }
 
-    /// Default first day: 1 September of the millésime.
-    pub fn default_start(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.millesime, 9, 1).expect("1 September always exists")
+    /// The rentrée the national calendar sets for metropolitan France: 1 September, or the
+    /// Monday after when it falls on a weekend (02/09/2024, 01/09/2025, 01/09/2026). A
+    /// proposal: the director edits it (overseas académies start earlier).
+    pub fn rentree(self) -> NaiveDate {
+        let first = NaiveDate::from_ymd_opt(self.millesime, 9, 1).expect("1 September exists");
+        match first.weekday() {
+            Weekday::Sat => first + Days::new(2),
+            Weekday::Sun => first + Days::new(1),
+            _ => first,
+        }
     }
 
-    /// Default last day: 4 July of the following year (summer holidays start then).
-    pub fn default_end(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.millesime + 1, 7, 4).expect("4 July always exists")
+    /// « Fin des cours »: the first Saturday of July of the following year, when the summer
+    /// holidays start in every zone (05/07/2025, 04/07/2026, 03/07/2027). A proposal too.
+    pub fn fin_des_cours(self) -> NaiveDate {
+        let first = NaiveDate::from_ymd_opt(self.millesime + 1, 7, 1).expect("1 July exists");
+        let to_saturday =
+            (7 + Weekday::Sat.num_days_from_monday() - first.weekday().num_days_from_monday()) % 7;
+        first + Days::new(u64::from(to_saturday))
+    }
+
+    /// The days a school year may span: from 1 August to 31 August of the next year (overseas
+    /// rentrées are in August; a school may keep a period open into the summer).
+    pub fn check_bounds(self, starts_on: NaiveDate, ends_on: NaiveDate) -> Result<(), String> {
+        let earliest = NaiveDate::from_ymd_opt(self.millesime, 8, 1).expect("1 August exists");
+        let latest = NaiveDate::from_ymd_opt(self.millesime + 1, 8, 31).expect("31 August exists");
+        if starts_on >= ends_on {
+            return Err("la date de début doit précéder la date de fin".to_owned());
+        }
+        if starts_on < earliest || ends_on > latest {
+            return Err(format!(
+                "l'année scolaire {self} doit être comprise entre le {} et le {}",
+                crate::time::format_date(earliest),
+                crate::time::format_date(latest)
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -100,9 +128,35 @@ mod tests {
     }
 
     #[test]
-    fn default_dates_frame_the_year() {
+    fn proposed_dates_follow_the_national_calendar() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let year = |m| SchoolYear::new(m).unwrap();
+        assert_eq!(year(2024).rentree(), day(2024, 9, 2));
+        assert_eq!(year(2025).rentree(), day(2025, 9, 1));
+        assert_eq!(year(2026).rentree(), day(2026, 9, 1));
+        assert_eq!(year(2024).fin_des_cours(), day(2025, 7, 5));
+        assert_eq!(year(2025).fin_des_cours(), day(2026, 7, 4));
+        assert_eq!(year(2026).fin_des_cours(), day(2027, 7, 3));
+        // 1 July 2028 is a Saturday.
+        assert_eq!(year(2027).fin_des_cours(), day(2028, 7, 1));
+    }
+
+    #[test]
+    fn bounds_stay_within_the_year() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let year = SchoolYear::new(2026).unwrap();
-        assert!(year.default_start() < year.default_end());
-        assert_eq!(year.default_end().to_string(), "2027-07-04");
+        assert!(year.check_bounds(day(2026, 9, 1), day(2027, 7, 8)).is_ok());
+        assert!(year.check_bounds(day(2026, 8, 18), day(2027, 7, 3)).is_ok());
+        let reversed = year
+            .check_bounds(day(2027, 7, 3), day(2026, 9, 1))
+            .unwrap_err();
+        assert!(reversed.contains("précéder"), "{reversed}");
+        let outside = year
+            .check_bounds(day(2026, 9, 1), day(2027, 9, 15))
+            .unwrap_err();
+        assert_eq!(
+            outside,
+            "l'année scolaire 2026/2027 doit être comprise entre le 01/08/2026 et le 31/08/2027"
+        );
     }
 }

@@ -9,6 +9,8 @@ pub struct Model {
     pub millesime: i32,
     pub starts_on: Date,
     pub ends_on: Date,
+    /// Set when the next year was opened: the year is history, read but never written.
+    pub closed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -54,6 +54,11 @@ fn Welcome(session: SessionView, classes: SetupData) -> impl IntoView {
     let is_director = session.has_current_role(Role::Directeur);
     let fills_in = is_director || session.has_current_role(Role::Enseignant);
     let family = session.has_current_role(Role::Responsable);
+    let year_open = session
+        .current
+        .as_ref()
+        .and_then(|school| school.school_year.as_ref())
+        .map(|year| year.label.clone());
     view! {
         <h1>{format!("Bonjour, {}", session.display_name)}</h1>
         {match session.current {
@@ -116,7 +121,7 @@ fn Welcome(session: SessionView, classes: SetupData) -> impl IntoView {
             </section>
         })}
         {fills_in.then(|| view! { <SaisieLinks /> })}
-        {classes.map(|classes| view! { <SetupChecklist classes /> })}
+        {classes.map(|classes| view! { <SetupChecklist classes year_open /> })}
     }
 }
 
@@ -147,7 +152,11 @@ fn SaisieLinks() -> impl IntoView {
 /// « Mise en route de l'année »: what the director still has to set up before teachers can
 /// write bilans, from the data itself.
 #[component]
-fn SetupChecklist(classes: Result<ClassesView, AppError>) -> impl IntoView {
+fn SetupChecklist(
+    classes: Result<ClassesView, AppError>,
+    /// The open school year's label, if one is open.
+    year_open: Option<String>,
+) -> impl IntoView {
     let error = classes
         .as_ref()
         .err()
@@ -155,7 +164,7 @@ fn SetupChecklist(classes: Result<ClassesView, AppError>) -> impl IntoView {
     let steps = classes.ok().map(|view| {
         view! {
             <ol class="etapes">
-                {setup_steps(&view.classes)
+                {setup_steps(year_open.as_deref(), &view.classes)
                     .into_iter()
                     .map(|step| {
                         view! {
@@ -200,20 +209,31 @@ fn class_names(classes: &[ClassRow], missing: impl Fn(&ClassRow) -> bool) -> Vec
         .collect()
 }
 
-fn setup_steps(classes: &[ClassRow]) -> Vec<SetupStep> {
+fn setup_steps(year: Option<&str>, classes: &[ClassRow]) -> Vec<SetupStep> {
     let pupils: u64 = classes.iter().map(|class| class.pupils).sum();
     let without_periods = class_names(classes, |class| class.periodicity.is_none());
     let without_teachers = class_names(classes, |class| class.teachers.is_empty());
     let imported = !classes.is_empty();
     vec![
         SetupStep {
+            title: "Ouvrir l'année scolaire",
+            href: "/parametrage/annee",
+            done: year.is_some(),
+            detail: match year {
+                Some(label) => format!("année {label} ouverte"),
+                None => "les dates sont proposées d'après le calendrier national".to_owned(),
+            },
+        },
+        SetupStep {
             title: "Importer les élèves depuis ONDE",
             href: "/parametrage/import",
             done: imported,
             detail: if imported {
                 format!("{pupils} élève(s) dans {} classe(s)", classes.len())
+            } else if year.is_none() {
+                "après l'ouverture de l'année".to_owned()
             } else {
-                "aucune classe pour l'année en cours".to_owned()
+                "l'extraction ONDE crée les classes et les élèves de l'année".to_owned()
             },
         },
         SetupStep {

@@ -51,6 +51,8 @@ mod pupil_import;
 mod responsables;
 /// What the « Saisie collective » pages share: their menu and the choice of class and period.
 mod saisie;
+/// Page « Année scolaire » (Paramétrage): opening the year, its dates, the next year.
+mod school_year;
 /// Page « Synchronisation élèves enseignants » (Paramétrage).
 mod synchronisation;
 
@@ -185,6 +187,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage")
                         view=|| view! { <Redirect path="/parametrage/classes" /> }
+                    />
+                    <Route
+                        path=path!("/parametrage/annee")
+                        view={LazyPage::of::<school_year::SchoolYearRoute>()}
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/classes")

@@ -6,6 +6,7 @@ use leptos_router::components::A;
 pub fn ParametrageNav() -> impl IntoView {
     view! {
         <nav class="sous-menu" aria-label="Paramétrage">
+            <A href="/parametrage/annee">"Année scolaire"</A>
             <A href="/parametrage/classes">"Classes"</A>
             <A href="/parametrage/periodes">"Périodes"</A>
             <A href="/parametrage/import">"Import des élèves"</A>

@@ -97,6 +97,13 @@ impl Actor {
         }
     }
 
+    /// The school year and the set-up of a school: its directeur, or an administrateur of the
+    /// académie.
+    pub fn require_running(&self, establishment_id: i32) -> Result<()> {
+        self.require_director_of(establishment_id)
+            .or_else(|_| self.require_administration())
+    }
+
     /// Administrators grant any role; a directeur grants enseignant and responsable in their
     /// own school.
     pub fn require_may_grant(&self, role: Role, establishment_id: Option<i32>) -> Result<()> {

@@ -87,6 +87,7 @@ async fn try_save(
     }
     let txn = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
+    context.require_open()?;
     let row = context.domain_row(&key.domain_code)?;
     let pupils = pupils_of(&txn, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();

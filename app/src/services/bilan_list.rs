@@ -82,6 +82,7 @@ pub async fn act(
     } = *request;
     let txn = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
+    context.require_open()?;
     if action == BilanAction::Unlock {
         actor.require_director_of(context.establishment_id)?;
     }

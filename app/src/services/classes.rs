@@ -4,7 +4,7 @@ use crate::entities::{
 };
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{accounts, audit, establishments, periods};
+use crate::services::{accounts, audit, periods, school_years};
 use crate::wire::classes::{ClassRow, Teacher};
 use chrono::NaiveDate;
 use sea_orm::{
@@ -23,7 +23,7 @@ pub async fn list(
     today: NaiveDate,
 ) -> Result<Vec<ClassRow>> {
     actor.require_director_of(establishment_id)?;
-    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+    let Some(year) = school_years::current(db, establishment_id).await? else {
         return Ok(Vec::new());
     };
     let classes = school_class::Entity::find()
@@ -118,6 +118,15 @@ pub async fn class_in_establishment(
     db: &impl ConnectionTrait,
     class_id: i32,
 ) -> Result<(school_class::Model, i32)> {
+    let (class, year) = class_with_year(db, class_id).await?;
+    Ok((class, year.establishment_id))
+}
+
+/// The class and its school year.
+async fn class_with_year(
+    db: &impl ConnectionTrait,
+    class_id: i32,
+) -> Result<(school_class::Model, school_year::Model)> {
     let class = school_class::Entity::find_by_id(class_id)
         .one(db)
         .await?
@@ -126,7 +135,7 @@ pub async fn class_in_establishment(
         .one(db)
         .await?
         .ok_or_else(|| AppError::internal("class without school year", class_id))?;
-    Ok((class, year.establishment_id))
+    Ok((class, year))
 }
 
 /// « Paramétrage du type de positionnement » of one class (directeur of its school only).
@@ -180,14 +189,17 @@ pub async fn class_taught_by(
     actor: &Actor,
     class_id: i32,
 ) -> Result<(school_class::Model, i32)> {
-    let (class, establishment_id) = class_in_establishment(db, class_id).await?;
+    let (class, year) = class_with_year(db, class_id).await?;
+    let establishment_id = year.establishment_id;
     if actor.require_director_of(establishment_id).is_ok() {
         return Ok((class, establishment_id));
     }
     let Actor::User(user) = actor else {
         return Err(AppError::Forbidden);
     };
-    let assigned = user.has_role(establishment_id, Role::Enseignant)
+    // A teacher's assignment ends with its school year.
+    let assigned = year.closed_at.is_none()
+        && user.has_role(establishment_id, Role::Enseignant)
         && teacher_assignment::Entity::find()
             .filter(teacher_assignment::Column::ClassId.eq(class_id))
             .filter(teacher_assignment::Column::UserId.eq(user.id))

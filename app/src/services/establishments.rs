@@ -1,10 +1,10 @@
-use crate::domain::{Role, SchoolYear, Uai};
-use crate::entities::{establishment, school_year};
+use crate::domain::{Role, Uai};
+use crate::entities::establishment;
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
-use crate::services::audit;
-use crate::wire::session::{EstablishmentChoice, SchoolYearView};
-use chrono::{NaiveDate, Utc};
+use crate::services::{audit, school_years};
+use crate::wire::session::EstablishmentChoice;
+use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionSession, TransactionTrait,
@@ -73,57 +73,10 @@ pub async fn find_by_uai(
         .await?)
 }
 
-/// Opens a school year in an establishment if it is not open yet, with the default dates.
-#[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
-pub async fn ensure_school_year(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    establishment_id: i32,
-    year: SchoolYear,
-) -> Result<school_year::Model> {
-    actor.require_director_of(establishment_id)?;
-    let existing = school_year::Entity::find()
-        .filter(school_year::Column::EstablishmentId.eq(establishment_id))
-        .filter(school_year::Column::Millesime.eq(year.millesime()))
-        .one(db)
-        .await?;
-    if let Some(existing) = existing {
-        return Ok(existing);
-    }
-    Ok(school_year::ActiveModel {
-        establishment_id: Set(establishment_id),
-        millesime: Set(year.millesime()),
-        starts_on: Set(year.default_start()),
-        ends_on: Set(year.default_end()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?)
-}
-
-/// The school year of an establishment that contains `today`, else its latest one.
-pub async fn current_school_year(
-    db: &impl ConnectionTrait,
-    establishment_id: i32,
-    today: NaiveDate,
-) -> Result<Option<school_year::Model>> {
-    let years = school_year::Entity::find()
-        .filter(school_year::Column::EstablishmentId.eq(establishment_id))
-        .order_by_desc(school_year::Column::Millesime)
-        .all(db)
-        .await?;
-    let containing = years
-        .iter()
-        .find(|y| y.starts_on <= today && today <= y.ends_on)
-        .cloned();
-    Ok(containing.or_else(|| years.into_iter().next()))
-}
-
 /// The establishments a person works in, with their roles there, ordered by name.
 pub async fn choices_for(
     db: &impl ConnectionTrait,
     user: &ActingUser,
-    today: NaiveDate,
 ) -> Result<Vec<EstablishmentChoice>> {
     let mut ids: Vec<i32> = user
         .grants
@@ -139,28 +92,16 @@ pub async fn choices_for(
         .await?;
     let mut choices = Vec::with_capacity(establishments.len());
     for school in establishments {
-        let year = current_school_year(db, school.id, today).await?;
+        let year = school_years::current(db, school.id).await?;
         choices.push(EstablishmentChoice {
             id: school.id,
             uai: school.uai,
             name: school.name,
             roles: user.roles_in(school.id),
-            school_year: year.map(school_year_view).transpose()?,
+            school_year: year.map(school_years::view).transpose()?,
         });
     }
     Ok(choices)
-}
-
-/// A school year as the pages show it.
-pub fn school_year_view(year: school_year::Model) -> Result<SchoolYearView> {
-    let label = SchoolYear::new(year.millesime)
-        .map_err(|e| AppError::internal("stored millésime", e))?
-        .to_string();
-    Ok(SchoolYearView {
-        label,
-        starts_on: year.starts_on,
-        ends_on: year.ends_on,
-    })
 }
 
 /// Whether a person holds any role in an establishment (to switch to it).

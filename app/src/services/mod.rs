@@ -22,7 +22,7 @@ pub mod bilan_list;
 pub mod bilans;
 /// Classes: their set-up by the director, teacher assignments.
 pub mod classes;
-/// Establishments and their school years.
+/// Establishments.
 pub mod establishments;
 /// Families: responsables of pupils, published bilans, visas.
 pub mod families;
@@ -48,6 +48,8 @@ pub mod pupil_import;
 pub mod responsables_file;
 /// What the collective entries share: the classes taught, the class–period check.
 pub mod saisie;
+/// School years: opening, dates, « Passer à l'année suivante ».
+pub mod school_years;
 /// « Synchronisation élèves enseignants »: bilans take up current pupils and teachers.
 pub mod synchronisation;
 

@@ -1,4 +1,5 @@
 use crate::domain::{Ine, Level, printable};
+use crate::time::parse_typed_date as parse_date;
 use crate::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
 use chrono::NaiveDate;
 use std::fmt;
@@ -11,6 +12,8 @@ const NAISSANCE: &str = "Date naissance";
 const SEXE: &str = "Sexe";
 const INE: &str = "INE";
 const NIVEAU: &str = "Niveau";
+const DATE_INSCRIPTION: &str = "Date inscription";
+const DATE_ADMISSION: &str = "Date admission";
 const LIBELLE_CLASSE: &str = "Libellé classe";
 const ID_CLASSE: &str = "Identifiant classe";
 const REQUIRED: [&str; 6] = [NOM, PRENOM, NAISSANCE, NIVEAU, LIBELLE_CLASSE, ID_CLASSE];
@@ -46,6 +49,9 @@ pub struct OndeRow {
     pub level: Option<Level>,
     pub class_label: String,
     pub class_onde_id: i64,
+    /// Since when the pupil is in the school: « Date admission », else « Date inscription »
+    /// (the LSU's `date-scolarite`); `None` when the file gives neither.
+    pub admitted_on: Option<NaiveDate>,
 }
 
 /// Why a file was refused, with where when it is known:
@@ -160,6 +166,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
                     format!("identifiant de classe invalide « {} »", field(ID_CLASSE)),
                 )
             })?;
+        let date = |name: &'static str| {
+            optional(name)
+                .map(|text| {
+                    parse_date(text).ok_or_else(|| at(name, format!("date invalide « {text} »")))
+                })
+                .transpose()
+        };
+        let admitted_on = date(DATE_ADMISSION)?.or(date(DATE_INSCRIPTION)?);
         rows.push(OndeRow {
             line,
             last_name: required_text(NOM)?,
@@ -177,6 +191,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
             level,
             class_label: required_text(LIBELLE_CLASSE)?,
             class_onde_id,
+            admitted_on,
         });
     }
     if rows.is_empty() {
@@ -235,13 +250,6 @@ fn decode(bytes: &[u8], kind: OndeFile) -> Result<String, FileError> {
             Ok(text.into_owned())
         }
     }
-}
-
-/// `dd/mm/yyyy`, or `yyyy-mm-dd`; impossible dates (31/02) are refused.
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-        .ok()
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ pub async fn save(
     changes: &[ParcoursChange],
 ) -> Result<Vec<ParcoursSaved>> {
     let context = saisie::class_period(db, actor, class_id, period_id).await?;
+    context.require_open()?;
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for change in changes {

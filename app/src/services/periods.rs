@@ -2,7 +2,7 @@ use crate::domain::{PeriodDates, PeriodPlan, Periodicity, SchoolYear};
 use crate::entities::{bilan, period, period_class, school_class, school_year};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{audit, establishments};
+use crate::services::{audit, school_years};
 use crate::time::format_date;
 use crate::wire::{periods::PlanView, session::SchoolYearView};
 use chrono::NaiveDate;
@@ -32,7 +32,7 @@ pub async fn follow_periods(
     class_ids.dedup();
     let class_ids = class_ids.as_slice();
     let txn = db.begin().await?;
-    let year = establishments::current_school_year(&txn, establishment_id, today)
+    let year = school_years::current(&txn, establishment_id)
         .await?
         .ok_or_else(|| AppError::invalid("periodes", "aucune année scolaire n'est ouverte"))?;
     let plan =
@@ -236,7 +236,7 @@ pub async fn year_plans(
     today: NaiveDate,
 ) -> Result<Option<(SchoolYearView, Vec<PlanView>)>> {
     actor.require_director_of(establishment_id)?;
-    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+    let Some(year) = school_years::current(db, establishment_id).await? else {
         return Ok(None);
     };
     let saved = period::Entity::find()
@@ -270,7 +270,7 @@ pub async fn year_plans(
             }
         })
         .collect();
-    Ok(Some((establishments::school_year_view(year)?, plans)))
+    Ok(Some((school_years::view(year)?, plans)))
 }
 
 /// The usual dates of a periodicity, the first period starting and the last ending with the

@@ -6,6 +6,7 @@ use crate::domain::catalogue::{ProgrammeElement, rows_for};
 use crate::entities::{programme_element, school_class};
 use crate::error::{AppError, FieldError, Result};
 use crate::services::access::Actor;
+use crate::services::saisie::ClassPeriod;
 use crate::services::{audit, saisie};
 use crate::wire::saisie::ListKey;
 use sea_orm::{
@@ -43,7 +44,9 @@ pub async fn save_elements(
     was: &[String],
     items: &[String],
 ) -> Result<Vec<String>> {
-    let establishment_id = check_key(db, actor, key).await?;
+    let context = check_key(db, actor, key).await?;
+    context.require_open()?;
+    let establishment_id = context.establishment_id;
     let mut errors = Vec::new();
     let parsed: Vec<ProgrammeElement> = items
         .iter()
@@ -163,8 +166,8 @@ async fn rows_of(
 }
 
 /// The actor teaches the class (or runs its school), the class follows the period, the level
-/// is one of the class's and the domain row one of that level's. Returns the establishment.
-async fn check_key(db: &impl ConnectionTrait, actor: &Actor, key: &ListKey) -> Result<i32> {
+/// is one of the class's and the domain row one of that level's. Returns the class and period.
+async fn check_key(db: &impl ConnectionTrait, actor: &Actor, key: &ListKey) -> Result<ClassPeriod> {
     let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
     if !context.levels.contains(&key.level) {
         return Err(AppError::invalid(
@@ -182,5 +185,5 @@ async fn check_key(db: &impl ConnectionTrait, actor: &Actor, key: &ListKey) -> R
             ),
         ));
     }
-    Ok(context.establishment_id)
+    Ok(context)
 }

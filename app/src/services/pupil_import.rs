@@ -3,7 +3,7 @@ use crate::entities::{class_level, school_class, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::onde_file::OndeRow;
-use crate::services::{audit, establishments};
+use crate::services::{audit, school_years};
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -43,7 +43,7 @@ pub async fn import_pupils(
     actor.require_director_of(establishment_id)?;
     refuse_duplicates(rows)?;
     let txn = db.begin().await?;
-    let year = establishments::current_school_year(&txn, establishment_id, today)
+    let year = school_years::current(&txn, establishment_id)
         .await?
         .ok_or_else(|| {
             AppError::invalid(
@@ -51,6 +51,18 @@ pub async fn import_pupils(
                 "aucune année scolaire n'est ouverte dans cet établissement",
             )
         })?;
+    // A pupil the file gives no admission date for arrived at the rentrée when this is the
+    // year's first import, else on the day of the import.
+    let first_import = school_class::Entity::find()
+        .filter(school_class::Column::SchoolYearId.eq(year.id))
+        .one(&txn)
+        .await?
+        .is_none();
+    let arrival = if first_import {
+        year.starts_on
+    } else {
+        today.clamp(year.starts_on, year.ends_on)
+    };
     let mut summary = ImportSummary::default();
     let class_ids = sync_classes(&txn, year.id, rows, &mut summary).await?;
     sync_pupils(
@@ -58,7 +70,7 @@ pub async fn import_pupils(
         establishment_id,
         rows,
         &class_ids,
-        today,
+        Dates { today, arrival },
         &mut summary,
     )
     .await?;
@@ -184,12 +196,19 @@ async fn sync_classes(
     Ok(ids)
 }
 
+/// The days an import writes: today (a pupil absent from the file left today), and the arrival
+/// of a new pupil the file gives no admission date for.
+struct Dates {
+    today: NaiveDate,
+    arrival: NaiveDate,
+}
+
 async fn sync_pupils(
     txn: &impl ConnectionTrait,
     establishment_id: i32,
     rows: &[OndeRow],
     class_ids: &BTreeMap<i64, i32>,
-    today: NaiveDate,
+    Dates { today, arrival }: Dates,
     summary: &mut ImportSummary,
 ) -> Result<()> {
     let mut known = student::Entity::find()
@@ -225,6 +244,9 @@ async fn sync_pupils(
             pupil.level = Set(row.level.map(|l| l.code().to_owned()));
             pupil.class_id = Set(Some(class_id));
             pupil.left_on = Set(None);
+            if let Some(admitted_on) = row.admitted_on {
+                pupil.entered_on = Set(Some(admitted_on));
+            }
             pupil.updated_at = Set(Utc::now());
             pupil
         };
@@ -232,7 +254,7 @@ async fn sync_pupils(
             None => {
                 let created = wanted(student::ActiveModel {
                     establishment_id: Set(establishment_id),
-                    entered_on: Set(Some(today)),
+                    entered_on: Set(Some(row.admitted_on.unwrap_or(arrival))),
                     ..Default::default()
                 })
                 .insert(txn)
@@ -302,6 +324,16 @@ fn changes(
     );
     compare("INE", text_of(&pupil.ine), text_of(&row.ine));
     compare("niveau", text_of(&pupil.level), text_of(&row.level));
+    if let Some(admitted_on) = row.admitted_on {
+        compare(
+            "date d'admission",
+            pupil
+                .entered_on
+                .map(crate::time::format_date)
+                .unwrap_or_default(),
+            crate::time::format_date(admitted_on),
+        );
+    }
     if pupil.left_on.is_some() {
         compare("statut", "parti".into(), "inscrit".into());
     }

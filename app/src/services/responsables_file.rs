@@ -1,5 +1,6 @@
 use crate::domain::{Civility, PersonName};
-use crate::services::onde_file::{FileError, open, parse_date, refused};
+use crate::services::onde_file::{FileError, open, refused};
+use crate::time::parse_typed_date as parse_date;
 use crate::wire::pupil_import::OndeFile;
 use chrono::NaiveDate;
 

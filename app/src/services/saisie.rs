@@ -3,10 +3,12 @@
 
 use crate::domain::catalogue::{DomainRow, LANGUE_VIVANTE, LanguageName, rows_for_class};
 use crate::domain::{Level, Periodicity, PositionnementType, Role};
-use crate::entities::{class_level, period, period_class, school_class, teacher_assignment};
+use crate::entities::{
+    class_level, period, period_class, school_class, school_year, teacher_assignment,
+};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{audit, classes, establishments};
+use crate::services::{audit, classes, school_years};
 use crate::wire::saisie::{DomainChoice, PeriodChoice, TeachingClass};
 use chrono::NaiveDate;
 use sea_orm::sea_query::Query;
@@ -24,9 +26,16 @@ pub struct ClassPeriod {
     pub levels: Vec<Level>,
     pub period: period::Model,
     pub scale: PositionnementType,
+    /// The school year of the class, closed once the next one opened.
+    pub year: school_year::Model,
 }
 
 impl ClassPeriod {
+    /// Writing is for the open year: a closed one's bilans and entries are history.
+    pub fn require_open(&self) -> Result<()> {
+        school_years::require_open(&self.year)
+    }
+
     /// The domain row, if the class works on it (one of its levels has it).
     pub fn domain_row(&self, code: &str) -> Result<&'static DomainRow> {
         rows_for_class(&self.levels)
@@ -75,7 +84,12 @@ pub async fn with_period(
     let scale = PositionnementType::from_code(&class.positionnement_type).ok_or_else(|| {
         AppError::internal("stored positionnement type", &class.positionnement_type)
     })?;
+    let year = school_year::Entity::find_by_id(class.school_year_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("class without school year", class.id))?;
     Ok(ClassPeriod {
+        year,
         levels: levels_of(db, class.id).await?,
         class,
         establishment_id,
@@ -100,7 +114,7 @@ pub async fn teaching_classes(
     if !directs && !user.has_role(establishment_id, Role::Enseignant) {
         return Err(AppError::Forbidden);
     }
-    let Some(year) = establishments::current_school_year(db, establishment_id, today).await? else {
+    let Some(year) = school_years::current(db, establishment_id).await? else {
         return Ok(Vec::new());
     };
     let mut query = school_class::Entity::find()

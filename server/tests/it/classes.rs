@@ -605,7 +605,7 @@ async fn bilans_pin_their_periods_and_their_class_periodicity() {
     assert!(
         refused
             .to_string()
-            .starts_with("la période 3 (du 01/03/2027 au 04/07/2027) a déjà des bilans"),
+            .starts_with("la période 3 (du 01/03/2027 au 03/07/2027) a déjà des bilans"),
         "{refused}"
     );
 }

@@ -283,24 +283,69 @@ fn the_onde_extraction_is_previewed_then_imported_once() {
     assert_eq!(no_year.status.code(), Some(1));
     assert!(stderr(&no_year).contains("aucune année scolaire"));
 
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        let db = server::db::connect(&cli.database_url()).await.unwrap();
-        let uai = app::domain::Uai::parse("0251234A").unwrap();
-        let school = app::services::establishments::find_by_uai(&db, &uai)
-            .await
-            .unwrap()
-            .unwrap();
-        let year = app::time::today_in_paris();
-        app::services::establishments::ensure_school_year(
-            &db,
-            &app::services::access::Actor::System,
-            school.id,
-            app::domain::SchoolYear::containing(year),
-        )
-        .await
-        .unwrap();
-    });
+    // The year, opened from the command line with the dates a school really uses.
+    let millesime = app::domain::SchoolYear::containing(app::time::today_in_paris());
+    let (debut, fin) = (
+        format!("25/08/{}", millesime.millesime()),
+        format!("08/07/{}", millesime.millesime() + 1),
+    );
+    let opened = cli.run(
+        &[
+            "year",
+            "open",
+            "--uai",
+            "0251234A",
+            "--annee",
+            &millesime.to_string(),
+            "--debut",
+            &debut,
+            "--fin",
+            &fin,
+        ],
+        "",
+    );
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    assert!(
+        stdout(&opened).contains(&format!("du {debut} au {fin}")),
+        "{}",
+        stdout(&opened)
+    );
+    let twice = cli.run(
+        &[
+            "year",
+            "open",
+            "--uai",
+            "0251234A",
+            "--annee",
+            &millesime.to_string(),
+        ],
+        "",
+    );
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(
+        stderr(&twice).contains("est déjà ouverte"),
+        "{}",
+        stderr(&twice)
+    );
+    let typo = cli.run(
+        &[
+            "year",
+            "open",
+            "--uai",
+            "0251234A",
+            "--annee",
+            "2030",
+            "--fin",
+            "31/02/2031",
+        ],
+        "",
+    );
+    assert_eq!(typo.status.code(), Some(1));
+    assert!(
+        stderr(&typo).contains("date invalide « 31/02/2031 »"),
+        "{}",
+        stderr(&typo)
+    );
 
     let preview = import(&["--dry-run"]);
     assert!(preview.status.success(), "{}", stderr(&preview));

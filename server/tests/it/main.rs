@@ -9,6 +9,7 @@ mod http;
 mod pdf;
 mod pupil_import;
 mod saisie;
+mod school_year;
 mod services;
 /// A database of its own for each test, and the demo's pieces.
 mod support;

@@ -9,6 +9,7 @@ use app::error::AppError;
 use app::services::access::Actor;
 use app::services::onde_file::{self, OndeRow};
 use app::services::pupil_import::{Mode, import_pupils};
+use app::services::school_years::{self, NewSchoolYear};
 use app::services::{accounts, establishments};
 use chrono::NaiveDate;
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
@@ -34,14 +35,10 @@ async fn school_with_year(db: &DatabaseConnection) -> i32 {
     )
     .await
     .unwrap();
-    establishments::ensure_school_year(
-        db,
-        &Actor::System,
-        school.id,
-        SchoolYear::new(2026).unwrap(),
-    )
-    .await
-    .unwrap();
+    let year = NewSchoolYear::proposed(SchoolYear::new(2026).unwrap());
+    school_years::open(db, &Actor::System, school.id, year, None)
+        .await
+        .unwrap();
     school.id
 }
 

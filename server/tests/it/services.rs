@@ -8,6 +8,7 @@ use app::error::AppError;
 use app::services::access::{ActingUser, Actor};
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
+use app::services::school_years::{self, NewSchoolYear};
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
@@ -336,31 +337,64 @@ async fn school_years_open_once_and_the_current_one_is_found() {
     let t = test_db().await;
     let here = school(&t.db, "0251234A").await;
     let year = SchoolYear::new(2026).unwrap();
-    let opened = establishments::ensure_school_year(&t.db, &Actor::System, here, year)
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    // The dates a school really uses: a trimestre 3 to 08/07 fits once the end is moved.
+    let new = NewSchoolYear {
+        year,
+        starts_on: day(2026, 9, 1),
+        ends_on: day(2027, 7, 8),
+    };
+    let teacher = Actor::User(person(&t.db, "prof", Role::Enseignant, here).await);
+    assert_eq!(
+        school_years::open(&t.db, &teacher, here, new, None)
+            .await
+            .unwrap_err(),
+        AppError::Forbidden
+    );
+    school_years::open(&t.db, &Actor::System, here, new, None)
         .await
         .unwrap();
-    let again = establishments::ensure_school_year(&t.db, &Actor::System, here, year)
-        .await
-        .unwrap();
-    assert_eq!(opened.id, again.id);
-    let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let again = school_years::open(&t.db, &Actor::System, here, new, None).await;
+    assert!(
+        again
+            .unwrap_err()
+            .to_string()
+            .contains("2026/2027 est déjà ouverte")
+    );
+    let skipping = NewSchoolYear::proposed(SchoolYear::new(2028).unwrap());
+    let refused = school_years::open(&t.db, &Actor::System, here, skipping, None).await;
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("l'année qui suit 2026/2027 est 2027/2028")
+    );
+
     let director = person(&t.db, "direction", Role::Directeur, here).await;
-    let choices = establishments::choices_for(&t.db, &director, today)
-        .await
-        .unwrap();
+    let choices = establishments::choices_for(&t.db, &director).await.unwrap();
     assert_eq!(choices.len(), 1);
     let shown = choices[0].school_year.as_ref().unwrap();
     assert_eq!(shown.label, "2026/2027");
-    assert_eq!(
-        shown.starts_on,
-        NaiveDate::from_ymd_opt(2026, 9, 1).unwrap()
-    );
+    assert_eq!(shown.ends_on, day(2027, 7, 8));
 
-    let teacher = Actor::User(person(&t.db, "prof", Role::Enseignant, here).await);
-    let refused =
-        establishments::ensure_school_year(&t.db, &teacher, here, SchoolYear::new(2027).unwrap())
-            .await;
-    assert_eq!(refused.unwrap_err(), AppError::Forbidden);
+    // Dates are editable, within the year, and never leave a period outside.
+    let director = Actor::User(director);
+    let outside =
+        school_years::set_dates(&t.db, &director, here, day(2026, 9, 1), day(2027, 9, 30)).await;
+    assert!(
+        outside
+            .unwrap_err()
+            .to_string()
+            .contains("entre le 01/08/2026 et le 31/08/2027")
+    );
+    school_years::set_dates(&t.db, &director, here, day(2026, 8, 31), day(2027, 7, 3))
+        .await
+        .unwrap();
+    let shown = school_years::current(&t.db, here).await.unwrap().unwrap();
+    assert_eq!(
+        (shown.starts_on, shown.ends_on),
+        (day(2026, 8, 31), day(2027, 7, 3))
+    );
 }
 
 #[tokio::test]

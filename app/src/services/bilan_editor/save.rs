@@ -54,6 +54,7 @@ async fn try_save(
 ) -> Result<Option<BilanSaved>> {
     let txn = crate::services::begin_write(db).await?;
     let mut found = bilan_access::locate(&txn, actor, key, Purpose::Write).await?;
+    found.context.require_open()?;
     if found.bilan.as_ref().is_some_and(|b| b.locked_at.is_some()) {
         return Err(AppError::invalid(
             "bilan",

@@ -105,7 +105,7 @@ async fn only_the_director_reads_and_saves_the_periods() {
         "periodicity": "semestre",
         "periods": [
             { "starts_on": "2026-09-01", "ends_on": "2027-01-31" },
-            { "starts_on": "2027-02-01", "ends_on": "2027-07-04" },
+            { "starts_on": "2027-02-01", "ends_on": "2027-07-03" },
         ],
         "class_ids": [],
     });
