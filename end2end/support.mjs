@@ -1,7 +1,7 @@
 // What every browser test needs: a Livret server of its own on a free port with a fresh demo
 // database, Debian's Chromium, and a page that fails the test on any console error, failed
 // request, hydration warning or accessibility violation.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -27,21 +27,31 @@ function freePort() {
   });
 }
 
-/** Starts `livret serve --demo` on a fresh SQLite database; resolves once it answers. */
-export async function startServer() {
+/**
+ * Starts `livret serve` on a fresh SQLite database, with the demo school unless `demo` is
+ * false; `prepare` lists command lines run first on that database (`{ args, input }`: the
+ * arguments after `livret`, and what standard input gives, such as a password). Resolves once
+ * the server answers.
+ */
+export async function startServer({ demo = true, prepare = [] } = {}) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'livret-e2e-'));
   const binary = process.env.LIVRET_BIN || path.join(targetDir, 'debug', 'livret');
-  const child = spawn(binary, ['serve', '--demo'], {
+  const env = {
+    ...process.env,
+    DATABASE_URL: `sqlite://${path.join(dir, 'livret.db')}?mode=rwc`,
+    LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+    LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+    LEPTOS_OUTPUT_NAME: 'livret',
+    RUST_LOG: 'warn',
+  };
+  for (const { args, input = '' } of prepare) {
+    const run = spawnSync(binary, args, { cwd: root, env, input, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`livret ${args.join(' ')}: ${run.stderr}`);
+  }
+  const child = spawn(binary, demo ? ['serve', '--demo'] : ['serve'], {
     cwd: root,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${path.join(dir, 'livret.db')}?mode=rwc`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
-      LEPTOS_OUTPUT_NAME: 'livret',
-      RUST_LOG: 'warn',
-    },
+    env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;

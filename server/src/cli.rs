@@ -15,7 +15,7 @@ use app::services::pupil_import::{self, Mode};
 use app::services::school_years::{self, NewSchoolYear};
 use app::services::{classes, printed_bilan, saisie};
 use app::time::{format_date, parse_typed_date, today_in_paris};
-use app::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
+use app::wire::pupil_import::{ImportedFile, MAX_FILE_BYTES};
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, IsTerminal};
 use std::net::SocketAddr;
@@ -385,7 +385,7 @@ async fn import_onde(
         .with_context(|| format!("lecture de {}", file.display()))?
         .len();
     if size > MAX_FILE_BYTES as u64 {
-        bail!("{} : {}", file.display(), OndeFile::Eleves.too_big());
+        bail!("{} : {}", file.display(), ImportedFile::Eleves.too_big());
     }
     let bytes = std::fs::read(file).with_context(|| format!("lecture de {}", file.display()))?;
     let rows = onde_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;

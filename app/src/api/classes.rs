@@ -93,6 +93,7 @@ pub async fn create_teacher(teacher: NewTeacherForm) -> Result<IssuedPassword, A
             civility,
             last_name,
             first_name,
+            email: None,
         };
         let (account, one_time_password) =
             accounts::create_teacher(&request.db, actor, establishment_id, teacher, class_id)

@@ -62,11 +62,11 @@ pub async fn import_responsables(
     use crate::auth::RequestContext;
     use crate::domain::Role;
     use crate::services::{families, responsables_file};
-    use crate::wire::pupil_import::{FILE_FIELD, OndeFile};
+    use crate::wire::pupil_import::{FILE_FIELD, ImportedFile};
     RequestContext::serve(async |request, actor| {
         let establishment_id = actor.require_current(&[Role::Directeur])?;
         // The mode field of the pupils' import is not sent: this import only attaches.
-        let (bytes, _) = read_form(data, OndeFile::Responsables).await?;
+        let (bytes, _) = read_form(data, ImportedFile::Responsables).await?;
         let rows = responsables_file::parse(&bytes)
             .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
         families::import(&request.db, actor, establishment_id, &rows).await

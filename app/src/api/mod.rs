@@ -25,3 +25,5 @@ pub mod school_years;
 pub mod session;
 /// « Synchronisation élèves enseignants » (Paramétrage).
 pub mod synchronisation;
+/// « Import des enseignants » from the school's list (Paramétrage).
+pub mod teacher_import;

@@ -1,7 +1,7 @@
 use crate::error::AppError;
 use crate::wire::pupil_import::ImportReport;
 #[cfg(feature = "ssr")]
-use crate::wire::pupil_import::{FILE_FIELD, MAX_FILE_BYTES, MODE_FIELD, OndeFile};
+use crate::wire::pupil_import::{FILE_FIELD, ImportedFile, MAX_FILE_BYTES, MODE_FIELD};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
@@ -16,7 +16,7 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
 
     RequestContext::serve(async |request, actor| {
         let establishment_id = actor.require_current(&[Role::Directeur])?;
-        let (bytes, mode) = read_form(data, OndeFile::Eleves).await?;
+        let (bytes, mode) = read_form(data, ImportedFile::Eleves).await?;
         let rows = onde_file::parse(&bytes)
             .map_err(|error| AppError::invalid(FILE_FIELD, error.to_string()))?;
         let summary = pupil_import::import_pupils(
@@ -42,7 +42,7 @@ pub async fn import_onde(data: MultipartData) -> Result<ImportReport, AppError> 
 #[cfg(feature = "ssr")]
 pub(crate) async fn read_form(
     data: MultipartData,
-    kind: OndeFile,
+    kind: ImportedFile,
 ) -> Result<(Vec<u8>, crate::services::pupil_import::Mode), AppError> {
     use crate::services::pupil_import::Mode;
     fn unreadable(error: impl std::fmt::Display) -> AppError {

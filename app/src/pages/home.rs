@@ -249,8 +249,8 @@ fn setup_steps(year: Option<&str>, classes: &[ClassRow]) -> Vec<SetupStep> {
             },
         },
         SetupStep {
-            title: "Affecter les enseignants et choisir le type de positionnement",
-            href: "/parametrage/classes",
+            title: "Créer les comptes des enseignants et les affecter à leurs classes",
+            href: "/parametrage/enseignants",
             done: imported && without_teachers.is_empty(),
             detail: if !imported {
                 "après l'import des élèves".to_owned()

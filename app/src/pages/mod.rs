@@ -55,6 +55,8 @@ mod saisie;
 mod school_year;
 /// Page « Synchronisation élèves enseignants » (Paramétrage).
 mod synchronisation;
+/// Page « Import des enseignants » (Paramétrage).
+mod teacher_import;
 
 /// A small blue notebook, inline so that no page makes a request for a favicon.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect x='2' y='1' width='12' height='14' rx='2' fill='%23000091'/%3E%3Crect x='5' y='4' width='6' height='1.5' fill='white'/%3E%3C/svg%3E";
@@ -202,6 +204,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage/periodes")
                         view={LazyPage::of::<periods::PeriodsRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/enseignants")
+                        view={LazyPage::of::<teacher_import::TeacherImportRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -10,6 +10,7 @@ pub fn ParametrageNav() -> impl IntoView {
             <A href="/parametrage/classes">"Classes"</A>
             <A href="/parametrage/periodes">"Périodes"</A>
             <A href="/parametrage/import">"Import des élèves"</A>
+            <A href="/parametrage/enseignants">"Import des enseignants"</A>
             <A href="/parametrage/responsables">"Responsables légaux"</A>
             <A href="/parametrage/comptes">"Comptes"</A>
             <A href="/parametrage/synchronisation">"Synchronisation"</A>

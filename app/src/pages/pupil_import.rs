@@ -2,7 +2,9 @@ use super::parametrage::ParametrageNav;
 use crate::api::pupil_import::import_onde;
 use crate::domain::ImportSummary;
 use crate::error::AppError;
-use crate::wire::pupil_import::{FILE_FIELD, ImportReport, MAX_FILE_BYTES, MODE_FIELD, OndeFile};
+use crate::wire::pupil_import::{
+    FILE_FIELD, ImportReport, ImportedFile, MAX_FILE_BYTES, MODE_FIELD,
+};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
 use leptos::web_sys::{FormData, HtmlFormElement};
@@ -25,7 +27,7 @@ enum Step {
 pub(super) fn extraction_form(
     form: NodeRef<leptos::html::Form>,
     file: NodeRef<leptos::html::Input>,
-    kind: OndeFile,
+    kind: ImportedFile,
 ) -> Option<Result<FormData, AppError>> {
     let (form, file) = (form.get_untracked()?, file.get_untracked()?);
     let too_big = file
@@ -50,7 +52,7 @@ pub fn PupilImportPage() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let file = NodeRef::<leptos::html::Input>::new();
     let send = move |apply: bool| {
-        let data = match extraction_form(form, file, OndeFile::Eleves) {
+        let data = match extraction_form(form, file, ImportedFile::Eleves) {
             Some(Ok(data)) => data,
             Some(Err(too_big)) => return step.set(Step::Done(Err(too_big))),
             None => return,

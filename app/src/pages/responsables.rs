@@ -2,7 +2,7 @@ use super::parametrage::ParametrageNav;
 use crate::api::families::{AttachResponsable, import_responsables, school_responsables};
 use crate::error::AppError;
 use crate::wire::families::{ImportedResponsable, PupilResponsables, ResponsablesReport};
-use crate::wire::pupil_import::{FILE_FIELD, OndeFile};
+use crate::wire::pupil_import::{FILE_FIELD, ImportedFile};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -24,11 +24,12 @@ pub fn ResponsablesPage() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let file = NodeRef::<leptos::html::Input>::new();
     let send = move || {
-        let data = match super::pupil_import::extraction_form(form, file, OndeFile::Responsables) {
-            Some(Ok(data)) => data,
-            Some(Err(too_big)) => return imported.set(Some(Err(too_big))),
-            None => return,
-        };
+        let data =
+            match super::pupil_import::extraction_form(form, file, ImportedFile::Responsables) {
+                Some(Ok(data)) => data,
+                Some(Err(too_big)) => return imported.set(Some(Err(too_big))),
+                None => return,
+            };
         importing.set(true);
         leptos::task::spawn_local(async move {
             let answer = import_responsables(data.into()).await;

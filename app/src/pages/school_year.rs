@@ -50,26 +50,44 @@ fn YearSetup(
     } = setup;
     let opened_now = move || matches!(open.value().get(), Some(Ok(())));
     let first = current.is_none();
+    let form = view! {
+        <OpenYearForm
+            open
+            next_millesime=next.millesime.to_string()
+            starts_on=input_date(next.starts_on)
+            ends_on=input_date(next.ends_on)
+            removal=unlocked.iter().map(|class| class.count).sum()
+            first
+        />
+    };
     view! {
-        {current.map(|year| view! { <YearDates year dates /> })}
-        <section class="carte" aria-labelledby="ouvrir-titre">
-            <h2 id="ouvrir-titre">
-                {if first {
-                    format!("Ouvrir l'année scolaire {}", next.label)
-                } else {
-                    format!("Passer à l'année suivante : {}", next.label)
-                }}
-            </h2>
-            {if first {
-                Either::Left(view! {
+        {move || opened_now().then(|| view! {
+            <p class="succes" role="status">
+                "Année ouverte. Étape suivante : "
+                <A href="/parametrage/import">"importer les élèves depuis ONDE"</A>
+                "."
+            </p>
+        })}
+        {match current {
+            None => Either::Left(view! {
+                <section class="carte" aria-labelledby="ouvrir-titre">
+                    <h2 id="ouvrir-titre">{format!("Ouvrir l'année scolaire {}", next.label)}</h2>
                     <p>
                         "Les dates proposées sont celles du calendrier scolaire national (rentrée "
                         "et fin des cours) ; modifiez-les si vos périodes commencent plus tôt ou "
                         "finissent plus tard. Vous pourrez les changer ensuite."
                     </p>
-                })
-            } else {
-                Either::Right(view! {
+                    {form}
+                </section>
+            }),
+            Some(year) => Either::Right(view! {
+                <YearDates year dates />
+                // Closed until asked for: passing to the next year is the end of the year's
+                // work, never a click made by mistake.
+                <details class="carte annee-suivante">
+                    <summary>
+                        <h2>{format!("Passer à l'année suivante : {}", next.label)}</h2>
+                    </summary>
                     <p>
                         "L'année en cours devient l'historique : ses bilans verrouillés restent "
                         "lisibles et imprimables dans l'« Historique » de chaque élève, mais plus "
@@ -77,18 +95,11 @@ fn YearSetup(
                         "l'an passé. Les classes et les élèves de la nouvelle année viennent ensuite "
                         "de l'import ONDE de la rentrée."
                     </p>
-                    <Leftovers unlocked=unlocked.clone() />
-                })
-            }}
-            <OpenYearForm open next_millesime=next.millesime.to_string() starts_on=input_date(next.starts_on) ends_on=input_date(next.ends_on) removal=unlocked.iter().map(|class| class.count).sum() first />
-            {move || opened_now().then(|| view! {
-                <p class="succes" role="status">
-                    "Année ouverte. Étape suivante : "
-                    <A href="/parametrage/periodes">"définir les périodes"</A>
-                    "."
-                </p>
-            })}
-        </section>
+                    <Leftovers unlocked />
+                    {form}
+                </details>
+            }),
+        }}
     }
 }
 
@@ -110,12 +121,12 @@ fn YearDates(year: SchoolYearView, dates: ServerAction<SetSchoolYearDates>) -> i
             <ActionForm action=dates attr:class="grille-formulaire">
                 <div>
                     <label for="annee-debut">"Premier jour"</label>
-                    <input id="annee-debut" type="date" name="dates[debut]" value=input_date(year.starts_on) required />
+                    <input id="annee-debut" type="date" name="dates[debut]" value=input_date(year.starts_on) prop:value=input_date(year.starts_on) required />
                     <FieldMessage error field="debut" />
                 </div>
                 <div>
                     <label for="annee-fin">"Dernier jour"</label>
-                    <input id="annee-fin" type="date" name="dates[fin]" value=input_date(year.ends_on) required />
+                    <input id="annee-fin" type="date" name="dates[fin]" value=input_date(year.ends_on) prop:value=input_date(year.ends_on) required />
                     <FieldMessage error field="fin" />
                 </div>
                 <div class="actions">
@@ -176,12 +187,12 @@ fn OpenYearForm(
             <input type="hidden" name="annee[millesime]" value=next_millesime />
             <div>
                 <label for="ouvrir-debut">"Premier jour"</label>
-                <input id="ouvrir-debut" type="date" name="annee[debut]" value=starts_on required />
+                <input id="ouvrir-debut" type="date" name="annee[debut]" value=starts_on.clone() prop:value=starts_on required />
                 <FieldMessage error field="debut" />
             </div>
             <div>
                 <label for="ouvrir-fin">"Dernier jour (fin des cours)"</label>
-                <input id="ouvrir-fin" type="date" name="annee[fin]" value=ends_on required />
+                <input id="ouvrir-fin" type="date" name="annee[fin]" value=ends_on.clone() prop:value=ends_on required />
                 <FieldMessage error field="fin" />
             </div>
             {(removal > 0).then(|| view! {

@@ -357,13 +357,52 @@ fn login_taken(login: &str) -> AppError {
     )
 }
 
-/// A teacher account to create from « Classes ».
+/// `prenom.nom` without accents or spaces, numbered when taken (in the database, or among
+/// `planned`, the logins an import is about to create): what a person types at login.
+pub async fn free_login(
+    db: &impl ConnectionTrait,
+    first_name: &PersonName,
+    last_name: &PersonName,
+    planned: &[Login],
+) -> Result<Login> {
+    use unicode_normalization::UnicodeNormalization;
+    let plain = |name: &str| -> String {
+        name.nfd()
+            .filter(char::is_ascii)
+            .map(|c| match c.to_ascii_lowercase() {
+                c if c.is_ascii_alphanumeric() => c,
+                _ => '-',
+            })
+            .collect()
+    };
+    let base = format!(
+        "{}.{}",
+        plain(first_name.as_str()),
+        plain(last_name.as_str())
+    );
+    for number in 1.. {
+        let candidate = match number {
+            1 => base.clone(),
+            n => format!("{base}{n}"),
+        };
+        let login = Login::parse(&candidate)
+            .or_else(|_| Login::parse(&format!("compte{number}")))
+            .map_err(|e| AppError::internal("generated login", e))?;
+        if !planned.contains(&login) && find_by_login(db, &login).await?.is_none() {
+            return Ok(login);
+        }
+    }
+    unreachable!("some number is free")
+}
+
+/// A teacher account to create from « Classes » or the teachers' list.
 #[derive(Debug, Clone)]
 pub struct NewTeacher {
     pub login: Login,
     pub civility: Civility,
     pub last_name: PersonName,
     pub first_name: PersonName,
+    pub email: Option<String>,
 }
 
 /// Creates a teacher account in an establishment with a one-time password, returned to be
@@ -382,12 +421,28 @@ pub async fn create_teacher(
     if find_by_login(db, &teacher.login).await?.is_some() {
         return Err(login_taken(teacher.login.as_str()));
     }
+    let txn = db.begin().await?;
+    let (account, one_time) = new_teacher_account(&txn, actor, establishment_id, teacher).await?;
+    if let Some(class_id) = class_id {
+        crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
+    }
+    txn.commit().await?;
+    Ok((account, one_time))
+}
+
+/// A new teacher account in an establishment, with a one-time password (returned, to be shown
+/// once), inside the caller's transaction. A login taken meanwhile is refused.
+pub(crate) async fn new_teacher_account(
+    txn: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    establishment_id: i32,
+    teacher: NewTeacher,
+) -> Result<(user::Model, String)> {
     let one_time = passwords::one_time_password();
     let password =
         Password::parse(&one_time).map_err(|e| AppError::internal("generated password", e))?;
-    let txn = db.begin().await?;
     let (account, outcome) = grant_account(
-        &txn,
+        txn,
         actor,
         NewAccount {
             login: teacher.login,
@@ -406,12 +461,8 @@ pub async fn create_teacher(
     }
     let mut row: user::ActiveModel = account.into();
     row.must_change_password = Set(true);
-    let account = row.update(&txn).await?;
-    if let Some(class_id) = class_id {
-        crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
-    }
-    txn.commit().await?;
-    Ok((account, one_time))
+    row.email = Set(teacher.email);
+    Ok((row.update(txn).await?, one_time))
 }
 
 /// Gives a teacher or a responsable a new one-time password (theirs is lost, or the first, the

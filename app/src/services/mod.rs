@@ -52,6 +52,10 @@ pub mod saisie;
 pub mod school_years;
 /// « Synchronisation élèves enseignants »: bilans take up current pupils and teachers.
 pub mod synchronisation;
+/// Creating the school's teachers and their assignments from its list (CSV).
+pub mod teacher_import;
+/// Reading the school's list of teachers (CSV) into checked rows.
+pub mod teachers_file;
 
 use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
 

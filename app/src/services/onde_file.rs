@@ -1,6 +1,6 @@
 use crate::domain::{Ine, Level, printable};
 use crate::time::parse_typed_date as parse_date;
-use crate::wire::pupil_import::{MAX_FILE_BYTES, OndeFile};
+use crate::wire::pupil_import::{ImportedFile, MAX_FILE_BYTES};
 use chrono::NaiveDate;
 use std::fmt;
 
@@ -89,7 +89,7 @@ pub(crate) fn refused(message: impl Into<String>) -> FileError {
 /// Windows-1252, CRLF or LF, quoted fields, columns found by header name. Every row is checked
 /// before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
-    let (mut reader, headers) = open(bytes, OndeFile::Eleves, false)?;
+    let (mut reader, headers) = open(bytes, ImportedFile::Eleves, false)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(FileError {
@@ -209,7 +209,7 @@ pub(crate) type Records = csv::Reader<std::io::Cursor<Vec<u8>>>;
 /// caller then checks them).
 pub(crate) fn open(
     bytes: &[u8],
-    kind: OndeFile,
+    kind: ImportedFile,
     flexible: bool,
 ) -> Result<(Records, csv::StringRecord), FileError> {
     if bytes.len() > MAX_FILE_BYTES {
@@ -235,7 +235,7 @@ pub(crate) fn open(
 
 /// UTF-8 when the bytes are valid UTF-8 (BOM dropped), otherwise Windows-1252, which is what
 /// ONDE produces (a superset of ISO-8859-1 for the letters French names use, œ included).
-fn decode(bytes: &[u8], kind: OndeFile) -> Result<String, FileError> {
+fn decode(bytes: &[u8], kind: ImportedFile) -> Result<String, FileError> {
     if bytes.contains(&0) {
         return Err(refused(format!(
             "ce fichier n'est pas un fichier texte CSV : exportez {} au format CSV",

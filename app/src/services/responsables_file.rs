@@ -1,7 +1,7 @@
 use crate::domain::{Civility, PersonName};
 use crate::services::onde_file::{FileError, open, refused};
 use crate::time::parse_typed_date as parse_date;
-use crate::wire::pupil_import::OndeFile;
+use crate::wire::pupil_import::ImportedFile;
 use chrono::NaiveDate;
 
 /// The columns Livret reads, by their ONDE header names; any other column is ignored.
@@ -61,7 +61,7 @@ struct ChildColumns {
 pub fn parse(bytes: &[u8]) -> Result<Vec<ResponsableRow>, FileError> {
     // Flexible, so that a blank row is skipped whatever its number of `;`; the others are
     // held to the header's length below.
-    let (mut reader, headers) = open(bytes, OndeFile::Responsables, true)?;
+    let (mut reader, headers) = open(bytes, ImportedFile::Responsables, true)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(not_an_extraction(missing));

@@ -8,19 +8,22 @@ use serde::{Deserialize, Serialize};
 /// browser before sending, by the server function, and by the parser.
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 
-/// The ONDE extractions Livret reads: the school's pupils, and their responsables.
+/// The files Livret reads: ONDE's extractions of the school's pupils and of their
+/// responsables, and the school's list of teachers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OndeFile {
+pub enum ImportedFile {
     Eleves,
     Responsables,
+    Enseignants,
 }
 
-impl OndeFile {
+impl ImportedFile {
     /// « l'extraction ONDE des élèves », as the messages name it.
     pub fn name(self) -> &'static str {
         match self {
-            OndeFile::Eleves => "l'extraction ONDE des élèves",
-            OndeFile::Responsables => "l'extraction ONDE des responsables",
+            ImportedFile::Eleves => "l'extraction ONDE des élèves",
+            ImportedFile::Responsables => "l'extraction ONDE des responsables",
+            ImportedFile::Enseignants => "la liste des enseignants",
         }
     }
 

@@ -348,6 +348,7 @@ fn new_teacher(login: &str) -> accounts::NewTeacher {
         civility: app::domain::Civility::Monsieur,
         last_name: PersonName::parse("Petit").unwrap(),
         first_name: PersonName::parse("Jean").unwrap(),
+        email: None,
     }
 }
 

@@ -13,3 +13,4 @@ mod school_year;
 mod services;
 /// A database of its own for each test, and the demo's pieces.
 mod support;
+mod teacher_import;

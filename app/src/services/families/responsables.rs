@@ -1,7 +1,7 @@
 //! Responsables légaux: attached one by one or from an ONDE extraction, and listed.
 
 use super::guardians;
-use crate::domain::{Civility, Login, Password, PersonName, Role};
+use crate::domain::{Civility, Password, PersonName, Role};
 use crate::entities::{guardian, role_grant, school_class, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
@@ -79,7 +79,7 @@ pub async fn attach(
                 &txn,
                 actor,
                 NewAccount {
-                    login: free_login(&txn, &who).await?,
+                    login: accounts::free_login(&txn, &who.first_name, &who.last_name, &[]).await?,
                     civility: who.civility,
                     last_name: who.last_name.clone(),
                     first_name: Some(who.first_name.clone()),
@@ -153,38 +153,6 @@ async fn responsables_of(
         .filter(user::Column::Id.is_in(ids))
         .all(db)
         .await?)
-}
-
-/// `prenom.nom` without accents or spaces, numbered when taken: what a parent types at login.
-async fn free_login(db: &impl ConnectionTrait, who: &NewResponsable) -> Result<Login> {
-    use unicode_normalization::UnicodeNormalization;
-    let plain = |name: &str| -> String {
-        name.nfd()
-            .filter(char::is_ascii)
-            .map(|c| match c.to_ascii_lowercase() {
-                c if c.is_ascii_alphanumeric() => c,
-                _ => '-',
-            })
-            .collect()
-    };
-    let base = format!(
-        "{}.{}",
-        plain(who.first_name.as_str()),
-        plain(who.last_name.as_str())
-    );
-    for number in 1.. {
-        let candidate = match number {
-            1 => base.clone(),
-            n => format!("{base}{n}"),
-        };
-        let login = Login::parse(&candidate)
-            .or_else(|_| Login::parse(&format!("responsable{number}")))
-            .map_err(|e| AppError::internal("generated login", e))?;
-        if accounts::find_by_login(db, &login).await?.is_none() {
-            return Ok(login);
-        }
-    }
-    unreachable!("some number is free")
 }
 
 /// The school's pupils still there whose name (family or usage name, and first name or first
