@@ -89,7 +89,7 @@ pub(crate) fn refused(message: impl Into<String>) -> FileError {
 /// Windows-1252, CRLF or LF, quoted fields, columns found by header name. Every row is checked
 /// before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
-    let (mut reader, headers) = open(bytes, ImportedFile::Eleves, false)?;
+    let (mut reader, headers, lines) = open(bytes, ImportedFile::Eleves, false)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(FileError {
@@ -108,17 +108,17 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
                 expected_len,
                 len,
             } => FileError {
-                line: pos.as_ref().map(|p| p.line()),
+                line: lines.line(pos.as_ref()),
                 column: None,
                 message: format!("{len} champ(s) au lieu de {expected_len}"),
             },
             _ => FileError {
-                line: error.position().map(|p| p.line()),
+                line: lines.line(error.position()),
                 column: None,
                 message: format!("ligne illisible ({error})"),
             },
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.line(record.position()).unwrap_or(0);
         let field = |name: &str| record.get(column(name)).unwrap_or("").trim();
         let optional = |name: &str| {
             position(name)
@@ -203,6 +203,32 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<OndeRow>, FileError> {
 /// The rows of an opened extraction, read one by one.
 pub(crate) type Records = csv::Reader<std::io::Cursor<Vec<u8>>>;
 
+/// Where each line of a file starts, to name a record's line from its byte offset: the csv
+/// crate's own line count skips blank lines, and messages must name the line a director sees.
+pub(crate) struct LineIndex(Vec<u64>);
+
+impl LineIndex {
+    fn of(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at as u64 + 1))
+            .collect();
+        Self(starts)
+    }
+
+    /// The line (from 1) a record or an error at `position` starts on. A record's position is
+    /// where the reader stood before it, so blank lines in between are stepped over.
+    pub(crate) fn line(&self, position: Option<&csv::Position>) -> Option<u64> {
+        let starts = &self.0;
+        position.map(|p| {
+            let mut line = starts.partition_point(|&start| start <= p.byte());
+            while line < starts.len() && starts[line] == starts[line - 1] + 1 {
+                line += 1;
+            }
+            line as u64
+        })
+    }
+}
+
 /// An extraction opened for reading, as a school downloads it: at most `MAX_FILE_BYTES`,
 /// `;`-separated, UTF-8 (with or without BOM) or Windows-1252, CRLF or LF, quoted fields; with
 /// its header row. `flexible` lets rows have another number of fields than the header (the
@@ -211,7 +237,7 @@ pub(crate) fn open(
     bytes: &[u8],
     kind: ImportedFile,
     flexible: bool,
-) -> Result<(Records, csv::StringRecord), FileError> {
+) -> Result<(Records, csv::StringRecord, LineIndex), FileError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(refused(kind.too_big()));
     }
@@ -221,6 +247,7 @@ pub(crate) fn open(
     if text.trim().is_empty() {
         return Err(refused("le fichier est vide"));
     }
+    let lines = LineIndex::of(&text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(true)
@@ -230,7 +257,7 @@ pub(crate) fn open(
         .headers()
         .map_err(|e| refused(format!("en-tête illisible : {e}")))?
         .clone();
-    Ok((reader, headers))
+    Ok((reader, headers, lines))
 }
 
 /// UTF-8 when the bytes are valid UTF-8 (BOM dropped), otherwise Windows-1252, which is what
@@ -355,6 +382,20 @@ mod tests {
             (
                 file(&["A;;B;01/02/2016;F"]),
                 "ligne 2 : 5 champ(s) au lieu de 9",
+            ),
+            // Blank lines count: the line named is the one the director sees in the file.
+            (
+                file(&[
+                    "A;;B;01/02/2016;F;12345678901;CP;CP;1",
+                    "",
+                    "",
+                    "C;;D;01/02/2016;X;12345678902;CP;CP;1",
+                ]),
+                "ligne 5, colonne « Sexe » : sexe inconnu « X » (M ou F)",
+            ),
+            (
+                file(&["", "A;;B;01/02/2016;F"]),
+                "ligne 3 : 5 champ(s) au lieu de 9",
             ),
         ];
         for (text, expected) in cases {

@@ -61,7 +61,7 @@ struct ChildColumns {
 pub fn parse(bytes: &[u8]) -> Result<Vec<ResponsableRow>, FileError> {
     // Flexible, so that a blank row is skipped whatever its number of `;`; the others are
     // held to the header's length below.
-    let (mut reader, headers) = open(bytes, ImportedFile::Responsables, true)?;
+    let (mut reader, headers, lines) = open(bytes, ImportedFile::Responsables, true)?;
     let position = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = REQUIRED.iter().find(|name| position(name).is_none()) {
         return Err(not_an_extraction(missing));
@@ -72,14 +72,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ResponsableRow>, FileError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|error| FileError {
-            line: error.position().map(|p| p.line()),
+            line: lines.line(error.position()),
             column: None,
             message: format!("ligne illisible ({error})"),
         })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.line(record.position()).unwrap_or(0);
         if record.len() != headers.len() {
             return Err(FileError {
                 line: Some(line),

@@ -30,7 +30,7 @@ pub struct TeacherRow {
 /// Prénom, Courriel (optional), Classes. Blank rows are skipped; every other row is checked
 /// before any is returned: one bad row refuses the whole file.
 pub fn parse(bytes: &[u8]) -> Result<Vec<TeacherRow>, FileError> {
-    let (mut reader, headers) = open(bytes, ImportedFile::Enseignants, true)?;
+    let (mut reader, headers, lines) = open(bytes, ImportedFile::Enseignants, true)?;
     let position = |name: &str| {
         headers
             .iter()
@@ -49,14 +49,14 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<TeacherRow>, FileError> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|error| FileError {
-            line: error.position().map(|p| p.line()),
+            line: lines.line(error.position()),
             column: None,
             message: format!("ligne illisible ({error})"),
         })?;
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = lines.line(record.position()).unwrap_or(0);
         let field = |name: &str| record.get(column(name)).unwrap_or("").trim();
         let at = |column: &'static str, message: String| FileError {
             line: Some(line),
