@@ -20,6 +20,8 @@ use tower_sessions::Session;
 pub const USER_KEY: &str = "user_id";
 /// Session key holding the establishment the person is working in.
 const ESTABLISHMENT_KEY: &str = "establishment_id";
+/// Session key holding the school an administrateur is helping (`ActingUser::assist`).
+const ASSISTING_KEY: &str = "assisting_establishment_id";
 
 pub struct RequestContext {
     pub db: DatabaseConnection,
@@ -48,7 +50,12 @@ pub async fn session_person(db: &DatabaseConnection, session: &Session) -> Resul
         .get(ESTABLISHMENT_KEY)
         .await
         .map_err(session_error)?;
-    accounts::acting_user(db, user_id, establishment).await
+    let assisting: Option<i32> = session.get(ASSISTING_KEY).await.map_err(session_error)?;
+    let mut user = accounts::acting_user(db, user_id, establishment).await?;
+    if let Some(establishment_id) = assisting {
+        user.assist(establishment_id);
+    }
+    Ok(user)
 }
 
 /// The person acting through a session outside a server function (a download), refused
@@ -138,6 +145,15 @@ impl RequestContext {
             .map_err(session_error)
     }
 
+    /// Starts (`Some`) or ends (`None`) an administrateur's help to a school.
+    pub async fn set_assisting(&self, establishment_id: Option<i32>) -> Result<()> {
+        match establishment_id {
+            Some(id) => self.session.insert(ASSISTING_KEY, id).await.map(|_| ()),
+            None => self.session.remove::<i32>(ASSISTING_KEY).await.map(|_| ()),
+        }
+        .map_err(session_error)
+    }
+
     /// Ends the session: deleted from the store, cookie expired.
     pub async fn end_session(&self) -> Result<()> {
         self.session.flush().await.map_err(session_error)
@@ -184,6 +200,14 @@ impl RequestContext {
                 HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
                 HeaderValue::from_static(""),
             );
+        }
+    }
+
+    /// Sends a plain HTML form post (JavaScript off) to `path`; with JavaScript, the page
+    /// decides where to go (see `pages::frame::reload_after`).
+    pub fn redirect_form_post(&self, path: &str) {
+        if self.is_form_post() {
+            self.redirect(path);
         }
     }
 

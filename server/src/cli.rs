@@ -108,6 +108,9 @@ enum SchoolCommand {
         /// Son nom, par exemple « École élémentaire Jules Ferry ».
         #[arg(long)]
         nom: String,
+        /// Sa commune, par exemple « Besançon ».
+        #[arg(long)]
+        commune: Option<String>,
     },
 }
 
@@ -168,13 +171,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
         Command::School {
-            command: SchoolCommand::Add { uai, nom },
+            command: SchoolCommand::Add { uai, nom, commune },
         } => {
             let uai = Uai::parse(&uai).map_err(anyhow::Error::msg)?;
             let db = db::connect(&config.database_url).await?;
-            let school =
-                establishments::create(&db, &Actor::System, NewEstablishment { uai, name: nom })
-                    .await?;
+            let school = establishments::create(
+                &db,
+                &Actor::System,
+                NewEstablishment {
+                    uai,
+                    name: nom,
+                    city: commune,
+                },
+            )
+            .await?;
             println!("Établissement créé : {} ({})", school.name, school.uai);
             Ok(())
         }

@@ -18,6 +18,7 @@ use sea_orm::DatabaseConnection;
 
 pub const UAI: &str = "0259999X";
 pub const NAME: &str = "École élémentaire Victor Hugo";
+pub const CITY: &str = "Besançon";
 pub const MILLESIME: i32 = 2026;
 /// The demo school's pupils, as ONDE exports them (fictional, Windows-1252).
 pub const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
@@ -115,6 +116,7 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
         NewEstablishment {
             uai,
             name: NAME.to_owned(),
+            city: Some(CITY.to_owned()),
         },
     )
     .await?;

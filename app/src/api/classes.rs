@@ -54,9 +54,9 @@ pub async fn unassign_teacher(class_id: i32, teacher_id: i32) -> Result<(), AppE
 #[server(endpoint = "create-teacher")]
 pub async fn create_teacher(teacher: NewTeacherForm) -> Result<IssuedPassword, AppError> {
     use crate::auth::RequestContext;
-    use crate::domain::{Civility, Login, PersonName, Role};
+    use crate::domain::Role;
     use crate::error::FieldError;
-    use crate::services::accounts::{self, NewTeacher};
+    use crate::services::accounts::{self, NewStaff};
     RequestContext::serve(async |request, actor| {
         let establishment_id = actor.require_current(&[Role::Directeur])?;
         let NewTeacherForm {
@@ -67,11 +67,7 @@ pub async fn create_teacher(teacher: NewTeacherForm) -> Result<IssuedPassword, A
             class_id,
         } = teacher;
         let mut errors = Vec::new();
-        let civility = FieldError::check(&mut errors, "civility", Civility::parse(&civility));
-        let last_name = FieldError::check(&mut errors, "last_name", PersonName::parse(&last_name));
-        let first_name =
-            FieldError::check(&mut errors, "first_name", PersonName::parse(&first_name));
-        let login = FieldError::check(&mut errors, "login", Login::parse(&login));
+        let teacher = NewStaff::from_form(&mut errors, &civility, &last_name, &first_name, &login);
         let class_id = FieldError::check(
             &mut errors,
             "class_id",
@@ -83,17 +79,8 @@ pub async fn create_teacher(teacher: NewTeacherForm) -> Result<IssuedPassword, A
                     .map_err(|_| "classe inconnue".to_owned()),
             },
         );
-        let (Some(civility), Some(last_name), Some(first_name), Some(login), Some(class_id)) =
-            (civility, last_name, first_name, login, class_id)
-        else {
+        let (Some(teacher), Some(class_id)) = (teacher, class_id) else {
             return Err(AppError::Invalid(errors));
-        };
-        let teacher = NewTeacher {
-            login,
-            civility,
-            last_name,
-            first_name,
-            email: None,
         };
         let (account, one_time_password) =
             accounts::create_teacher(&request.db, actor, establishment_id, teacher, class_id)

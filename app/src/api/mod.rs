@@ -1,6 +1,8 @@
 //! Server functions, grouped by subject; the types they exchange with the pages are in `wire`.
 //! Each one authenticates, authorizes through a service, and maps the result: nothing more.
 
+/// The académie's establishments and their directors (administrateurs).
+pub mod academie;
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
 /// One pupil's bilan: the editor's content, its saving, the pupil's history.

@@ -61,6 +61,7 @@ pub async fn current_session() -> Result<SessionView, AppError> {
             establishments,
             current,
             must_change_password: user.must_change_password,
+            assisting: user.assisting.is_some(),
         })
     })
     .await

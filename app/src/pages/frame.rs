@@ -1,6 +1,7 @@
 use super::JsonBytes;
 use super::form::{PostForm, field};
 use super::password::forced_password_form;
+use crate::api::academie::LeaveAssistance;
 use crate::api::session::{ChangePassword, Logout, SwitchEstablishment, current_session};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -18,6 +19,8 @@ pub type SessionResource = Resource<Result<SessionView, AppError>, JsonBytes>;
 pub fn Frame() -> impl IntoView {
     let switch = ServerAction::<SwitchEstablishment>::new();
     let change_password = ServerAction::<ChangePassword>::new();
+    let leave = ServerAction::<LeaveAssistance>::new();
+    reload_after(leave, "/academie");
     let password_changed =
         super::successes(move || matches!(change_password.value().get(), Some(Ok(()))));
     let session: SessionResource = Resource::new_with_options(
@@ -35,12 +38,12 @@ pub fn Frame() -> impl IntoView {
                     Ok(session) if session.must_change_password => {
                         let form = forced_password_form(change_password).await;
                         EitherOf4::A(view! {
-                            <Banner session switch />
+                            <Banner session switch leave />
                             <main id="contenu">{form}</main>
                         })
                     }
                     Ok(session) => EitherOf4::B(view! {
-                        <Banner session switch />
+                        <Banner session switch leave />
                         <main id="contenu">
                             <Outlet />
                         </main>
@@ -57,9 +60,31 @@ pub fn Frame() -> impl IntoView {
     }
 }
 
+/// Loads `path` afresh once `action` succeeded: after entering or leaving a school an
+/// administrateur helps, everything on the page belongs to another school, so nothing of it is
+/// kept (the server redirects a form posted without JavaScript itself).
+pub fn reload_after<A>(action: ServerAction<A>, path: &'static str)
+where
+    A: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    Effect::new(move || {
+        if matches!(action.value().get(), Some(Ok(())))
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().assign(path);
+        }
+    });
+}
+
 #[component]
-fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> impl IntoView {
+fn Banner(
+    session: SessionView,
+    switch: ServerAction<SwitchEstablishment>,
+    leave: ServerAction<LeaveAssistance>,
+) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
+    let administrator = session.is_administrator;
+    let assisting = session.assisting;
     let is_director = session.has_current_role(Role::Directeur);
     let fills_in = is_director || session.has_current_role(Role::Enseignant);
     let family = session.has_current_role(Role::Responsable);
@@ -90,6 +115,14 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     </PostForm>
                 </div>
             </div>
+            {assisting.then(|| view! {
+                <div class="assistance" role="note">
+                    <span>"Vous aidez cet établissement en tant qu'administrateur de l'académie : vos actions y sont enregistrées."</span>
+                    <PostForm action=leave read=|_| Some(LeaveAssistance {})>
+                        <button type="submit" class="secondaire">"Quitter l'établissement"</button>
+                    </PostForm>
+                </div>
+            })}
             <nav class="menu" aria-label="Menu principal">
                 <ul>
                     <li>
@@ -111,6 +144,11 @@ fn Banner(session: SessionView, switch: ServerAction<SwitchEstablishment>) -> im
                     {family.then(|| view! {
                         <li>
                             <A href="/famille">"Mes enfants"</A>
+                        </li>
+                    })}
+                    {administrator.then(|| view! {
+                        <li>
+                            <A href="/academie">"Académie"</A>
                         </li>
                     })}
                 </ul>

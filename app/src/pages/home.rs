@@ -95,11 +95,18 @@ fn Welcome(session: SessionView, classes: SetupData) -> impl IntoView {
             }
             None if session.is_administrator => {
                 EitherOf3::B(view! {
-                    <p class="carte">
-                        "Vous êtes administrateur : vous n'avez pas accès aux données des élèves. "
-                        "Les établissements et leurs directeurs se créent pour l'instant en ligne "
-                        "de commande (livret school add, livret user add)."
-                    </p>
+                    <section class="carte" aria-labelledby="academie-titre">
+                        <h2 id="academie-titre">"Administration de l'académie"</h2>
+                        <p>
+                            <a href="/academie">"Établissements de l'académie"</a>
+                            " — leur année, leurs élèves, leurs bilans verrouillés ; créer un "
+                            "établissement et sa direction ; aider un établissement."
+                        </p>
+                        <p>
+                            "Vous n'avez pas accès aux données des élèves, sauf dans un "
+                            "établissement que vous aidez : vos actions y sont enregistrées."
+                        </p>
+                    </section>
                 })
             }
             None => {

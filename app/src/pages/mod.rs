@@ -7,6 +7,8 @@ use leptos_router::{
 };
 use std::{future::Future, pin::Pin};
 
+/// Pages of the académie's administrateur: its establishments, one establishment's directors.
+mod academie;
 /// Page « Comptes de l'établissement » (Paramétrage).
 mod accounts;
 /// Page « Acquis scolaires » (Saisie collective): the grid.
@@ -189,6 +191,16 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/parametrage")
                         view=|| view! { <Redirect path="/parametrage/classes" /> }
+                    />
+                    <Route
+                        path=path!("/academie")
+                        view={LazyPage::of::<academie::AcademieRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/academie/etablissement")
+                        view={LazyPage::of::<academie::EstablishmentRoute>()}
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/parametrage/annee")

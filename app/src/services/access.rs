@@ -19,6 +19,9 @@ pub struct ActingUser {
     pub current_establishment: Option<i32>,
     /// The account still has a one-time password (see `RequestContext::acting_user`).
     pub must_change_password: bool,
+    /// The school an administrateur is helping (« Aider cet établissement »), where they act as
+    /// its directeur until they leave; recorded in the audit trail both ways.
+    pub assisting: Option<i32>,
 }
 
 /// Whoever performs an action: a person, or the system (command line, demo seeding).
@@ -29,6 +32,20 @@ pub enum Actor {
 }
 
 impl ActingUser {
+    /// An administrateur helping a school acts there as its directeur, and works in it. Anyone
+    /// else is left as they are.
+    pub fn assist(&mut self, establishment_id: i32) {
+        if !self.is_administrator() {
+            return;
+        }
+        self.grants.push(Grant {
+            establishment_id: Some(establishment_id),
+            role: Role::Directeur,
+        });
+        self.current_establishment = Some(establishment_id);
+        self.assisting = Some(establishment_id);
+    }
+
     pub fn is_administrator(&self) -> bool {
         self.grants.iter().any(|g| g.role == Role::Administrateur)
     }
@@ -131,6 +148,7 @@ mod tests {
             grants,
             current_establishment: Some(1),
             must_change_password: false,
+            assisting: None,
         }
     }
 

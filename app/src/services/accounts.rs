@@ -33,6 +33,50 @@ pub enum AccountOutcome {
     AlreadyHadRole,
 }
 
+/// Gives an existing account a role, once (answers whether it had it already), recorded in the
+/// audit trail; inside the caller's transaction. `created`: the account was just made for it.
+pub async fn add_role(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    account: &user::Model,
+    role: Role,
+    establishment_id: Option<i32>,
+    created: bool,
+) -> Result<bool> {
+    actor.require_may_grant(role, establishment_id)?;
+    let already = role_grant::Entity::find()
+        .filter(role_grant::Column::UserId.eq(account.id))
+        .filter(role_grant::Column::Role.eq(role.code()))
+        .filter(match establishment_id {
+            Some(id) => role_grant::Column::EstablishmentId.eq(id),
+            None => role_grant::Column::EstablishmentId.is_null(),
+        })
+        .one(db)
+        .await?
+        .is_some();
+    if !already {
+        role_grant::ActiveModel {
+            user_id: Set(account.id),
+            establishment_id: Set(establishment_id),
+            role: Set(role.code().to_owned()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        audit::record(
+            db,
+            actor,
+            establishment_id,
+            "rôle attribué",
+            &account.login,
+            json!({ "rôle": role.code(), "compte créé": created }),
+        )
+        .await?;
+    }
+    Ok(already)
+}
+
 /// Gives a person a role: creates their account when the login is new, otherwise adds the role
 /// to the existing account (its password is left untouched).
 #[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
@@ -85,36 +129,7 @@ pub async fn grant_account(
             (account, true)
         }
     };
-    let already = role_grant::Entity::find()
-        .filter(role_grant::Column::UserId.eq(account.id))
-        .filter(role_grant::Column::Role.eq(role.code()))
-        .filter(match establishment_id {
-            Some(id) => role_grant::Column::EstablishmentId.eq(id),
-            None => role_grant::Column::EstablishmentId.is_null(),
-        })
-        .one(&txn)
-        .await?
-        .is_some();
-    if !already {
-        role_grant::ActiveModel {
-            user_id: Set(account.id),
-            establishment_id: Set(establishment_id),
-            role: Set(role.code().to_owned()),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        audit::record(
-            &txn,
-            actor,
-            establishment_id,
-            "rôle attribué",
-            &account.login,
-            json!({ "rôle": role.code(), "compte créé": created }),
-        )
-        .await?;
-    }
+    let already = add_role(&txn, actor, &account, role, establishment_id, created).await?;
     txn.commit().await?;
     let outcome = match (created, already) {
         (true, _) => AccountOutcome::Created,
@@ -208,6 +223,7 @@ pub async fn acting_user(
         grants,
         current_establishment,
         must_change_password: account.must_change_password,
+        assisting: None,
     })
 }
 
@@ -395,14 +411,40 @@ pub async fn free_login(
     unreachable!("some number is free")
 }
 
-/// A teacher account to create from « Classes » or the teachers' list.
+/// A teacher's or a director's account to create, with a one-time password (« Classes », the
+/// teachers' list, the académie's pages).
 #[derive(Debug, Clone)]
-pub struct NewTeacher {
+pub struct NewStaff {
     pub login: Login,
     pub civility: Civility,
     pub last_name: PersonName,
     pub first_name: PersonName,
     pub email: Option<String>,
+}
+
+impl NewStaff {
+    /// The person as a form gives them (fields `civility`, `last_name`, `first_name`, `login`):
+    /// every wrong field is named at once, in `errors`.
+    pub fn from_form(
+        errors: &mut Vec<crate::error::FieldError>,
+        civility: &str,
+        last_name: &str,
+        first_name: &str,
+        login: &str,
+    ) -> Option<Self> {
+        use crate::error::FieldError;
+        let civility = FieldError::check(errors, "civility", Civility::parse(civility));
+        let last_name = FieldError::check(errors, "last_name", PersonName::parse(last_name));
+        let first_name = FieldError::check(errors, "first_name", PersonName::parse(first_name));
+        let login = FieldError::check(errors, "login", Login::parse(login));
+        Some(Self {
+            login: login?,
+            civility: civility?,
+            last_name: last_name?,
+            first_name: first_name?,
+            email: None,
+        })
+    }
 }
 
 /// Creates a teacher account in an establishment with a one-time password, returned to be
@@ -414,7 +456,7 @@ pub async fn create_teacher(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     establishment_id: i32,
-    teacher: NewTeacher,
+    teacher: NewStaff,
     class_id: Option<i32>,
 ) -> Result<(user::Model, String)> {
     actor.require_director_of(establishment_id)?;
@@ -422,7 +464,8 @@ pub async fn create_teacher(
         return Err(login_taken(teacher.login.as_str()));
     }
     let txn = db.begin().await?;
-    let (account, one_time) = new_teacher_account(&txn, actor, establishment_id, teacher).await?;
+    let (account, one_time) =
+        new_staff_account(&txn, actor, establishment_id, teacher, Role::Enseignant).await?;
     if let Some(class_id) = class_id {
         crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
     }
@@ -430,13 +473,14 @@ pub async fn create_teacher(
     Ok((account, one_time))
 }
 
-/// A new teacher account in an establishment, with a one-time password (returned, to be shown
-/// once), inside the caller's transaction. A login taken meanwhile is refused.
-pub(crate) async fn new_teacher_account(
+/// A new account with `role` in an establishment, with a one-time password (returned, to be
+/// shown once), inside the caller's transaction. A login taken meanwhile is refused.
+pub(crate) async fn new_staff_account(
     txn: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     establishment_id: i32,
-    teacher: NewTeacher,
+    teacher: NewStaff,
+    role: Role,
 ) -> Result<(user::Model, String)> {
     let one_time = passwords::one_time_password();
     let password =
@@ -451,7 +495,7 @@ pub(crate) async fn new_teacher_account(
             first_name: Some(teacher.first_name),
             password: Some(password),
         },
-        Role::Enseignant,
+        role,
         Some(establishment_id),
     )
     .await?;

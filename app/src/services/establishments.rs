@@ -16,6 +16,8 @@ use serde_json::json;
 pub struct NewEstablishment {
     pub uai: Uai,
     pub name: String,
+    /// Its commune, as the académie's list shows it.
+    pub city: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(user = ?actor.user_id()))]
@@ -35,6 +37,13 @@ pub async fn create(
     if let Err(character) = crate::domain::printable::check(&name) {
         return Err(AppError::invalid("nom", character.to_string()));
     }
+    let city = new
+        .city
+        .map(|city| city.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|city| !city.is_empty());
+    if let Some(Err(character)) = city.as_deref().map(crate::domain::printable::check) {
+        return Err(AppError::invalid("commune", character.to_string()));
+    }
     let txn = db.begin().await?;
     if find_by_uai(&txn, &new.uai).await?.is_some() {
         return Err(AppError::invalid(
@@ -45,6 +54,7 @@ pub async fn create(
     let created = establishment::ActiveModel {
         uai: Set(new.uai.to_string()),
         name: Set(name),
+        city: Set(city),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -56,7 +66,7 @@ pub async fn create(
         Some(created.id),
         "établissement créé",
         created.uai.as_str(),
-        json!({ "nom": created.name }),
+        json!({ "nom": created.name, "commune": created.city }),
     )
     .await?;
     txn.commit().await?;

@@ -1,5 +1,7 @@
 //! Services: every query and every rule, each taking a connection and the acting user.
 
+/// The académie's view: establishments, their directors, helping a school.
+pub mod academie;
 /// Who is acting (a person with grants, or the system itself) and what they may do.
 pub mod access;
 /// Accounts: creation, role grants, authentication, listing.

@@ -7,7 +7,7 @@ use crate::domain::{Login, Role};
 use crate::entities::{role_grant, school_class, teacher_assignment, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::accounts::{self, NewTeacher};
+use crate::services::accounts::{self, NewStaff};
 use crate::services::pupil_import::Mode;
 use crate::services::teachers_file::{CLASSES, TeacherRow};
 use crate::services::{audit, classes, school_years};
@@ -96,16 +96,21 @@ pub async fn import_teachers(
                 let one_time_password = match mode {
                     Mode::Preview => None,
                     Mode::Apply => {
-                        let teacher = NewTeacher {
+                        let teacher = NewStaff {
                             login: login.clone(),
                             civility: row.civility,
                             last_name: row.last_name.clone(),
                             first_name: row.first_name.clone(),
                             email: row.email.clone(),
                         };
-                        let (account, one_time) =
-                            accounts::new_teacher_account(&txn, actor, establishment_id, teacher)
-                                .await?;
+                        let (account, one_time) = accounts::new_staff_account(
+                            &txn,
+                            actor,
+                            establishment_id,
+                            teacher,
+                            Role::Enseignant,
+                        )
+                        .await?;
                         for class in &wanted {
                             classes::assign_teacher(&txn, actor, class.id, account.id).await?;
                         }

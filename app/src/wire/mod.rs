@@ -1,6 +1,8 @@
 //! The types that cross the wire between the pages and the server functions, by subject: plain
 //! data (serde), below the services, which return them, and above the domain.
 
+/// The académie's establishments and their directors (administrateurs).
+pub mod academie;
 /// Accounts of an establishment (Paramétrage).
 pub mod accounts;
 /// A bilan as it prints and as a family reads it.

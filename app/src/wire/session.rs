@@ -35,6 +35,8 @@ pub struct SessionView {
     pub current: Option<EstablishmentChoice>,
     /// The account has a one-time password: the frame asks for a new one before anything else.
     pub must_change_password: bool,
+    /// An administrateur helping the current establishment from inside (the frame says so).
+    pub assisting: bool,
 }
 
 impl SessionView {

@@ -321,6 +321,7 @@ async fn role_in_another_school(db: &DatabaseConnection, login: &str, role: Role
         establishments::NewEstablishment {
             uai: Uai::parse("0251234A").unwrap(),
             name: "Autre école".into(),
+            city: None,
         },
     )
     .await
@@ -342,8 +343,8 @@ async fn role_in_another_school(db: &DatabaseConnection, login: &str, role: Role
     .unwrap();
 }
 
-fn new_teacher(login: &str) -> accounts::NewTeacher {
-    accounts::NewTeacher {
+fn new_teacher(login: &str) -> accounts::NewStaff {
+    accounts::NewStaff {
         login: Login::parse(login).unwrap(),
         civility: app::domain::Civility::Monsieur,
         last_name: PersonName::parse("Petit").unwrap(),

@@ -1,6 +1,7 @@
 //! Livret's integration tests, one module per subject, in one binary: the server crate and
 //! Typst are linked once.
 
+mod academie;
 mod bilans;
 mod classes;
 mod cli;

@@ -31,6 +31,7 @@ async fn school_with_year(db: &DatabaseConnection) -> i32 {
         establishments::NewEstablishment {
             uai: Uai::parse("0251234A").unwrap(),
             name: "École".into(),
+            city: None,
         },
     )
     .await

@@ -29,6 +29,7 @@ async fn school(db: &DatabaseConnection, uai: &str) -> i32 {
         NewEstablishment {
             uai: Uai::parse(uai).unwrap(),
             name: format!("École {uai}"),
+            city: None,
         },
     )
     .await
@@ -59,6 +60,7 @@ async fn an_establishment_is_created_once_per_uai() {
         NewEstablishment {
             uai: Uai::parse("0251234A").unwrap(),
             name: "Autre".into(),
+            city: None,
         },
     )
     .await
@@ -73,6 +75,7 @@ async fn an_establishment_is_created_once_per_uai() {
         NewEstablishment {
             uai: Uai::parse("0251235B").unwrap(),
             name: "   ".into(),
+            city: None,
         },
     )
     .await
@@ -91,6 +94,7 @@ async fn only_administrators_create_establishments() {
         NewEstablishment {
             uai: Uai::parse("0259998A").unwrap(),
             name: "Nouvelle école".into(),
+            city: None,
         },
     )
     .await;
@@ -496,6 +500,7 @@ async fn a_database_error_in_the_log_names_the_service_and_its_ids() {
         grants: Vec::new(),
         current_establishment: None,
         must_change_password: false,
+        assisting: None,
     });
     let refused = bilan_list::list(&broken, &someone, 41, 42).await;
     assert_eq!(refused, Err(AppError::Internal));

@@ -28,6 +28,7 @@ async fn the_list_creates_accounts_and_assignments_once() {
         NewEstablishment {
             uai: Uai::parse("0251234A").unwrap(),
             name: "Autre école".into(),
+            city: None,
         },
     )
     .await

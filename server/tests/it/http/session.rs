@@ -337,6 +337,7 @@ async fn a_person_in_two_schools_switches_between_them() {
         establishments::NewEstablishment {
             uai: Uai::parse("0251234A").unwrap(),
             name: "École Jules Ferry".into(),
+            city: None,
         },
     )
     .await
