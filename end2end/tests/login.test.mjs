@@ -59,7 +59,7 @@ test('enseignant logs in with JavaScript on: the page hydrates', async () => {
   await page.getByRole('heading', { name: 'Bonjour, M. Marc Durand' }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/');
   assert.match(await page.textContent('header'), /École élémentaire Victor Hugo/);
-  assert.match(await page.textContent('main'), /2026\/2027 \(du 01\/09\/2026 au 04\/07\/2027\)/);
+  assert.match(await page.textContent('main'), /2026\/2027 \(du 01\/09\/2026 au 03\/07\/2027\)/);
   assert.equal(await page.getByRole('link', { name: 'Paramétrage' }).count(), 0, 'a teacher has no Paramétrage');
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'accueil-enseignant.png'), fullPage: true });

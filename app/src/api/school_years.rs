@@ -56,6 +56,7 @@ pub async fn open_school_year(annee: OpenYearForm) -> Result<(), AppError> {
             ends_on,
         };
         school_years::open(&request.db, actor, establishment_id, new, confirmed).await?;
+        request.redirect_form_post("/");
         Ok(())
     })
     .await
@@ -76,7 +77,10 @@ pub async fn set_school_year_dates(dates: YearDatesForm) -> Result<(), AppError>
         let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
             return Err(AppError::Invalid(errors));
         };
-        school_years::set_dates(&request.db, actor, establishment_id, starts_on, ends_on).await
+        school_years::set_dates(&request.db, actor, establishment_id, starts_on, ends_on)
+            .await?;
+        request.redirect_form_post("/parametrage/annee");
+        Ok(())
     })
     .await
 }

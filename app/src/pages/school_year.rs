@@ -1,4 +1,5 @@
 use super::form::{FieldMessage, FormAlert};
+use super::frame::reload_after;
 use super::parametrage::ParametrageNav;
 use crate::api::school_years::{OpenSchoolYear, SetSchoolYearDates, school_year_setup};
 use crate::error::AppError;
@@ -8,7 +9,6 @@ use crate::wire::session::SchoolYearView;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::{LazyRoute, lazy_route};
 
 /// « Année scolaire »: the first step of a school's set-up (open the year, its dates proposed
@@ -18,10 +18,11 @@ use leptos_router::{LazyRoute, lazy_route};
 pub fn SchoolYearPage() -> impl IntoView {
     let open = ServerAction::<OpenSchoolYear>::new();
     let dates = ServerAction::<SetSchoolYearDates>::new();
-    let setup = Resource::new(
-        move || (open.version().get(), dates.version().get()),
-        |_| school_year_setup(),
-    );
+    // The year is in the session every page reads (the frame's header, the home page's
+    // checklist): once it changes, pages are loaded afresh, home to say what comes next.
+    reload_after(open, "/");
+    reload_after(dates, "/parametrage/annee");
+    let setup = Resource::new(|| (), |_| school_year_setup());
     view! {
         <Title text="Année scolaire — Livret" />
         <h1>"Année scolaire"</h1>
@@ -48,7 +49,6 @@ fn YearSetup(
         next,
         unlocked,
     } = setup;
-    let opened_now = move || matches!(open.value().get(), Some(Ok(())));
     let first = current.is_none();
     let form = view! {
         <OpenYearForm
@@ -61,13 +61,6 @@ fn YearSetup(
         />
     };
     view! {
-        {move || opened_now().then(|| view! {
-            <p class="succes" role="status">
-                "Année ouverte. Étape suivante : "
-                <A href="/parametrage/import">"importer les élèves depuis ONDE"</A>
-                "."
-            </p>
-        })}
         {match current {
             None => Either::Left(view! {
                 <section class="carte" aria-labelledby="ouvrir-titre">
@@ -107,7 +100,6 @@ fn YearSetup(
 #[component]
 fn YearDates(year: SchoolYearView, dates: ServerAction<SetSchoolYearDates>) -> impl IntoView {
     let error = Signal::derive(move || dates.value().get().and_then(Result::err));
-    let saved = move || matches!(dates.value().get(), Some(Ok(())));
     view! {
         <section class="carte" aria-labelledby="annee-titre">
             <h2 id="annee-titre">{format!("Année scolaire {}", year.label)}</h2>
@@ -136,7 +128,6 @@ fn YearDates(year: SchoolYearView, dates: ServerAction<SetSchoolYearDates>) -> i
                 </div>
             </ActionForm>
             <FormAlert error at_fields=&["debut", "fin"] />
-            {move || saved().then(|| view! { <p class="succes" role="status">"Dates enregistrées."</p> })}
         </section>
     }
 }
