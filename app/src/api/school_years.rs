@@ -77,8 +77,7 @@ pub async fn set_school_year_dates(dates: YearDatesForm) -> Result<(), AppError>
         let (Some(starts_on), Some(ends_on)) = (starts_on, ends_on) else {
             return Err(AppError::Invalid(errors));
         };
-        school_years::set_dates(&request.db, actor, establishment_id, starts_on, ends_on)
-            .await?;
+        school_years::set_dates(&request.db, actor, establishment_id, starts_on, ends_on).await?;
         request.redirect_form_post("/parametrage/annee");
         Ok(())
     })

@@ -220,6 +220,7 @@ fn setup_steps(year: Option<&str>, classes: &[ClassRow]) -> Vec<SetupStep> {
     let pupils: u64 = classes.iter().map(|class| class.pupils).sum();
     let without_periods = class_names(classes, |class| class.periodicity.is_none());
     let without_teachers = class_names(classes, |class| class.teachers.is_empty());
+    let without_responsable: u64 = classes.iter().map(|class| class.without_responsable).sum();
     let imported = !classes.is_empty();
     vec![
         SetupStep {
@@ -265,6 +266,21 @@ fn setup_steps(year: Option<&str>, classes: &[ClassRow]) -> Vec<SetupStep> {
                 "chaque classe a son enseignant".to_owned()
             } else {
                 format!("sans enseignant : {}", without_teachers.join(", "))
+            },
+        },
+        SetupStep {
+            title: "Rattacher les responsables légaux",
+            href: "/parametrage/responsables",
+            done: imported && without_responsable == 0,
+            detail: if !imported {
+                "après l'import des élèves".to_owned()
+            } else if without_responsable == 0 {
+                "chaque élève a son responsable : les familles peuvent lire les bilans publiés"
+                    .to_owned()
+            } else {
+                format!(
+                    "{without_responsable} élève(s) sans responsable (import ONDE des responsables)"
+                )
             },
         },
     ]

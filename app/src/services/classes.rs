@@ -1,12 +1,13 @@
 use crate::domain::{Level, PositionnementType, Role};
 use crate::entities::{
-    class_level, role_grant, school_class, school_year, student, teacher_assignment, user,
+    class_level, guardian, role_grant, school_class, school_year, student, teacher_assignment, user,
 };
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, audit, periods, school_years};
 use crate::wire::classes::{ClassRow, Teacher};
 use chrono::NaiveDate;
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -46,6 +47,16 @@ pub async fn list(
             .filter(student::Column::LeftOn.is_null())
             .count(db)
             .await?;
+        let with_responsable = Query::select()
+            .column(guardian::Column::StudentId)
+            .from(guardian::Entity)
+            .to_owned();
+        let without_responsable = student::Entity::find()
+            .filter(student::Column::ClassId.eq(class.id))
+            .filter(student::Column::LeftOn.is_null())
+            .filter(student::Column::Id.not_in_subquery(with_responsable))
+            .count(db)
+            .await?;
         let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
             .filter(teacher_assignment::Column::ClassId.eq(class.id))
             .all(db)
@@ -75,6 +86,7 @@ pub async fn list(
             label: class.label,
             levels,
             pupils,
+            without_responsable,
             teachers,
             positionnement,
         });

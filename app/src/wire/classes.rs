@@ -12,6 +12,8 @@ pub struct ClassRow {
     pub levels: Vec<Level>,
     /// Pupils enrolled (those who left are not counted).
     pub pupils: u64,
+    /// Of those, the pupils no responsable is attached to yet.
+    pub without_responsable: u64,
     pub teachers: Vec<Teacher>,
     pub positionnement: PositionnementType,
     /// `None` while the class follows no periods (« Non définie »).

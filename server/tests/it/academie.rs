@@ -2,7 +2,7 @@
 //! with its director, a second director, a role taken away, helping a school from inside; and
 //! nobody else reaching any of it.
 
-use crate::support::{actor, demo_school, test_db};
+use crate::support::{actor, demo_class, demo_school, test_db};
 use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::entities::audit_event;
 use app::error::AppError;
@@ -87,6 +87,9 @@ async fn the_administrateur_runs_the_establishments_and_nobody_else_does() {
     assert_eq!(ferry.directors, ["Mme Anne Dupont"]);
     let hugo = rows.iter().find(|r| r.id == demo).unwrap();
     assert_eq!(hugo.pupils, 12);
+    // The demo's only responsable is Violetta BAZIN's: the checklist's last step counts the rest.
+    let cm2 = demo_class(&t.db, "CM2").await;
+    assert_eq!(cm2.without_responsable, cm2.pupils - 1);
     let first = &hugo.periods[0];
     assert_eq!(first.label, "Trimestre 1");
     assert_eq!(first.locked, 2);
