@@ -149,3 +149,71 @@ async fn only_the_director_reads_and_saves_the_periods() {
     );
     assert_eq!(view.classes.len(), 2);
 }
+
+#[tokio::test]
+async fn an_administrateur_helps_a_school_from_inside_and_leaves_it() {
+    let app = TestApp::spawn().await;
+    app::services::accounts::grant_account(
+        &app.database.db,
+        &app::services::access::Actor::System,
+        app::services::accounts::NewAccount {
+            login: app::domain::Login::parse("rectorat").unwrap(),
+            civility: None,
+            last_name: app::domain::PersonName::parse("Rectorat").unwrap(),
+            first_name: None,
+            password: Some(app::domain::Password::parse("un-secret-rectorat").unwrap()),
+        },
+        app::domain::Role::Administrateur,
+        None,
+    )
+    .await
+    .unwrap();
+    let demo = crate::support::demo_school(&app.database.db).await;
+    let establishment = demo.to_string();
+
+    // Nobody but an administrateur enters a school this way.
+    let teacher = app.client();
+    login(&app, &teacher, "enseignant", "demo-enseignant").await;
+    let refused = post_form(
+        &app,
+        &teacher,
+        "/api/assist-establishment",
+        &[("establishment_id", &establishment)],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(!session_of(&app, &teacher).await.assisting);
+
+    let admin = app.client();
+    login(&app, &admin, "rectorat", "un-secret-rectorat").await;
+    let classes = || admin.post(app.url("/api/school-classes")).send();
+    assert_eq!(classes().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let overview = admin
+        .post(app.url("/api/academie-establishments"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(overview.status(), StatusCode::OK);
+
+    let entered = post_form(
+        &app,
+        &admin,
+        "/api/assist-establishment",
+        &[("establishment_id", &establishment)],
+    )
+    .await;
+    assert_eq!(entered.status(), StatusCode::OK);
+    let session = session_of(&app, &admin).await;
+    assert!(session.assisting);
+    assert_eq!(session.current.map(|school| school.id), Some(demo));
+    assert_eq!(classes().await.unwrap().status(), StatusCode::OK);
+
+    let left = admin
+        .post(app.url("/api/leave-assistance"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), StatusCode::OK);
+    assert!(!session_of(&app, &admin).await.assisting);
+    assert_eq!(classes().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
