@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::wire::bilan_editor::BilanKey;
 use crate::wire::families::{
-    FamilyBilanView, FamilySpaceView, ImportedResponsable, NewResponsableForm, PublishReport,
+    AttachAnswer, FamilyBilanView, FamilySpaceView, NewResponsableForm, PublishReport,
     PupilResponsables, ResponsablesReport,
 };
 use leptos::prelude::*;
@@ -91,20 +91,21 @@ pub async fn school_responsables() -> Result<Vec<PupilResponsables>, AppError> {
 /// one-time activation code.
 /// A plain form post, so that the page's form also works before the WASM has loaded.
 #[server(endpoint = "attach-responsable")]
-pub async fn attach_responsable(
-    responsable: NewResponsableForm,
-) -> Result<ImportedResponsable, AppError> {
+pub async fn attach_responsable(responsable: NewResponsableForm) -> Result<AttachAnswer, AppError> {
     use crate::auth::RequestContext;
     use crate::domain::{Civility, PersonName};
     use crate::error::FieldError;
     use crate::services::{families, responsables_file};
+    use crate::wire::families::{HomonymView, ImportedResponsable};
     RequestContext::serve(async |request, actor| {
+        let form = responsable.clone();
         let NewResponsableForm {
             student_id,
             civility,
             last_name,
             first_name,
             email,
+            account,
         } = responsable;
         let mut errors = Vec::new();
         let civility = match civility.trim() {
@@ -124,8 +125,19 @@ pub async fn attach_responsable(
             )
             .map(Some),
         };
-        let (Some(civility), Some(last_name), Some(first_name), Some(email)) =
-            (civility, last, first, email)
+        let identity = match account.trim() {
+            "" => Some(families::Identity::Unknown),
+            "nouveau" => Some(families::Identity::New),
+            id => FieldError::check(
+                &mut errors,
+                "account",
+                id.parse()
+                    .map(families::Identity::Existing)
+                    .map_err(|_| format!("compte inconnu « {id} »")),
+            ),
+        };
+        let (Some(civility), Some(last_name), Some(first_name), Some(email), Some(identity)) =
+            (civility, last, first, email, identity)
         else {
             return Err(AppError::Invalid(errors));
         };
@@ -136,14 +148,29 @@ pub async fn attach_responsable(
             email,
             address: None,
         };
-        let done = families::attach(&request.db, actor, student_id, who).await?;
-        Ok(ImportedResponsable {
-            line: 0,
-            name: done.name,
-            login: done.login,
-            activation_code: done.activation_code,
-            children: Vec::new(),
-        })
+        Ok(
+            match families::attach(&request.db, actor, student_id, who, identity).await? {
+                families::Attachment::Done(done) => AttachAnswer::Attached(ImportedResponsable {
+                    line: 0,
+                    name: done.name,
+                    login: done.login,
+                    activation_code: done.activation_code,
+                    children: Vec::new(),
+                }),
+                families::Attachment::Homonyms(homonyms) => AttachAnswer::Homonyms {
+                    form,
+                    homonyms: homonyms
+                        .into_iter()
+                        .map(|h| HomonymView {
+                            user_id: h.user_id,
+                            login: h.login,
+                            name: h.name,
+                            children: h.children,
+                        })
+                        .collect(),
+                },
+            },
+        )
     })
     .await
 }

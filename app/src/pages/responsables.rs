@@ -1,7 +1,10 @@
 use super::parametrage::ParametrageNav;
 use crate::api::families::{AttachResponsable, import_responsables, school_responsables};
 use crate::error::AppError;
-use crate::wire::families::{ImportedResponsable, PupilResponsables, ResponsablesReport};
+use crate::wire::families::{
+    AttachAnswer, HomonymView, ImportedResponsable, NewResponsableForm, PupilResponsables,
+    ResponsablesReport,
+};
 use crate::wire::pupil_import::{FILE_FIELD, ImportedFile};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -15,8 +18,20 @@ pub fn ResponsablesPage() -> impl IntoView {
     let imported = RwSignal::new(None::<Result<ResponsablesReport, AppError>>);
     let importing = RwSignal::new(false);
     let attach = ServerAction::<AttachResponsable>::new();
-    let attached = super::successes(move || matches!(attach.value().get(), Some(Ok(_))));
+    let attached = super::successes(move || {
+        matches!(attach.value().get(), Some(Ok(AttachAnswer::Attached(_))))
+    });
     let imports = RwSignal::new(0_u32);
+    // « Rattacher » is pressed far down the list: its answer (a question, or the new code) is
+    // brought into view above it.
+    let answer = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move || {
+        if attach.value().with(Option::is_some)
+            && let Some(answer) = answer.get_untracked()
+        {
+            answer.scroll_into_view();
+        }
+    });
     let pupils = Resource::new(
         move || (attached.get(), imports.get()),
         |_| school_responsables(),
@@ -88,7 +103,9 @@ pub fn ResponsablesPage() -> impl IntoView {
                 (false, None) => EitherOf3::C(None),
             }}
         </div>
-        <Attached attach />
+        <div node_ref=answer>
+            <Attached attach />
+        </div>
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match pupils.await {
@@ -171,21 +188,80 @@ fn print_page() {
     }
 }
 
-/// The answer to « Rattacher »: the login and, for a new account, its code.
+/// The answer to « Rattacher »: the login and, for a new account, its code; or, when
+/// responsables of the school bear the same name, the question whether this is one of them.
 #[component]
 fn Attached(attach: ServerAction<AttachResponsable>) -> impl IntoView {
     move || {
         attach.value().get().map(|answer| match answer {
-            Ok(person) => Either::Left(view! {
+            Ok(AttachAnswer::Attached(person)) => EitherOf3::A(view! {
                 <section class="carte rapport-bilans" role="status">
                     <h2>{format!("{} est rattaché(e)", person.name)}</h2>
                     <CodesTable people=vec![person] />
                 </section>
             }),
+            Ok(AttachAnswer::Homonyms { form, homonyms }) => {
+                EitherOf3::B(view! { <SamePerson attach form homonyms /> })
+            }
             Err(error) => {
-                Either::Right(view! { <p class="alerte" role="alert">{error.to_string()}</p> })
+                EitherOf3::C(view! { <p class="alerte" role="alert">{error.to_string()}</p> })
             }
         })
+    }
+}
+
+/// « Est-ce la même personne ? »: never decided from a name alone. Each answer sends the form
+/// again, saying which account it is, or that it is a new one.
+#[component]
+fn SamePerson(
+    attach: ServerAction<AttachResponsable>,
+    form: NewResponsableForm,
+    homonyms: Vec<HomonymView>,
+) -> impl IntoView {
+    let who = format!("{} {}", form.first_name, form.last_name);
+    let answer = move |account: String, label: String, class: &'static str| {
+        let form = form.clone();
+        view! {
+            <ActionForm action=attach>
+                <input type="hidden" name="responsable[student_id]" value=form.student_id />
+                <input type="hidden" name="responsable[civility]" value=form.civility />
+                <input type="hidden" name="responsable[last_name]" value=form.last_name />
+                <input type="hidden" name="responsable[first_name]" value=form.first_name />
+                <input type="hidden" name="responsable[email]" value=form.email />
+                <input type="hidden" name="responsable[account]" value=account />
+                <button type="submit" class=class>{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <section class="carte meme-personne" role="alert">
+            <h2>"Est-ce la même personne ?"</h2>
+            <p>
+                {format!(
+                    "Un responsable de l'école s'appelle déjà {who}. Deux parents peuvent porter le \
+                     même nom : un compte partagé par erreur montrerait à l'un les bilans des \
+                     enfants de l'autre."
+                )}
+            </p>
+            <ul class="choix-personne">
+                {homonyms
+                    .into_iter()
+                    .map(|homonym| {
+                        let whose = match homonym.children.as_slice() {
+                            [] => String::new(),
+                            children => format!(", responsable de {}", children.join(", ")),
+                        };
+                        let label = format!(
+                            "Oui : c'est {} (identifiant {}{whose})",
+                            homonym.name,
+                            homonym.login,
+                        );
+                        view! { <li>{answer(homonym.user_id.to_string(), label, "secondaire")}</li> }
+                    })
+                    .collect_view()}
+                <li>{answer("nouveau".to_owned(), format!("Non : créer un compte pour {who}"), "principal")}</li>
+            </ul>
+        </section>
     }
 }
 

@@ -107,4 +107,30 @@ pub struct NewResponsableForm {
     pub first_name: String,
     /// Empty: not given.
     pub email: String,
+    /// Which account this is: empty when not said yet, `nouveau` for a new account whoever
+    /// else has the name, or the id of the school's responsable the director says it is.
+    #[serde(default)]
+    pub account: String,
+}
+
+/// A responsable of the school with the same name as the one being attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomonymView {
+    pub user_id: i32,
+    pub login: String,
+    pub name: String,
+    /// Their children in the school, « NOM Prénom ».
+    pub children: Vec<String>,
+}
+
+/// The answer to « Rattacher »: done, or the question the director must answer first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AttachAnswer {
+    Attached(ImportedResponsable),
+    /// Responsables of the school bear this name: is it one of them, or someone else? The form
+    /// as it was sent, to send again with the answer.
+    Homonyms {
+        form: NewResponsableForm,
+        homonyms: Vec<HomonymView>,
+    },
 }

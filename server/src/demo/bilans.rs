@@ -4,10 +4,11 @@
 
 use anyhow::Context;
 use app::domain::catalogue::rows_for;
-use app::domain::{Level, PersonName, Positionnement};
+use app::domain::{Level, Login, PersonName, Positionnement};
 use app::services::access::Actor;
+use app::services::accounts;
 use app::services::acquis;
-use app::services::families::{self, NewResponsable};
+use app::services::families::{self, Identity, NewResponsable};
 use app::services::programme;
 use app::services::{bilan_editor, bilan_list, parcours, saisie};
 use app::wire::bilan_editor::{BilanField, BilanKey, FieldChange, FieldValue};
@@ -229,6 +230,10 @@ pub async fn seed(
         .iter()
         .find(|account| account.login == super::FAMILY.1)
         .context("the demo parent is a demo account")?;
+    let account =
+        accounts::find_by_login(db, &Login::parse(parent.login).map_err(anyhow::Error::msg)?)
+            .await?
+            .context("the demo parent's account was created with the school")?;
     families::attach(
         db,
         director,
@@ -240,6 +245,7 @@ pub async fn seed(
             email: None,
             address: None,
         },
+        Identity::Existing(account.id),
     )
     .await?;
     families::publish(db, director, class_id, period_id, true).await?;

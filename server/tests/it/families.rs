@@ -7,7 +7,7 @@ use app::domain::{Civility, Login, PersonName};
 use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
-use app::services::families::{self, NewResponsable};
+use app::services::families::{self, Attachment, Identity, NewResponsable};
 use app::services::{accounts, bilan_editor, bilan_history, bilan_list, printed_bilan};
 use app::wire::bilan_editor::BilanKey;
 use app::wire::bilans::{BilanAction, BilanActionRequest};
@@ -47,6 +47,14 @@ async fn pupil(db: &DatabaseConnection, demo: &Demo, last_name: &str) -> i32 {
         .find(|row| row.last_name == last_name)
         .unwrap()
         .student_id
+}
+
+/// What an attachment that was done did.
+fn done(attachment: Result<Attachment, AppError>) -> families::Attached {
+    match attachment.unwrap() {
+        Attachment::Done(attached) => attached,
+        Attachment::Homonyms(homonyms) => panic!("asked about {homonyms:?}"),
+    }
 }
 
 fn person(last: &str, first: &str, email: Option<&str>) -> NewResponsable {
@@ -206,6 +214,7 @@ async fn a_parent_reaches_nothing_but_their_childs_published_bilans() {
             &demo.parent,
             henoler,
             person("Bazin", "Sophie", None),
+            Identity::Unknown,
         )
         .await
         .map(|_| ()),
@@ -304,14 +313,16 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
     let henoler = pupil(&t.db, &demo, "ANDRIES").await;
 
     // A new responsable: an account with a one-time activation code.
-    let father = families::attach(
-        &t.db,
-        &demo.director,
-        violetta,
-        person("Bazin", "Éric", Some("eric.bazin@example.fr")),
-    )
-    .await
-    .unwrap();
+    let father = done(
+        families::attach(
+            &t.db,
+            &demo.director,
+            violetta,
+            person("Bazin", "Éric", Some("eric.bazin@example.fr")),
+            Identity::Unknown,
+        )
+        .await,
+    );
     assert_eq!(father.login, "eric.bazin");
     let code = father.activation_code.clone().expect("an activation code");
     let account = accounts::find_by_login(&t.db, &Login::parse("eric.bazin").unwrap())
@@ -331,14 +342,16 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
     );
 
     // The same person for a second child: the same account, no new code.
-    let again = families::attach(
-        &t.db,
-        &demo.director,
-        henoler,
-        person("BAZIN", "éric", Some("ERIC.BAZIN@example.fr")),
-    )
-    .await
-    .unwrap();
+    let again = done(
+        families::attach(
+            &t.db,
+            &demo.director,
+            henoler,
+            person("BAZIN", "éric", Some("ERIC.BAZIN@example.fr")),
+            Identity::Unknown,
+        )
+        .await,
+    );
     assert_eq!(again.login, "eric.bazin");
     assert_eq!(again.activation_code, None);
     let links = guardian::Entity::find()
@@ -354,6 +367,7 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
         &demo.director,
         violetta,
         person("Martin", "Claire", None),
+        Identity::Unknown,
     )
     .await
     .unwrap_err();
@@ -389,9 +403,15 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
     );
     // The teacher attaches nobody.
     assert_eq!(
-        families::attach(&t.db, &demo.teacher, violetta, person("Roux", "Ana", None))
-            .await
-            .unwrap_err(),
+        families::attach(
+            &t.db,
+            &demo.teacher,
+            violetta,
+            person("Roux", "Ana", None),
+            Identity::Unknown
+        )
+        .await
+        .unwrap_err(),
         AppError::Forbidden
     );
 }
@@ -499,4 +519,134 @@ async fn an_onde_responsables_file_attaches_parents_and_reports_children_it_cann
             .unwrap_err(),
         AppError::Forbidden
     );
+}
+
+#[tokio::test]
+async fn two_parents_with_one_name_are_never_merged() {
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let henoler = pupil(&t.db, &demo, "ANDRIES").await;
+    let parent = accounts::find_by_login(&t.db, &Login::parse("parent").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    // Another « Mme Sophie Bazin », without e-mail, for Hénoler: the director is asked, and
+    // nothing is attached meanwhile (before the fix, the answer was the demo parent's login).
+    let asked = families::attach(
+        &t.db,
+        &demo.director,
+        henoler,
+        person("Bazin", "Sophie", None),
+        Identity::Unknown,
+    )
+    .await
+    .unwrap();
+    let Attachment::Homonyms(homonyms) = asked else {
+        panic!("attached by name: {asked:?}");
+    };
+    assert_eq!(homonyms.len(), 1);
+    assert_eq!(homonyms[0].login, "parent");
+    assert_eq!(homonyms[0].children, ["BAZIN Violetta"]);
+    let space = families::space(&t.db, &demo.parent).await.unwrap();
+    assert_eq!(
+        space.children.len(),
+        1,
+        "the demo parent still has one child"
+    );
+
+    // « Non : une autre personne »: a new account of her own.
+    let other = done(
+        families::attach(
+            &t.db,
+            &demo.director,
+            henoler,
+            person("Bazin", "Sophie", None),
+            Identity::New,
+        )
+        .await,
+    );
+    assert_eq!(other.login, "sophie.bazin");
+    assert!(other.activation_code.is_some());
+    let space = families::space(&t.db, &demo.parent).await.unwrap();
+    assert_eq!(space.children.len(), 1);
+
+    // « Oui »: the director says it is the same person.
+    let roux = pupil(&t.db, &demo, "BACCARA").await;
+    let same = done(
+        families::attach(
+            &t.db,
+            &demo.director,
+            roux,
+            person("Bazin", "Sophie", None),
+            Identity::Existing(parent.id),
+        )
+        .await,
+    );
+    assert_eq!(same.login, "parent");
+    assert_eq!(same.activation_code, None);
+    assert_eq!(
+        families::space(&t.db, &demo.parent)
+            .await
+            .unwrap()
+            .children
+            .len(),
+        2
+    );
+    // An account that is not a responsable of the school is refused.
+    let director = accounts::find_by_login(&t.db, &Login::parse("direction").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        families::attach(
+            &t.db,
+            &demo.director,
+            roux,
+            person("Lefèvre", "Hélène", None),
+            Identity::Existing(director.id),
+        )
+        .await
+        .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_responsables_file_reports_a_name_it_shares_instead_of_guessing() {
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let file = "Civilité Responsable;Nom responsable;Prénom responsable;Nom de famille enfant;Prénom enfant;Nom de famille enfant;Prénom enfant\n\
+                Mme;Bazin;Sophie;ANDRIES;Hénoler;;\n\
+                Mme;Garnier;Lucie;BACCARA;Lauréda;FRANÇOIS;Zoé\n";
+    let rows = app::services::responsables_file::parse(file.as_bytes()).unwrap();
+    let report = families::import(&t.db, &demo.director, demo.school, &rows)
+        .await
+        .unwrap();
+    assert_eq!(report.problems.len(), 1, "{report:?}");
+    assert_eq!(report.problems[0].line, 2);
+    assert!(
+        report.problems[0]
+            .message
+            .contains("Mme Sophie Bazin (identifiant parent, responsable de BAZIN Violetta)"),
+        "{}",
+        report.problems[0].message
+    );
+    assert_eq!(
+        families::space(&t.db, &demo.parent)
+            .await
+            .unwrap()
+            .children
+            .len(),
+        1,
+        "nobody was given the demo parent's account"
+    );
+    // A parent of two children in one row gets one account, and the same file again changes
+    // nobody's account.
+    assert_eq!(report.attached.len(), 1);
+    assert_eq!(report.attached[0].children.len(), 2);
+    assert!(report.attached[0].activation_code.is_some());
+    let again = families::import(&t.db, &demo.director, demo.school, &rows)
+        .await
+        .unwrap();
+    assert_eq!(again.attached[0].login, report.attached[0].login);
+    assert_eq!(again.attached[0].activation_code, None);
 }

@@ -6,7 +6,9 @@ mod responsables;
 mod space;
 
 pub use publishing::publish;
-pub use responsables::{Attached, NewResponsable, attach, import, school_responsables};
+pub use responsables::{
+    Attached, Attachment, Homonym, Identity, NewResponsable, attach, import, school_responsables,
+};
 pub use space::{acknowledge, read, space, visas};
 
 use crate::domain::Role;

@@ -5,7 +5,7 @@ use crate::domain::{Civility, Password, PersonName, Role};
 use crate::entities::{guardian, role_grant, school_class, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::accounts::NewAccount;
+use crate::services::accounts::{AccountOutcome, NewAccount};
 use crate::services::responsables_file::{ChildName, ResponsableRow};
 use crate::services::{accounts, audit, bilans, passwords};
 use crate::wire::families::{
@@ -32,6 +32,7 @@ pub struct NewResponsable {
 /// account (shown once, to print or send; the parent then chooses their password).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attached {
+    pub user_id: i32,
     pub login: String,
     pub name: String,
     pub activation_code: Option<String>,
@@ -40,46 +41,103 @@ pub struct Attached {
 /// A pupil has at most two responsables légaux in Livret, as in ONDE.
 const MOST_RESPONSABLES: usize = 2;
 
-/// Attaches a responsable to a pupil of the director's school. A responsable of the school
-/// with the same name (and the same e-mail, when both have one) is the same person: a parent
-/// of several children has one account. Otherwise an account is created, with a one-time
-/// activation code.
+/// Which account a responsable being attached is. People are never merged by name: two
+/// parents may share one, and the first would then read the other family's bilans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// Not said: a responsable of the school with the same name and e-mail is the same
+    /// person; one with the same name only is offered to the director (`Homonyms`), not taken.
+    Unknown,
+    /// A new account, whoever else has the same name.
+    New,
+    /// This responsable account of the school: the director said it is the same person.
+    Existing(i32),
+}
+
+/// What attaching did, or why it waits for the director.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attachment {
+    Done(Attached),
+    /// Responsables of the school with the same name (and no e-mail telling them apart): the
+    /// director says whether one of them is this person, or that it is someone else.
+    Homonyms(Vec<Homonym>),
+}
+
+/// A responsable of the school with the same name as the one being attached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Homonym {
+    pub user_id: i32,
+    pub login: String,
+    pub name: String,
+    /// Their children in the school, « NOM Prénom ».
+    pub children: Vec<String>,
+}
+
+/// Attaches a responsable to a pupil of the director's school (see `Identity`). A new account
+/// gets a one-time activation code.
 #[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
 pub async fn attach(
     db: &(impl ConnectionTrait + TransactionTrait),
     actor: &Actor,
     student_id: i32,
     who: NewResponsable,
-) -> Result<Attached> {
+    identity: Identity,
+) -> Result<Attachment> {
     let pupil = student::Entity::find_by_id(student_id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Élève"))?;
     actor.require_director_of(pupil.establishment_id)?;
     let txn = crate::services::begin_write(db).await?;
-    let same = |account: &user::Model| {
+    let school_responsables = responsables_of(&txn, pupil.establishment_id).await?;
+    let same_name = |account: &&user::Model| {
         account.last_name.to_lowercase() == who.last_name.as_str().to_lowercase()
             && account.first_name.to_lowercase() == who.first_name.as_str().to_lowercase()
-            && match (&account.email, &who.email) {
-                (Some(theirs), Some(given)) => theirs.eq_ignore_ascii_case(given),
-                _ => true,
-            }
     };
-    let existing = responsables_of(&txn, pupil.establishment_id)
-        .await?
-        .into_iter()
-        .find(same);
+    let existing = match identity {
+        Identity::Existing(user_id) => Some(
+            school_responsables
+                .iter()
+                .find(|account| account.id == user_id)
+                .cloned()
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "responsable",
+                        "ce compte n'est pas celui d'un responsable de l'école",
+                    )
+                })?,
+        ),
+        Identity::New => None,
+        Identity::Unknown => {
+            let homonyms: Vec<&user::Model> =
+                school_responsables.iter().filter(same_name).collect();
+            let same_email = homonyms.iter().find(|account| {
+                matches!((&account.email, &who.email),
+                    (Some(theirs), Some(given)) if theirs.eq_ignore_ascii_case(given))
+            });
+            match (same_email, homonyms.is_empty()) {
+                (Some(account), _) => Some((*account).clone()),
+                (None, true) => None,
+                (None, false) => {
+                    let offered = describe(&txn, &homonyms).await?;
+                    txn.rollback().await?;
+                    return Ok(Attachment::Homonyms(offered));
+                }
+            }
+        }
+    };
     let (account, activation_code) = match existing {
         Some(account) => (account, None),
         None => {
             let one_time = passwords::one_time_password();
             let password = Password::parse(&one_time)
                 .map_err(|e| AppError::internal("generated password", e))?;
-            let (account, _) = accounts::grant_account(
+            let login = accounts::free_login(&txn, &who.first_name, &who.last_name, &[]).await?;
+            let (account, outcome) = accounts::grant_account(
                 &txn,
                 actor,
                 NewAccount {
-                    login: accounts::free_login(&txn, &who.first_name, &who.last_name, &[]).await?,
+                    login,
                     civility: who.civility,
                     last_name: who.last_name.clone(),
                     first_name: Some(who.first_name.clone()),
@@ -89,6 +147,16 @@ pub async fn attach(
                 Some(pupil.establishment_id),
             )
             .await?;
+            if outcome != AccountOutcome::Created {
+                // The login was taken meanwhile: never give someone else's account a child.
+                return Err(AppError::invalid(
+                    "responsable",
+                    format!(
+                        "l'identifiant « {} » vient d'être pris : rattachez à nouveau",
+                        account.login
+                    ),
+                ));
+            }
             let mut row: user::ActiveModel = account.into();
             row.must_change_password = Set(true);
             row.email = Set(who.email.clone());
@@ -129,11 +197,41 @@ pub async fn attach(
         .await?;
     }
     txn.commit().await?;
-    Ok(Attached {
+    Ok(Attachment::Done(Attached {
+        user_id: account.id,
         login: account.login.clone(),
         name: accounts::display_name(&account),
         activation_code,
-    })
+    }))
+}
+
+/// Responsables as the director is asked about them: who, and whose parent.
+async fn describe(db: &impl ConnectionTrait, people: &[&user::Model]) -> Result<Vec<Homonym>> {
+    let links = guardian::Entity::find()
+        .filter(guardian::Column::UserId.is_in(people.iter().map(|p| p.id)))
+        .all(db)
+        .await?;
+    let children: HashMap<i32, student::Model> = student::Entity::find()
+        .filter(student::Column::Id.is_in(links.iter().map(|l| l.student_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|pupil| (pupil.id, pupil))
+        .collect();
+    Ok(people
+        .iter()
+        .map(|person| Homonym {
+            user_id: person.id,
+            login: person.login.clone(),
+            name: accounts::display_name(person),
+            children: links
+                .iter()
+                .filter(|link| link.user_id == person.id)
+                .filter_map(|link| children.get(&link.student_id))
+                .map(bilans::pupil_name)
+                .collect(),
+        })
+        .collect())
 }
 
 /// The responsable accounts of a school.
@@ -153,6 +251,31 @@ async fn responsables_of(
         .filter(user::Column::Id.is_in(ids))
         .all(db)
         .await?)
+}
+
+/// The responsable of a pupil who bears this name, if any.
+async fn guardian_named(
+    db: &impl ConnectionTrait,
+    student_id: i32,
+    who: &NewResponsable,
+) -> Result<Option<i32>> {
+    let ids: Vec<i32> = guardian::Entity::find()
+        .filter(guardian::Column::StudentId.eq(student_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|link| link.user_id)
+        .collect();
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|account| {
+            account.last_name.to_lowercase() == who.last_name.as_str().to_lowercase()
+                && account.first_name.to_lowercase() == who.first_name.as_str().to_lowercase()
+        })
+        .map(|account| account.id))
 }
 
 /// The school's pupils still there whose name (family or usage name, and first name or first
@@ -207,6 +330,8 @@ pub async fn import(
             address: row.address.clone(),
         };
         let mut attached: Option<ImportedResponsable> = None;
+        // The account this row's responsable got for an earlier child of the row.
+        let mut this_person: Option<i32> = None;
         for child in &row.children {
             let child_name = format!("{} {}", child.last_name.as_str(), child.first_name.as_str());
             let pupil = match matching(&pupils, child).as_slice() {
@@ -228,8 +353,40 @@ pub async fn import(
                     continue;
                 }
             };
-            match attach(db, actor, pupil.id, who.clone()).await {
-                Ok(done) => {
+            let identity = match this_person {
+                Some(user_id) => Identity::Existing(user_id),
+                // Already this child's responsable (the same file imported again).
+                None => match guardian_named(db, pupil.id, &who).await? {
+                    Some(user_id) => Identity::Existing(user_id),
+                    None => Identity::Unknown,
+                },
+            };
+            match attach(db, actor, pupil.id, who.clone(), identity).await {
+                Ok(Attachment::Homonyms(homonyms)) => {
+                    let named: Vec<String> = homonyms
+                        .iter()
+                        .map(|h| match h.children.as_slice() {
+                            [] => format!("{} (identifiant {})", h.name, h.login),
+                            children => format!(
+                                "{} (identifiant {}, responsable de {})",
+                                h.name,
+                                h.login,
+                                children.join(", ")
+                            ),
+                        })
+                        .collect();
+                    report.problems.push(RowProblem {
+                        line: row.line,
+                        message: format!(
+                            "un responsable de l'école porte déjà ce nom : {}. Rattachez ce \
+                             responsable à « {child_name} » à la main, pour dire s'il s'agit de \
+                             la même personne",
+                            named.join(" ; ")
+                        ),
+                    });
+                }
+                Ok(Attachment::Done(done)) => {
+                    this_person = Some(done.user_id);
                     let entry = attached.get_or_insert_with(|| ImportedResponsable {
                         line: row.line,
                         name: done.name.clone(),
