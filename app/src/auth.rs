@@ -23,6 +23,11 @@ const ESTABLISHMENT_KEY: &str = "establishment_id";
 /// Session key holding the school an administrateur is helping (`ActingUser::assist`).
 const ASSISTING_KEY: &str = "assisting_establishment_id";
 
+/// The client's address, put in each request by the server (through the reverse proxies it
+/// trusts only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
 pub struct RequestContext {
     pub db: DatabaseConnection,
     session: Session,
@@ -159,13 +164,18 @@ impl RequestContext {
         self.session.flush().await.map_err(session_error)
     }
 
-    /// The client's IP address, as seen by the server.
+    /// The client's IP address: as the server resolved it (`ClientAddress`: through trusted
+    /// reverse proxies only), else the peer's.
     pub fn client_address(&self) -> String {
-        self.parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
-            .unwrap_or_else(|| "inconnue".to_owned())
+        match self.parts.extensions.get::<ClientAddress>() {
+            Some(ClientAddress(address)) => address.to_string(),
+            None => self
+                .parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(address)| address.ip().to_string())
+                .unwrap_or_else(|| "inconnue".to_owned()),
+        }
     }
 
     /// Sends a server function's error with its HTTP status. A plain HTML form post

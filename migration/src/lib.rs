@@ -19,8 +19,9 @@ mod m20261128_000006_bilan_parcours;
 mod m20261201_000007_bilan_verso;
 /// Families: responsables of pupils, published bilans, visas.
 mod m20261201_000008_families;
-/// A school year is closed when the next one opens: its bilans are history from then on.
-mod m20261203_000009_school_year_closing;
+/// A school year is closed when the next one opens (its bilans are history from then on); the
+/// login throttle remembers its last failure, for growing delays.
+mod m20261203_000009_year_closing_and_throttle;
 
 pub struct Migrator;
 
@@ -49,7 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_bilan_parcours::Migration),
             Box::new(m20261201_000007_bilan_verso::Migration),
             Box::new(m20261201_000008_families::Migration),
-            Box::new(m20261203_000009_school_year_closing::Migration),
+            Box::new(m20261203_000009_year_closing_and_throttle::Migration),
         ]
     }
 }

@@ -9,11 +9,11 @@ use app::domain::{Civility, Login, Password, PersonName, Role, SchoolYear, Uai};
 use app::services::access::Actor;
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
-use app::services::onde_file;
 use app::services::print_jobs::PrintJobs;
 use app::services::pupil_import::{self, Mode};
 use app::services::school_years::{self, NewSchoolYear};
 use app::services::{classes, printed_bilan, saisie};
+use app::services::{login_throttle, onde_file};
 use app::time::{format_date, parse_typed_date, today_in_paris};
 use app::wire::pupil_import::{ImportedFile, MAX_FILE_BYTES};
 use clap::{Parser, Subcommand};
@@ -455,12 +455,16 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         print!("{}", demo::banner(&address.to_string()));
     }
     let store = DatabaseSessionStore::new(db.clone());
+    let purge_db = db.clone();
     tokio::spawn(async move {
         let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             hourly.tick().await;
             if let Err(error) = store.delete_expired().await {
                 tracing::warn!("deleting expired sessions: {error}");
+            }
+            if let Err(error) = login_throttle::purge(&purge_db, chrono::Utc::now()).await {
+                tracing::warn!("purging the login throttle: {error}");
             }
         }
     });
@@ -470,6 +474,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         print_jobs: PrintJobs::new(crate::downloads::TypstPrinter),
         leptos: config.leptos.clone(),
         secure_cookies: config.secure_cookies,
+        trusted_proxies: config.trusted_proxies.clone(),
     });
     let listener = tokio::net::TcpListener::bind(address)
         .await

@@ -1,3 +1,4 @@
+use crate::client_address::TrustedProxies;
 use crate::db::DEFAULT_DATABASE_URL;
 use anyhow::Context;
 use leptos::config::{LeptosOptions, get_configuration};
@@ -11,6 +12,8 @@ pub struct Config {
     pub leptos: LeptosOptions,
     /// Whether the session cookie is `Secure`: when `LIVRET_PUBLIC_URL` is an https address.
     pub secure_cookies: bool,
+    /// `LIVRET_TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Config {
@@ -27,6 +30,10 @@ impl Config {
                 .unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_owned()),
             leptos,
             secure_cookies: public_url.starts_with("https://"),
+            trusted_proxies: TrustedProxies::parse(
+                &std::env::var("LIVRET_TRUSTED_PROXIES").unwrap_or_default(),
+            )
+            .map_err(anyhow::Error::msg)?,
         })
     }
 }

@@ -7,6 +7,8 @@
 
 /// The `livret` command line.
 pub mod cli;
+/// The client's address, through trusted reverse proxies only.
+pub mod client_address;
 /// Configuration from the environment.
 pub mod config;
 /// Database connection and migrations.

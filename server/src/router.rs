@@ -1,5 +1,6 @@
 //! The HTTP router: pages, server functions, static files, and the layers that guard them.
 
+use crate::client_address::{self, TrustedProxies};
 use crate::downloads;
 use crate::sessions::DatabaseSessionStore;
 use app::error::AppError;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub print_jobs: PrintJobs,
     pub leptos: LeptosOptions,
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`LIVRET_TRUSTED_PROXIES`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 pub fn build(state: AppState) -> Router {
@@ -107,6 +110,12 @@ pub fn build(state: AppState) -> Router {
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn({
+            let trusted = state.trusted_proxies.clone();
+            move |request: Request, next: Next| {
+                client_address::resolve(trusted.clone(), request, next)
+            }
+        }))
         .with_state(leptos)
 }
 

@@ -149,8 +149,13 @@ pub async fn find_by_login(
         .await?)
 }
 
-/// Checks a login and password, under the per-account and per-address rate limits.
-/// Returns the account's id.
+/// The longest password a login checks: anything longer is a wrong guess, refused before
+/// it costs a hash.
+pub const LONGEST_PASSWORD: usize = 1024;
+
+/// Checks a login and password, under the rate limits of `login_throttle` (the account from
+/// this address, and the address). Returns the account's id. A login that cannot exist is
+/// refused before anything is counted or hashed; every failure is in the audit trail.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     login: &str,
@@ -158,21 +163,27 @@ pub async fn authenticate(
     client_address: &str,
     now: DateTime<Utc>,
 ) -> Result<i32> {
+    let Ok(login) = Login::parse(login) else {
+        return Err(AppError::InvalidCredentials);
+    };
     let keys = [
-        ThrottleKey::account(login),
+        ThrottleKey::pair(&login, client_address),
         ThrottleKey::address(client_address),
     ];
-    login_throttle::ensure_allowed(db, &keys, now).await?;
-    let account = match Login::parse(login) {
-        Ok(login) => {
-            user::Entity::find()
-                .filter(user::Column::Login.eq(login.as_str()))
-                .filter(user::Column::DisabledAt.is_null())
-                .one(db)
-                .await?
-        }
-        Err(_) => None,
-    };
+    if let Err(refused) = login_throttle::ensure_allowed(db, &keys, now).await {
+        record_refusal(db, &login, client_address, "connexion ralentie").await?;
+        return Err(refused);
+    }
+    let account = user::Entity::find()
+        .filter(user::Column::Login.eq(login.as_str()))
+        .filter(user::Column::DisabledAt.is_null())
+        .one(db)
+        .await?;
+    if password.len() > LONGEST_PASSWORD {
+        login_throttle::record_failure(db, &keys, now).await?;
+        record_refusal(db, &login, client_address, "échec de connexion").await?;
+        return Err(AppError::InvalidCredentials);
+    }
     let stored = account
         .as_ref()
         .and_then(|a| a.password_hash.clone())
@@ -183,8 +194,27 @@ pub async fn authenticate(
         Ok(account.id)
     } else {
         login_throttle::record_failure(db, &keys, now).await?;
+        record_refusal(db, &login, client_address, "échec de connexion").await?;
         Err(AppError::InvalidCredentials)
     }
+}
+
+/// A refused login in the audit trail: the login tried, and from where.
+async fn record_refusal(
+    db: &impl ConnectionTrait,
+    login: &Login,
+    client_address: &str,
+    action: &str,
+) -> Result<()> {
+    audit::record(
+        db,
+        &Actor::System,
+        None,
+        action,
+        login.as_str(),
+        json!({ "adresse": client_address }),
+    )
+    .await
 }
 
 /// Loads the person behind a session with their current grants. The preferred establishment
@@ -311,8 +341,9 @@ pub async fn change_password(
     client_address: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let login = Login::parse(&user.login).map_err(|e| AppError::internal("stored login", e))?;
     let keys = [
-        ThrottleKey::account(&user.login),
+        ThrottleKey::pair(&login, client_address),
         ThrottleKey::address(client_address),
     ];
     login_throttle::ensure_allowed(db, &keys, now).await?;

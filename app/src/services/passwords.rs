@@ -6,6 +6,11 @@ use argon2::password_hash::{
 };
 use std::sync::OnceLock;
 
+/// Hashes computed at once: each takes about 19 MiB and a core for a few tens of
+/// milliseconds, so that unauthenticated requests (wrong guesses) cannot exhaust the memory or
+/// the blocking pool; the others wait their turn.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// An Argon2id hash in PHC format. Not `Serialize`: it never leaves the server.
 #[derive(Clone, PartialEq, Eq)]
 pub struct StoredHash(pub String);
@@ -13,6 +18,10 @@ pub struct StoredHash(pub String);
 /// Hashes a new password (Argon2id, default OWASP parameters) on a blocking thread.
 pub async fn hash(password: &Password) -> Result<StoredHash> {
     let password = password.expose().to_owned();
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal("password hashing turn", e))?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -48,6 +57,10 @@ pub fn one_time_password() -> String {
 pub async fn verify(candidate: &str, stored: Option<&StoredHash>) -> Result<bool> {
     let candidate = candidate.to_owned();
     let stored = stored.map(|s| s.0.clone());
+    let _turn = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AppError::internal("password hashing turn", e))?;
     tokio::task::spawn_blocking(move || {
         let phc = stored.as_deref().unwrap_or_else(|| dummy_hash());
         let parsed =

@@ -8,9 +8,10 @@ use app::error::AppError;
 use app::services::access::{ActingUser, Actor};
 use app::services::accounts::{self, AccountOutcome, NewAccount};
 use app::services::establishments::{self, NewEstablishment};
+use app::services::login_throttle;
 use app::services::school_years::{self, NewSchoolYear};
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn account(login: &str, password: Option<&str>) -> NewAccount {
     NewAccount {
@@ -250,13 +251,86 @@ async fn authentication_checks_the_password_and_throttles_guessing() {
             Err(AppError::InvalidCredentials)
         );
     }
-    // Five failures: even the right password is refused until the window has passed.
+    // Five failures from this address: each next try from here waits, longer every time.
     assert_eq!(
         login("c.martin", "mot-de-passe", now).await,
-        Err(AppError::TooManyAttempts { minutes: 15 })
+        Err(AppError::TooManyAttempts { minutes: 1 })
     );
-    let later = now + Duration::minutes(16);
+    let mut at = now;
+    for failures in 5..12 {
+        at += login_throttle::delay_after(failures);
+        assert_eq!(
+            login("c.martin", "devine", at).await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    assert_eq!(
+        login("c.martin", "mot-de-passe", at + Duration::seconds(60)).await,
+        Err(AppError::TooManyAttempts { minutes: 2 }),
+        "12 failures: 128 s to wait"
+    );
+    // Meanwhile the account's owner, from their own place, gets in: nobody can lock them out
+    // (before, the right password was refused for 15 minutes).
+    assert_eq!(
+        accounts::authenticate(&t.db, "c.martin", "mot-de-passe", "203.0.113.5", at).await,
+        Ok(me.id)
+    );
+    // A quarter of an hour quiet, and the address starts again.
+    let later = at + Duration::minutes(16);
     assert_eq!(login("c.martin", "mot-de-passe", later).await, Ok(me.id));
+    // Every refusal is in the audit trail, with the address.
+    let refusals = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("échec de connexion"))
+        .filter(audit_event::Column::Subject.eq("c.martin"))
+        .all(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(refusals.len(), 12);
+    assert!(refusals[0].details.contains("192.0.2.1"));
+    assert_eq!(
+        audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("connexion ralentie"))
+            .count(&t.db)
+            .await
+            .unwrap(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_login_that_cannot_exist_is_refused_before_anything_is_counted() {
+    let t = test_db().await;
+    let huge = "x".repeat(200_000);
+    for login in [huge.as_str(), "a b", "", "é\u{0}"] {
+        assert_eq!(
+            accounts::authenticate(&t.db, login, "devine", "192.0.2.1", Utc::now()).await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    assert_eq!(
+        app::entities::login_throttle::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        0
+    );
+    // Counters quiet for a quarter of an hour are purged with the sessions.
+    let then = Utc::now() - Duration::minutes(20);
+    accounts::authenticate(&t.db, "personne", "devine", "192.0.2.1", then)
+        .await
+        .unwrap_err();
+    accounts::authenticate(&t.db, "quelquun", "devine", "192.0.2.2", Utc::now())
+        .await
+        .unwrap_err();
+    assert_eq!(login_throttle::purge(&t.db, Utc::now()).await.unwrap(), 2);
+    assert_eq!(
+        app::entities::login_throttle::Entity::find()
+            .count(&t.db)
+            .await
+            .unwrap(),
+        2,
+        "the recent pair and address stay"
+    );
 }
 
 #[tokio::test]

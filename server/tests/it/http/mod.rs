@@ -40,6 +40,7 @@ impl TestApp {
             print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
             leptos,
             secure_cookies: false,
+            trusted_proxies: Default::default(),
         });
         tokio::spawn(async move {
             axum::serve(

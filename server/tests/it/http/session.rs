@@ -109,6 +109,42 @@ async fn repeated_failures_are_rate_limited() {
     assert_eq!(other.status(), StatusCode::OK);
 }
 
+/// 24 wrong passwords at once for one account: every one is answered « identifiants
+/// incorrects » and counted. Before, they all passed the check before any was counted, the
+/// counter ended far below 24, and one answered HTTP 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_guesses_are_all_counted() {
+    use app::entities::login_throttle;
+    use sea_orm::EntityTrait;
+    let app = TestApp::spawn().await;
+    let guesses = (0..24).map(|i| {
+        let (app, client) = (&app, app.client());
+        async move {
+            login(app, &client, "direction", &format!("devine-{i}"))
+                .await
+                .status()
+        }
+    });
+    let statuses = futures::future::join_all(guesses).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    let counted = login_throttle::Entity::find_by_id("paire:direction|127.0.0.1".to_owned())
+        .one(&app.database.db)
+        .await
+        .unwrap()
+        .expect("the failures are counted");
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert_eq!(counted.failures as usize, refused, "{statuses:?}");
+    assert!(refused >= 5, "{statuses:?}");
+}
+
 #[tokio::test]
 async fn unauthenticated_calls_get_401_and_no_data() {
     let app = TestApp::spawn().await;

@@ -15,10 +15,27 @@ impl MigrationTrait for Migration {
                     .add_column(timestamp_with_time_zone_null("closed_at"))
                     .to_owned(),
             )
+            .await?;
+        // The last failed login of a counter: growing delays are counted from it.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("login_throttle")
+                    .add_column(timestamp_with_time_zone_null("last_failure_at"))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("login_throttle")
+                    .drop_column("last_failure_at")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()
