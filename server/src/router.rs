@@ -22,6 +22,10 @@ use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "livret_session";
+/// Its name behind https: browsers keep a `__Host-` cookie only if it is `Secure`, for the
+/// whole site (`Path=/`) and for this host alone (no `Domain`), so no other site under the
+/// same domain can plant or read it.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-livret_session";
 /// A session ends after this long without a request.
 const SESSION_IDLE_HOURS: i64 = 8;
 /// Largest request body accepted: server-function arguments, and an ONDE extraction
@@ -51,7 +55,11 @@ pub fn build(state: AppState) -> Router {
     let leptos = state.leptos.clone();
 
     let sessions = SessionManagerLayer::new(DatabaseSessionStore::new(state.db.clone()))
-        .with_name(SESSION_COOKIE)
+        .with_name(if state.secure_cookies {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.secure_cookies)
@@ -109,7 +117,10 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn(refuse_cross_site))
         .layer(sessions)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn({
+            let https = state.secure_cookies;
+            move |request: Request, next: Next| security_headers(https, request, next)
+        }))
         .layer(middleware::from_fn({
             let trusted = state.trusted_proxies.clone();
             move |request: Request, next: Next| {
@@ -187,9 +198,21 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 }
 
 /// Headers that keep pages out of frames and stop content sniffing.
-async fn security_headers(request: Request, next: Next) -> Response {
+async fn security_headers(https: bool, request: Request, next: Next) -> Response {
+    // Pages, server functions and PDFs carry pupil data or codes: a shared school computer's
+    // cache must not keep them. Only the built JS, WASM and CSS may be kept.
+    let static_asset = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !static_asset {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if https {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -192,11 +192,7 @@ impl<'a> ClassSheet<'a> {
             None => "Édité avec Livret.".to_owned(),
         };
         let period_label = saisie::period_label(&context.period);
-        let file_name = format!(
-            "{}_{}.pdf",
-            pupil_name.replace(' ', "_"),
-            period_label.replace(' ', "-")
-        );
+        let file_name = pdf_file_name(&pupil_name, &period_label);
         let ends_on = context.period.ends_on;
         BilanDocument {
             school: SchoolHeader {
@@ -356,7 +352,57 @@ pub async fn class_documents(
             Err(other) => return Err(other),
         }
     }
+    // Two pupils may share a name: in a ZIP or a folder, each file keeps its own.
+    let mut taken = std::collections::HashSet::new();
+    for document in &mut documents {
+        let stem = document.file_name.trim_end_matches(".pdf").to_owned();
+        let mut number = 1;
+        while !taken.insert(document.file_name.to_lowercase()) {
+            number += 1;
+            document.file_name = format!("{stem}-{number}.pdf");
+        }
+    }
     Ok((documents, skipped))
+}
+
+/// `NOM_Prénom_Trimestre-1.pdf`: letters (accents kept), digits and `-` only, so that no name
+/// can make a path (`/`, `\`, `..`) in a ZIP or a folder, nor a header break.
+pub fn pdf_file_name(pupil_name: &str, period_label: &str) -> String {
+    let plain = |text: &str, space: char| -> String {
+        text.chars()
+            .map(|c| match c {
+                ' ' => space,
+                c if c.is_alphanumeric() || c == '-' => c,
+                _ => '_',
+            })
+            .collect()
+    };
+    format!(
+        "{}_{}.pdf",
+        plain(pupil_name, '_'),
+        plain(period_label, '-')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pdf_file_name;
+
+    #[test]
+    fn file_names_make_no_path() {
+        assert_eq!(
+            pdf_file_name("BAZIN Violetta", "Trimestre 1"),
+            "BAZIN_Violetta_Trimestre-1.pdf"
+        );
+        assert_eq!(
+            pdf_file_name("../../etc/passwd Zoé", "Trimestre 1"),
+            "______etc_passwd_Zoé_Trimestre-1.pdf"
+        );
+        assert_eq!(
+            pdf_file_name("A\\B C/D", "Semestre 2"),
+            "A_B_C_D_Semestre-2.pdf"
+        );
+    }
 }
 
 fn not_printable(pupil_name: &str, reason: &str) -> AppError {

@@ -426,3 +426,47 @@ async fn a_bilan_that_fails_to_print_never_stops_the_others() {
     assert_eq!(left_out.len(), 1);
     assert!(zip.starts_with(b"PK"));
 }
+
+/// Two pupils with the same name (and a name that would be a path): the class's ZIP keeps one
+/// file for each, none outside the archive's folder.
+#[tokio::test]
+async fn a_class_zip_names_every_pupil_apart() {
+    use app::entities::bilan;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let unlocked = bilan::Entity::find()
+        .filter(bilan::Column::PeriodId.eq(demo.trimestres[0]))
+        .filter(bilan::Column::LockedAt.is_null())
+        .all(&t.db)
+        .await
+        .unwrap();
+    for (row, last_name) in unlocked
+        .into_iter()
+        .take(3)
+        .zip(["MARTIN", "MARTIN", "../.."])
+    {
+        let mut row: bilan::ActiveModel = row.into();
+        row.last_name = Set(last_name.to_owned());
+        row.first_names = Set("Léa".to_owned());
+        row.update(&t.db).await.unwrap();
+    }
+    let (documents, _) =
+        printed_bilan::class_documents(&t.db, &demo.teacher, demo.cm2, demo.trimestres[0])
+            .await
+            .unwrap();
+    let mut names: Vec<&str> = documents.iter().map(|d| d.file_name.as_str()).collect();
+    names.sort_unstable();
+    assert!(names.contains(&"MARTIN_Léa_Trimestre-1.pdf"), "{names:?}");
+    assert!(names.contains(&"MARTIN_Léa_Trimestre-1-2.pdf"), "{names:?}");
+    assert!(names.contains(&"______Léa_Trimestre-1.pdf"), "{names:?}");
+    let (zip, left_out) = server::pdf::zip_each(&documents, &|| {}).unwrap();
+    assert!(left_out.is_empty());
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    assert_eq!(archive.len(), 6);
+    assert!(
+        archive
+            .file_names()
+            .all(|name| name.is_ok_and(|name| !name.contains('/')))
+    );
+}

@@ -23,6 +23,11 @@ struct TestApp {
 
 impl TestApp {
     async fn spawn() -> Self {
+        Self::spawn_behind(false).await
+    }
+
+    /// As `spawn`, as if its public address were https (`LIVRET_PUBLIC_URL`) when `https`.
+    async fn spawn_behind(https: bool) -> Self {
         let database = test_db().await;
         server::demo::seed(&database.db)
             .await
@@ -39,7 +44,7 @@ impl TestApp {
             db: database.db.clone(),
             print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
             leptos,
-            secure_cookies: false,
+            secure_cookies: https,
             trusted_proxies: Default::default(),
         });
         tokio::spawn(async move {

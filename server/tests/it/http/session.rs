@@ -40,6 +40,35 @@ async fn pages_send_visitors_to_the_login_page() {
     assert!(html.contains("Se connecter"));
 }
 
+/// Behind https: a `__Host-` cookie, HSTS; and pages, server functions and PDFs never kept in
+/// a shared computer's cache.
+#[tokio::test]
+async fn pages_with_pupil_data_are_never_cached_and_https_is_enforced() {
+    let app = TestApp::spawn_behind(true).await;
+    let client = app.client();
+    let response = login(&app, &client, "direction", "demo-direction").await;
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("__Host-livret_session="), "{cookie}");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+    let plain = TestApp::spawn().await;
+    let page = plain
+        .client()
+        .get(plain.url("/connexion"))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.headers().get("strict-transport-security").is_none());
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let session = client.post(app.url("/api/session")).send().await.unwrap();
+    assert_eq!(session.headers()["cache-control"], "no-store");
+}
+
 #[tokio::test]
 async fn a_teacher_logs_in_and_gets_a_safe_session_cookie() {
     let app = TestApp::spawn().await;
