@@ -384,27 +384,6 @@ pub fn pdf_file_name(pupil_name: &str, period_label: &str) -> String {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::pdf_file_name;
-
-    #[test]
-    fn file_names_make_no_path() {
-        assert_eq!(
-            pdf_file_name("BAZIN Violetta", "Trimestre 1"),
-            "BAZIN_Violetta_Trimestre-1.pdf"
-        );
-        assert_eq!(
-            pdf_file_name("../../etc/passwd Zoé", "Trimestre 1"),
-            "______etc_passwd_Zoé_Trimestre-1.pdf"
-        );
-        assert_eq!(
-            pdf_file_name("A\\B C/D", "Semestre 2"),
-            "A_B_C_D_Semestre-2.pdf"
-        );
-    }
-}
-
 fn not_printable(pupil_name: &str, reason: &str) -> AppError {
     AppError::invalid(
         "bilan",
@@ -430,4 +409,25 @@ async fn directors(db: &impl ConnectionTrait, establishment_id: i32) -> Result<S
         .map(accounts::display_name)
         .collect::<Vec<_>>()
         .join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pdf_file_name;
+
+    #[test]
+    fn file_names_make_no_path() {
+        assert_eq!(
+            pdf_file_name("BAZIN Violetta", "Trimestre 1"),
+            "BAZIN_Violetta_Trimestre-1.pdf"
+        );
+        assert_eq!(
+            pdf_file_name("../../etc/passwd Zoé", "Trimestre 1"),
+            "______etc_passwd_Zoé_Trimestre-1.pdf"
+        );
+        assert_eq!(
+            pdf_file_name("A\\B C/D", "Semestre 2"),
+            "A_B_C_D_Semestre-2.pdf"
+        );
+    }
 }
