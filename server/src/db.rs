@@ -32,17 +32,39 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password, for messages: neither the one after the user name
+/// (`user:secret@`) nor a `password=` parameter.
 pub fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
+            let credentials = &base[scheme_end + 3..at];
             match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
-                None => url.to_owned(),
+                Some((user, _)) => {
+                    format!("{}{}:***{}", &base[..scheme_end + 3], user, &base[at..])
+                }
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    match query {
+        None => base,
+        Some(query) => {
+            let parameters: Vec<String> = query
+                .split('&')
+                .map(|parameter| match parameter.split_once('=') {
+                    Some((name, _)) if name.eq_ignore_ascii_case("password") => {
+                        format!("{name}=***")
+                    }
+                    _ => parameter.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", parameters.join("&"))
+        }
     }
 }
 
@@ -59,6 +81,14 @@ mod tests {
         assert_eq!(
             redact("sqlite://livret.db?mode=rwc"),
             "sqlite://livret.db?mode=rwc"
+        );
+        assert_eq!(
+            redact("postgres://livret@db.example/livret?sslmode=require&password=secret"),
+            "postgres://livret@db.example/livret?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact("postgresql://livret:p%40ss@db:5432/livret?Password=x"),
+            "postgresql://livret:***@db:5432/livret?Password=***"
         );
     }
 }
