@@ -20,6 +20,12 @@ use tower_sessions::Session;
 pub const USER_KEY: &str = "user_id";
 /// Session key holding the establishment the person is working in.
 const ESTABLISHMENT_KEY: &str = "establishment_id";
+/// Session key holding when the session was last saved because it was used (Unix seconds).
+const SEEN_KEY: &str = "seen_at";
+/// A session in use is saved again at most this often: saving pushes its end 8 hours (of
+/// inactivity) further. The session layer saves only changed sessions, so without this a
+/// session ended 8 hours after the login, however busy its owner.
+const SEEN_EVERY_SECONDS: i64 = 5 * 60;
 /// Session key holding the school an administrateur is helping (`ActingUser::assist`).
 const ASSISTING_KEY: &str = "assisting_establishment_id";
 
@@ -51,6 +57,11 @@ pub async fn session_person(db: &DatabaseConnection, session: &Session) -> Resul
     let user_id = session_user_id(session)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let now = chrono::Utc::now().timestamp();
+    let seen: Option<i64> = session.get(SEEN_KEY).await.map_err(session_error)?;
+    if seen.is_none_or(|seen| now - seen >= SEEN_EVERY_SECONDS) {
+        session.insert(SEEN_KEY, now).await.map_err(session_error)?;
+    }
     let establishment: Option<i32> = session
         .get(ESTABLISHMENT_KEY)
         .await

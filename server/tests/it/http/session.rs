@@ -69,6 +69,43 @@ async fn pages_with_pupil_data_are_never_cached_and_https_is_enforced() {
     assert_eq!(session.headers()["cache-control"], "no-store");
 }
 
+/// A session in use stays alive: its end moves 8 hours past the last activity, not the login.
+#[tokio::test]
+async fn using_a_session_keeps_it_alive() {
+    use app::entities::session;
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    login(&app, &client, "enseignant", "demo-enseignant").await;
+    session_of(&app, &client).await;
+    // Seven hours and a half later (as the store sees it): last seen long ago, ending soon.
+    let stored = session::Entity::find()
+        .one(&app.database.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&stored.data).unwrap();
+    let long_ago = chrono::Utc::now().timestamp() - 7 * 3600;
+    data["seen_at"] = serde_json::json!(long_ago);
+    let ending = chrono::Utc::now() + chrono::Duration::minutes(30);
+    let mut row: session::ActiveModel = stored.into();
+    row.data = Set(data.to_string());
+    row.expires_at = Set(ending);
+    row.update(&app.database.db).await.unwrap();
+    // One more request: the session ends 8 hours from now.
+    session_of(&app, &client).await;
+    let stored = session::Entity::find()
+        .one(&app.database.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        stored.expires_at > chrono::Utc::now() + chrono::Duration::hours(7),
+        "{}",
+        stored.expires_at
+    );
+}
+
 #[tokio::test]
 async fn a_teacher_logs_in_and_gets_a_safe_session_cookie() {
     let app = TestApp::spawn().await;
