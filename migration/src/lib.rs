@@ -20,7 +20,7 @@ mod m20261201_000007_bilan_verso;
 /// Families: responsables of pupils, published bilans, visas.
 mod m20261201_000008_families;
 /// A school year is closed when the next one opens (its bilans are history from then on); the
-/// login throttle remembers its last failure, for growing delays.
+/// login throttle remembers its last failure, for growing delays; one-time passwords expire.
 mod m20261203_000009_year_closing_and_throttle;
 
 pub struct Migrator;

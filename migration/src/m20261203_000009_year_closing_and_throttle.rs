@@ -24,10 +24,27 @@ impl MigrationTrait for Migration {
                     .add_column(timestamp_with_time_zone_null("last_failure_at"))
                     .to_owned(),
             )
+            .await?;
+        // A one-time password or activation code opens its account until then (30 days).
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("app_user")
+                    .add_column(timestamp_with_time_zone_null("one_time_expires_at"))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table("app_user")
+                    .drop_column("one_time_expires_at")
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

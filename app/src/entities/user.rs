@@ -17,6 +17,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     /// Set while the password is a one-time one: nothing else is allowed until it is changed.
     pub must_change_password: bool,
+    /// Until when the one-time password (or activation code) opens the account.
+    pub one_time_expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
 }

@@ -75,10 +75,11 @@ pub fn AccountsPage() -> impl IntoView {
                                                     <td>{row.login}</td>
                                                     <td>{roles}</td>
                                                     <td>
-                                                        {match (row.active, row.one_time_password) {
-                                                            (true, true) => "Mot de passe provisoire",
-                                                            (true, false) => "Actif",
-                                                            (false, _) => "En attente d'activation",
+                                                        {match (row.active, row.one_time_password, row.one_time_expired) {
+                                                            (true, true, true) => "Mot de passe provisoire expiré",
+                                                            (true, true, false) => "Mot de passe provisoire",
+                                                            (true, false, _) => "Actif",
+                                                            (false, _, _) => "En attente d'activation",
                                                         }}
                                                     </td>
                                                     <td>

@@ -149,6 +149,16 @@ pub async fn find_by_login(
         .await?)
 }
 
+/// How long a one-time password or activation code opens its account: time enough to hand it
+/// over, not long enough to lie forgotten in a drawer; « Nouveau mot de passe provisoire »
+/// gives another.
+pub const ONE_TIME_DAYS: i64 = 30;
+
+/// Until when a one-time password given now opens its account.
+pub fn one_time_expiry() -> DateTime<Utc> {
+    Utc::now() + chrono::Duration::days(ONE_TIME_DAYS)
+}
+
 /// The longest password a login checks: anything longer is a wrong guess, refused before
 /// it costs a hash.
 pub const LONGEST_PASSWORD: usize = 1024;
@@ -191,6 +201,18 @@ pub async fn authenticate(
     if passwords::verify(password, stored.as_ref()).await? {
         let account = account.expect("a password only verifies against an existing account");
         login_throttle::forget(db, &keys[0]).await?;
+        // Said only to whoever has the code: it exists, but is too old.
+        if account.must_change_password
+            && account
+                .one_time_expires_at
+                .is_some_and(|expiry| expiry <= now)
+        {
+            record_refusal(db, &login, client_address, "code expiré").await?;
+            return Err(AppError::invalid(
+                "password",
+                "ce mot de passe provisoire a expiré : demandez-en un nouveau à l'école",
+            ));
+        }
         Ok(account.id)
     } else {
         login_throttle::record_failure(db, &keys, now).await?;
@@ -319,6 +341,10 @@ pub async fn list_for_establishment(
                 display_name: display_name(&account),
                 active: account.password_hash.is_some() && account.disabled_at.is_none(),
                 one_time_password: account.must_change_password,
+                one_time_expired: account.must_change_password
+                    && account
+                        .one_time_expires_at
+                        .is_some_and(|expiry| expiry <= Utc::now()),
                 may_reissue_password: may_reissue_password(&grants, establishment_id),
                 login: account.login,
                 roles,
@@ -378,6 +404,7 @@ pub async fn change_password(
     let mut row: user::ActiveModel = account.into();
     row.password_hash = Set(Some(hash.0));
     row.must_change_password = Set(false);
+    row.one_time_expires_at = Set(None);
     row.update(&txn).await?;
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(user.id))
@@ -536,6 +563,7 @@ pub(crate) async fn new_staff_account(
     }
     let mut row: user::ActiveModel = account.into();
     row.must_change_password = Set(true);
+    row.one_time_expires_at = Set(Some(one_time_expiry()));
     row.email = Set(teacher.email);
     Ok((row.update(txn).await?, one_time))
 }
@@ -576,6 +604,7 @@ pub async fn reissue_password(
     let mut row: user::ActiveModel = account.into();
     row.password_hash = Set(Some(hash.0));
     row.must_change_password = Set(true);
+    row.one_time_expires_at = Set(Some(one_time_expiry()));
     let account = row.update(&txn).await?;
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(account.id))

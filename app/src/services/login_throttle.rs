@@ -70,6 +70,7 @@ fn wait(key: &ThrottleKey, row: &Model, now: DateTime<Utc>) -> Option<i64> {
     let until = match key {
         ThrottleKey::Address(_) if row.failures >= ADDRESS_LIMIT => window_ends,
         ThrottleKey::Address(_) => return None,
+        ThrottleKey::Pair(_) if row.failures < PAIR_FREE_FAILURES => return None,
         ThrottleKey::Pair(_) => row.last_failure_at? + delay_after(row.failures),
     };
     (until > now).then(|| Ord::max((until - now).num_seconds(), 1))

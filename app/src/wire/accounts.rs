@@ -14,6 +14,8 @@ pub struct AccountRow {
     pub active: bool,
     /// The password is still the one-time one given at creation.
     pub one_time_password: bool,
+    /// That one-time password is too old to open the account: give a new one.
+    pub one_time_expired: bool,
     /// The director may give the account a new one-time password
     /// (`domain::role::may_reissue_password`).
     pub may_reissue_password: bool,

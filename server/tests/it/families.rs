@@ -384,6 +384,21 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
             .is_none(),
         "a refused responsable leaves no account behind"
     );
+    // A code left in a drawer for more than 30 days no longer opens the account, and says so
+    // (to whoever has it); « Comptes » shows it, and a new one opens it again.
+    let in_a_month = chrono::Utc::now() + chrono::Duration::days(31);
+    let expired = accounts::authenticate(&t.db, "eric.bazin", &code, "127.0.0.1", in_a_month)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        expired.field_message("password"),
+        Some("ce mot de passe provisoire a expiré : demandez-en un nouveau à l'école")
+    );
+    assert_eq!(
+        accounts::authenticate(&t.db, "eric.bazin", "pas-le-code", "127.0.0.1", in_a_month).await,
+        Err(AppError::InvalidCredentials),
+        "a wrong code learns nothing"
+    );
     // A lost activation code: the director gives a new one, the first no longer opens.
     let (_, new_code) =
         accounts::reissue_password(&t.db, &demo.director, demo.school, "eric.bazin")
@@ -396,11 +411,8 @@ async fn responsables_attached_by_hand_get_one_account_and_at_most_two_per_pupil
             .await
             .is_err()
     );
-    assert!(
-        accounts::authenticate(&t.db, "eric.bazin", &new_code, "127.0.0.1", now)
-            .await
-            .is_ok()
-    );
+    let renewed = accounts::authenticate(&t.db, "eric.bazin", &new_code, "127.0.0.1", now).await;
+    assert!(renewed.is_ok(), "{renewed:?}");
     // The teacher attaches nobody.
     assert_eq!(
         families::attach(

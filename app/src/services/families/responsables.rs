@@ -159,6 +159,7 @@ pub async fn attach(
             }
             let mut row: user::ActiveModel = account.into();
             row.must_change_password = Set(true);
+            row.one_time_expires_at = Set(Some(accounts::one_time_expiry()));
             row.email = Set(who.email.clone());
             row.address = Set(who.address.clone());
             (row.update(&txn).await?, Some(one_time))
