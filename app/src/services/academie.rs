@@ -188,9 +188,7 @@ async fn find(db: &impl ConnectionTrait, establishment_id: i32) -> Result<establ
     establishment::Entity::find_by_id(establishment_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: "Établissement".to_owned(),
-        })
+        .ok_or_else(|| AppError::not_found("Établissement"))
 }
 
 /// Creates an establishment and its director's account (one-time password, returned to be

@@ -584,7 +584,9 @@ pub async fn reissue_password(
         Ok(login) => find_by_login(db, &login).await?,
         Err(_) => None,
     }
-    .ok_or_else(|| AppError::not_found("Compte"))?;
+    // An account that does not exist is refused like another school's: which logins exist is
+    // no director's business.
+    .ok_or(AppError::Forbidden)?;
     let grants = role_grant::Entity::find()
         .filter(role_grant::Column::UserId.eq(account.id))
         .all(db)

@@ -78,9 +78,9 @@ pub async fn locate(
     let pupil = student::Entity::find_by_id(key.student_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: "Élève".to_owned(),
-        })?;
+        // A pupil who does not exist is refused like someone else's pupil: which ids exist
+        // is nobody's business.
+        .ok_or(AppError::Forbidden)?;
     let bilan = bilan::Entity::find()
         .filter(bilan::Column::StudentId.eq(pupil.id))
         .filter(bilan::Column::PeriodId.eq(key.period_id))

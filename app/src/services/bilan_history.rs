@@ -22,9 +22,9 @@ pub async fn history(
     let pupil = student::Entity::find_by_id(student_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound {
-            what: "Élève".to_owned(),
-        })?;
+        // A pupil who does not exist is refused like someone else's pupil: which ids exist
+        // is nobody's business.
+        .ok_or(AppError::Forbidden)?;
     match pupil.class_id {
         Some(class_id) => {
             classes::class_taught_by(db, actor, class_id).await?;

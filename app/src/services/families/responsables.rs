@@ -86,7 +86,7 @@ pub async fn attach(
     let pupil = student::Entity::find_by_id(student_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("Élève"))?;
+        .ok_or(AppError::Forbidden)?;
     actor.require_director_of(pupil.establishment_id)?;
     let txn = crate::services::begin_write(db).await?;
     let school_responsables = responsables_of(&txn, pupil.establishment_id).await?;

@@ -244,6 +244,25 @@ async fn a_pupils_bilan_answers_only_to_the_class_teachers_and_the_director() {
         let response = post_json(&app, &parent, endpoint, body.clone()).await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
     }
+    // A pupil who does not exist answers as someone else's does: ids cannot be probed (before,
+    // « Élève introuvable » told them apart).
+    let nobody = serde_json::json!({ "student_id": 999_999, "period_id": period_id });
+    for (endpoint, body) in [
+        ("/api/bilan-editor", serde_json::json!({ "key": nobody })),
+        (
+            "/api/bilan-history",
+            serde_json::json!({ "student_id": 999_999 }),
+        ),
+    ] {
+        let answers = [
+            post_json(&app, &parent, endpoint, body.clone()).await,
+            post_json(&app, &teacher, endpoint, body.clone()).await,
+        ];
+        for response in answers {
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+            assert_eq!(error_of(response).await, AppError::Forbidden, "{endpoint}");
+        }
+    }
     let saved = post_json(&app, &teacher, "/api/save-bilan", save).await;
     assert_eq!(saved.status(), StatusCode::OK);
     let view: BilanEditorView = post_json(
