@@ -57,14 +57,23 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
 }
 
 /// A class's printable bilans for a period: one PDF (each bilan from an odd page, to print
-/// double-sided), or a ZIP of one PDF per pupil.
-pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) -> Response {
+/// double-sided), or a ZIP of one PDF per pupil. Under the limits of the class prints
+/// (`PrintJobs::print_now`).
+pub async fn class(
+    db: DatabaseConnection,
+    jobs: PrintJobs,
+    session: Session,
+    query: ClassQuery,
+) -> Response {
     let documents = async {
-        let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
-        printed_bilan::class_documents(&db, &actor, query.classe, query.periode).await
+        let user = app::auth::acting_person(&db, &session).await?;
+        let owner = user.id;
+        printed_bilan::class_documents(&db, &Actor::User(user), query.classe, query.periode)
+            .await
+            .map(|found| (owner, found))
     }
     .await;
-    let (documents, _skipped) = match documents {
+    let (owner, (documents, _skipped)) = match documents {
         Err(error) => return refusal(error),
         Ok(found) => found,
     };
@@ -75,16 +84,10 @@ pub async fn class(db: DatabaseConnection, session: Session, query: ClassQuery) 
     let zipped = query.format.as_deref() == Some("zip");
     // Without JavaScript the file is all the person gets: the pupils left out are in the list
     // page (their status, what is missing) and, for a bilan that failed, in the log.
-    let printed = tokio::task::spawn_blocking(move || match zipped {
-        true => pdf::zip_each(&documents, &|| {}).map(|(bytes, _)| bytes),
-        false => pdf::render_class(&documents).map(|(bytes, _)| bytes),
-    })
-    .await;
-    match printed {
-        Ok(Ok(bytes)) if zipped => attachment(bytes, "application/zip", &format!("{stem}.zip")),
-        Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &format!("{stem}.pdf")),
-        Ok(Err(error)) => failure(error),
-        Err(error) => failure(error.into()),
+    match jobs.print_now(owner, documents, zipped).await {
+        Ok((bytes, _)) if zipped => attachment(bytes, "application/zip", &format!("{stem}.zip")),
+        Ok((bytes, _)) => attachment(bytes, "application/pdf", &format!("{stem}.pdf")),
+        Err(error) => refusal(error),
     }
 }
 

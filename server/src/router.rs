@@ -75,7 +75,7 @@ pub fn build(state: AppState) -> Router {
     };
 
     let pdf_db = state.db.clone();
-    let class_pdf_db = state.db.clone();
+    let (class_pdf_db, class_pdf_jobs) = (state.db.clone(), state.print_jobs.clone());
     let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
     Router::new()
         .route(
@@ -94,7 +94,7 @@ pub fn build(state: AppState) -> Router {
             "/bilans/pdf/classe",
             axum::routing::get(
                 move |session: Session, Query(query): Query<downloads::ClassQuery>| {
-                    downloads::class(class_pdf_db.clone(), session, query)
+                    downloads::class(class_pdf_db.clone(), class_pdf_jobs.clone(), session, query)
                 },
             ),
         )

@@ -31,14 +31,14 @@ pub async fn start_class_print(
             printed_bilan::class_file_stem(first),
             if each { "zip" } else { "pdf" }
         );
-        Ok(request.print_jobs()?.start(PrintRequest {
+        request.print_jobs()?.start(PrintRequest {
             owner,
             label,
             file_name,
             each,
             documents,
             left_out,
-        }))
+        })
     })
     .await
 }

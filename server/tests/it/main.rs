@@ -8,6 +8,7 @@ mod cli;
 mod families;
 mod http;
 mod pdf;
+mod print_jobs;
 mod pupil_import;
 mod saisie;
 mod school_year;
