@@ -26,7 +26,9 @@ use tower_sessions::ExpiredDeletion;
 /// La configuration vient de l'environnement : DATABASE_URL (par défaut
 /// sqlite://livret.db?mode=rwc), LEPTOS_SITE_ADDR (par défaut 127.0.0.1:3000), LEPTOS_SITE_ROOT
 /// (par défaut target/site), LIVRET_PUBLIC_URL (une adresse https rend le cookie de session
-/// Secure). Sans commande, livret lance le serveur (livret serve).
+/// Secure), LIVRET_TRUSTED_PROXIES (les mandataires inverses dont l'en-tête X-Forwarded-For
+/// désigne le client, séparés par des virgules). Sans commande, livret lance le serveur
+/// (livret serve).
 #[derive(Debug, Parser)]
 #[command(name = "livret", version)]
 pub struct Cli {
