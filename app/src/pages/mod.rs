@@ -25,6 +25,8 @@ mod bilans;
 mod classes;
 /// The parent space: children, published bilans, visa.
 mod family;
+/// What the import pages share: the file form, sent for a preview and then to apply.
+mod file_import;
 /// What forms share: the messages of a refused answer.
 mod form;
 /// The frame of every page after login: menu bar, establishment, logout.

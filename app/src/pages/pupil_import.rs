@@ -1,77 +1,21 @@
+use super::file_import::{FileForm, FileImport, Step};
 use super::parametrage::ParametrageNav;
 use crate::api::pupil_import::import_onde;
 use crate::domain::ImportSummary;
-use crate::error::AppError;
-use crate::wire::pupil_import::{
-    FILE_FIELD, ImportReport, ImportedFile, MAX_FILE_BYTES, MODE_FIELD,
-};
+use crate::wire::pupil_import::{ImportReport, ImportedFile};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
-use leptos::web_sys::{FormData, HtmlFormElement};
 use leptos_meta::Title;
 use leptos_router::{LazyRoute, lazy_route};
-
-/// Where an import stands on the page.
-#[derive(Clone)]
-enum Step {
-    /// No file sent yet (or a new file chosen).
-    Idle,
-    Sending {
-        applying: bool,
-    },
-    Done(Result<ImportReport, AppError>),
-}
-
-/// The form of an ONDE extraction, as data to send: `None` while the form is not on the page,
-/// an error, before anything is sent, when the chosen file is over the size limit.
-pub(super) fn extraction_form(
-    form: NodeRef<leptos::html::Form>,
-    file: NodeRef<leptos::html::Input>,
-    kind: ImportedFile,
-) -> Option<Result<FormData, AppError>> {
-    let (form, file) = (form.get_untracked()?, file.get_untracked()?);
-    let too_big = file
-        .files()
-        .and_then(|files| files.get(0))
-        .is_some_and(|chosen| chosen.size() > MAX_FILE_BYTES as f64);
-    if too_big {
-        return Some(Err(AppError::invalid(FILE_FIELD, kind.too_big())));
-    }
-    let form: HtmlFormElement = form;
-    FormData::new_with_form(&form).ok().map(Ok)
-}
 
 /// « Import des élèves »: the director sends ONDE's extraction, sees what it would change, then
 /// applies it (the same file is sent again, so nothing is kept on the server in between).
 #[component]
 pub fn PupilImportPage() -> impl IntoView {
-    let step = RwSignal::new(Step::Idle);
-    // Each sending gets a number; an answer that is not for the latest one (the director chose
-    // another file meanwhile) is dropped, so « Appliquer » never follows another file's preview.
-    let sending = StoredValue::new(0_u32);
-    let form = NodeRef::<leptos::html::Form>::new();
-    let file = NodeRef::<leptos::html::Input>::new();
-    let send = move |apply: bool| {
-        let data = match extraction_form(form, file, ImportedFile::Eleves) {
-            Some(Ok(data)) => data,
-            Some(Err(too_big)) => return step.set(Step::Done(Err(too_big))),
-            None => return,
-        };
-        let mode = if apply { "appliquer" } else { "apercu" };
-        if data.set_with_str(MODE_FIELD, mode).is_err() {
-            return;
-        }
-        sending.update_value(|n| *n += 1);
-        let this_one = sending.get_value();
-        step.set(Step::Sending { applying: apply });
-        leptos::task::spawn_local(async move {
-            let answer = import_onde(data.into()).await;
-            if sending.try_get_value() == Some(this_one) {
-                step.set(Step::Done(answer));
-            }
-        });
-    };
-
+    let import: FileImport<ImportReport> = FileImport::new(ImportedFile::Eleves, |data| {
+        Box::pin(import_onde(data.into()))
+    });
+    let step = import.step;
     view! {
         <Title text="Import des élèves — Livret" />
         <h1>"Import des élèves"</h1>
@@ -82,34 +26,7 @@ pub fn PupilImportPage() -> impl IntoView {
                 "choisissez le fichier ici. Livret vous montre d'abord ce que l'import changera : "
                 "rien n'est enregistré avant « Appliquer l'import »."
             </p>
-            <form
-                node_ref=form
-                class="envoi-fichier"
-                on:submit=move |event| {
-                    event.prevent_default();
-                    send(false);
-                }
-            >
-                <label for="fichier">"Fichier d'extraction ONDE (.csv)"</label>
-                <input
-                    id="fichier"
-                    type="file"
-                    name=FILE_FIELD
-                    accept=".csv,text/csv"
-                    required
-                    node_ref=file
-                    on:change=move |_| {
-                        sending.update_value(|n| *n += 1);
-                        step.set(Step::Idle);
-                    }
-                />
-                <button type="submit" class="principal" disabled=move || matches!(step.get(), Step::Sending { .. })>
-                    "Prévisualiser"
-                </button>
-            </form>
-            <noscript>
-                <p class="alerte">"L'envoi du fichier demande JavaScript : activez-le dans le navigateur."</p>
-            </noscript>
+            <FileForm import label="Fichier d'extraction ONDE (.csv)" />
         </section>
         <div aria-live="polite">
             {move || match step.get() {
@@ -122,7 +39,7 @@ pub fn PupilImportPage() -> impl IntoView {
                 Step::Done(Err(error)) => EitherOf4::C(view! {
                     <p class="alerte" role="alert">{error.to_string()}</p>
                 }),
-                Step::Done(Ok(report)) => EitherOf4::D(view! { <Report report apply=move || send(true) /> }),
+                Step::Done(Ok(report)) => EitherOf4::D(view! { <Report report apply=move || import.send(true) /> }),
             }}
         </div>
     }

@@ -39,12 +39,12 @@ pub fn ResponsablesPage() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     let file = NodeRef::<leptos::html::Input>::new();
     let send = move || {
-        let data =
-            match super::pupil_import::extraction_form(form, file, ImportedFile::Responsables) {
-                Some(Ok(data)) => data,
-                Some(Err(too_big)) => return imported.set(Some(Err(too_big))),
-                None => return,
-            };
+        let data = match super::file_import::file_form_data(form, file, ImportedFile::Responsables)
+        {
+            Some(Ok(data)) => data,
+            Some(Err(too_big)) => return imported.set(Some(Err(too_big))),
+            None => return,
+        };
         importing.set(true);
         leptos::task::spawn_local(async move {
             let answer = import_responsables(data.into()).await;

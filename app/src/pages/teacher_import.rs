@@ -1,8 +1,7 @@
+use super::file_import::{FileForm, FileImport, Step};
 use super::parametrage::ParametrageNav;
-use super::pupil_import::extraction_form;
 use crate::api::teacher_import::import_teachers;
-use crate::error::AppError;
-use crate::wire::pupil_import::{FILE_FIELD, ImportedFile, MODE_FIELD};
+use crate::wire::pupil_import::ImportedFile;
 use crate::wire::teacher_import::{ImportedTeacher, TeacherImportReport};
 use leptos::either::EitherOf4;
 use leptos::prelude::*;
@@ -10,44 +9,16 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// Where an import stands on the page.
-#[derive(Clone)]
-enum Step {
-    Idle,
-    Sending { applying: bool },
-    Done(Result<TeacherImportReport, AppError>),
-}
-
 /// « Import des enseignants »: at the rentrée the director sends the school's list of teachers
 /// (a spreadsheet saved as CSV), sees the accounts it creates and the classes it assigns, then
 /// applies it and prints the one-time passwords, shown this once.
 #[component]
 pub fn TeacherImportPage() -> impl IntoView {
-    let step = RwSignal::new(Step::Idle);
-    // As for the pupils: an answer for another file than the latest chosen is dropped.
-    let sending = StoredValue::new(0_u32);
-    let form = NodeRef::<leptos::html::Form>::new();
-    let file = NodeRef::<leptos::html::Input>::new();
-    let send = move |apply: bool| {
-        let data = match extraction_form(form, file, ImportedFile::Enseignants) {
-            Some(Ok(data)) => data,
-            Some(Err(too_big)) => return step.set(Step::Done(Err(too_big))),
-            None => return,
-        };
-        let mode = if apply { "appliquer" } else { "apercu" };
-        if data.set_with_str(MODE_FIELD, mode).is_err() {
-            return;
-        }
-        sending.update_value(|n| *n += 1);
-        let this_one = sending.get_value();
-        step.set(Step::Sending { applying: apply });
-        leptos::task::spawn_local(async move {
-            let answer = import_teachers(data.into()).await;
-            if sending.try_get_value() == Some(this_one) {
-                step.set(Step::Done(answer));
-            }
+    let import: FileImport<TeacherImportReport> =
+        FileImport::new(ImportedFile::Enseignants, |data| {
+            Box::pin(import_teachers(data.into()))
         });
-    };
+    let step = import.step;
     view! {
         <Title text="Import des enseignants — Livret" />
         <h1>"Import des enseignants"</h1>
@@ -87,34 +58,7 @@ pub fn TeacherImportPage() -> impl IntoView {
                 <A href="/parametrage/classes">"« Classes »"</A>
                 "."
             </p>
-            <form
-                node_ref=form
-                class="envoi-fichier"
-                on:submit=move |event| {
-                    event.prevent_default();
-                    send(false);
-                }
-            >
-                <label for="fichier">"Liste des enseignants (.csv)"</label>
-                <input
-                    id="fichier"
-                    type="file"
-                    name=FILE_FIELD
-                    accept=".csv,text/csv"
-                    required
-                    node_ref=file
-                    on:change=move |_| {
-                        sending.update_value(|n| *n += 1);
-                        step.set(Step::Idle);
-                    }
-                />
-                <button type="submit" class="principal" disabled=move || matches!(step.get(), Step::Sending { .. })>
-                    "Prévisualiser"
-                </button>
-            </form>
-            <noscript>
-                <p class="alerte">"L'envoi du fichier demande JavaScript : activez-le dans le navigateur."</p>
-            </noscript>
+            <FileForm import label="Liste des enseignants (.csv)" />
         </section>
         <div aria-live="polite">
             {move || match step.get() {
@@ -127,7 +71,7 @@ pub fn TeacherImportPage() -> impl IntoView {
                 Step::Done(Err(error)) => EitherOf4::C(view! {
                     <p class="alerte" role="alert">{error.to_string()}</p>
                 }),
-                Step::Done(Ok(report)) => EitherOf4::D(view! { <Report report apply=move || send(true) /> }),
+                Step::Done(Ok(report)) => EitherOf4::D(view! { <Report report apply=move || import.send(true) /> }),
             }}
         </div>
     }

@@ -38,19 +38,17 @@ pub async fn overview(db: &impl ConnectionTrait, actor: &Actor) -> Result<Vec<Es
             }
         }
     }
-    let year_ids: Vec<i32> = years.values().map(|year| year.id).collect();
+    let year_school: HashMap<i32, i32> = years
+        .values()
+        .map(|year| (year.id, year.establishment_id))
+        .collect();
+    let year_ids: Vec<i32> = year_school.keys().copied().collect();
     let class_school: HashMap<i32, i32> = school_class::Entity::find()
         .filter(school_class::Column::SchoolYearId.is_in(year_ids.iter().copied()))
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|class| {
-            let school = years
-                .values()
-                .find(|year| year.id == class.school_year_id)?
-                .establishment_id;
-            Some((class.id, school))
-        })
+        .filter_map(|class| Some((class.id, *year_school.get(&class.school_year_id)?)))
         .collect();
     let mut pupils: HashMap<i32, u64> = HashMap::new();
     let enrolled: Vec<(Option<i32>, i64)> = student::Entity::find()
