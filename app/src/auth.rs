@@ -9,6 +9,7 @@ use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
 use crate::services::accounts;
 use crate::services::print_jobs::PrintJobs;
+use crate::services::second_factor::SecretKey;
 use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use leptos::prelude::*;
@@ -28,6 +29,14 @@ const SEEN_KEY: &str = "seen_at";
 const SEEN_EVERY_SECONDS: i64 = 5 * 60;
 /// Session key holding the school an administrateur is helping (`ActingUser::assist`).
 const ASSISTING_KEY: &str = "assisting_establishment_id";
+/// Session key holding the account whose password was right, while its second-factor code is
+/// awaited, since when (Unix seconds), and where to go after: not a login yet.
+const AWAITING_CODE_KEY: &str = "awaiting_code";
+/// Session key holding the recovery codes of an enrolment confirmed without JavaScript, until
+/// the next page shows them.
+const FRESH_RECOVERY_CODES_KEY: &str = "fresh_recovery_codes";
+/// How long a right password waits for its code.
+const AWAITING_CODE_SECONDS: i64 = 5 * 60;
 
 /// The client's address, put in each request by the server (through the reverse proxies it
 /// trusts only).
@@ -40,6 +49,7 @@ pub struct RequestContext {
     parts: Parts,
     response: Option<leptos_axum::ResponseOptions>,
     print_jobs: Option<PrintJobs>,
+    secret_key: Option<SecretKey>,
 }
 
 fn session_error(error: tower_sessions::session::Error) -> AppError {
@@ -75,11 +85,14 @@ pub async fn session_person(db: &DatabaseConnection, session: &Session) -> Resul
 }
 
 /// The person acting through a session outside a server function (a download), refused
-/// while their one-time password is in use.
+/// while their one-time password is in use, or while they must still enrol a second factor.
 pub async fn acting_person(db: &DatabaseConnection, session: &Session) -> Result<ActingUser> {
     let user = session_person(db, session).await?;
     if user.must_change_password {
         return Err(AppError::PasswordChangeRequired);
+    }
+    if user.must_enrol_second_factor {
+        return Err(AppError::SecondFactorRequired);
     }
     Ok(user)
 }
@@ -121,6 +134,7 @@ impl RequestContext {
             parts,
             response: use_context::<leptos_axum::ResponseOptions>(),
             print_jobs: use_context::<PrintJobs>(),
+            secret_key: use_context::<SecretKey>(),
         })
     }
 
@@ -131,10 +145,27 @@ impl RequestContext {
             .ok_or_else(|| AppError::internal("request context", "no print jobs"))
     }
 
+    /// The server's key for second-factor secrets.
+    pub fn secret_key(&self) -> Result<&SecretKey> {
+        self.secret_key
+            .as_ref()
+            .ok_or_else(|| AppError::internal("request context", "no secret key"))
+    }
+
     /// The logged-in person, with their grants as they are now; `Unauthenticated` otherwise,
     /// and `PasswordChangeRequired` while the account still has its one-time password.
     pub async fn acting_user(&self) -> Result<ActingUser> {
         acting_person(&self.db, &self.session).await
+    }
+
+    /// The logged-in person, even one who must still enrol a second factor (not one who must
+    /// still change a one-time password: that comes first): for the enrolment.
+    pub async fn enrolling_user(&self) -> Result<ActingUser> {
+        let user = self.session_user().await?;
+        if user.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(user)
     }
 
     /// The logged-in person, even one who must still change a one-time password: for what such
@@ -148,9 +179,43 @@ impl RequestContext {
     pub async fn start_session(&self, user_id: i32) -> Result<()> {
         self.session.cycle_id().await.map_err(session_error)?;
         self.session
+            .remove_value(AWAITING_CODE_KEY)
+            .await
+            .map_err(session_error)?;
+        self.session
             .insert(USER_KEY, user_id)
             .await
             .map_err(session_error)
+    }
+
+    /// Remembers an account whose password was right, until its code comes (`awaiting_code`),
+    /// and the local path to go to then. Whatever session there was ends: this is not a login
+    /// yet.
+    pub async fn await_code(&self, user_id: i32, next: &str) -> Result<()> {
+        self.session.flush().await.map_err(session_error)?;
+        let since = chrono::Utc::now().timestamp();
+        self.session
+            .insert(AWAITING_CODE_KEY, (user_id, since, next))
+            .await
+            .map_err(session_error)
+    }
+
+    /// The account whose code is awaited (its password was right less than 5 minutes ago) and
+    /// where it goes next; `Unauthenticated` otherwise.
+    pub async fn awaiting_code(&self) -> Result<(i32, String)> {
+        let awaiting: Option<(i32, i64, String)> = self
+            .session
+            .get(AWAITING_CODE_KEY)
+            .await
+            .map_err(session_error)?;
+        match awaiting {
+            Some((user_id, since, next))
+                if chrono::Utc::now().timestamp() - since < AWAITING_CODE_SECONDS =>
+            {
+                Ok((user_id, next))
+            }
+            _ => Err(AppError::Unauthenticated),
+        }
     }
 
     /// Remembers the establishment the person chose to work in.
@@ -232,8 +297,35 @@ impl RequestContext {
         }
     }
 
+    /// Keeps an enrolment's recovery codes for the next page (a form posted without
+    /// JavaScript cannot show the answer itself), until the person says they noted them
+    /// (`forget_fresh_recovery_codes`) or the session ends.
+    pub async fn keep_fresh_recovery_codes(&self, codes: &[String]) -> Result<()> {
+        self.session
+            .insert(FRESH_RECOVERY_CODES_KEY, codes)
+            .await
+            .map_err(session_error)
+    }
+
+    pub async fn fresh_recovery_codes(&self) -> Result<Vec<String>> {
+        let codes: Option<Vec<String>> = self
+            .session
+            .get(FRESH_RECOVERY_CODES_KEY)
+            .await
+            .map_err(session_error)?;
+        Ok(codes.unwrap_or_default())
+    }
+
+    pub async fn forget_fresh_recovery_codes(&self) -> Result<()> {
+        self.session
+            .remove_value(FRESH_RECOVERY_CODES_KEY)
+            .await
+            .map(|_| ())
+            .map_err(session_error)
+    }
+
     /// Whether the request is a plain HTML form post (JavaScript off).
-    fn is_form_post(&self) -> bool {
+    pub fn is_form_post(&self) -> bool {
         self.parts
             .headers
             .get(axum::http::header::ACCEPT)

@@ -49,6 +49,9 @@ pub enum AppError {
     /// 403: the account still has its one-time password; it must choose its own first.
     #[error("Choisissez d'abord votre mot de passe personnel.")]
     PasswordChangeRequired,
+    /// 403: a directeur or administrateur must set up their second factor first.
+    #[error("Activez d'abord la double authentification de votre compte.")]
+    SecondFactorRequired,
     /// 403: the request came from another site.
     #[error("Requête refusée : elle ne provient pas de Livret.")]
     CrossSite,
@@ -92,7 +95,10 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden | AppError::PasswordChangeRequired | AppError::CrossSite => 403,
+            AppError::Forbidden
+            | AppError::PasswordChangeRequired
+            | AppError::SecondFactorRequired
+            | AppError::CrossSite => 403,
             AppError::NotFound { .. } => 404,
             AppError::ChangedMeanwhile { .. } => 409,
             AppError::Invalid(_) => 422,

@@ -22,6 +22,8 @@ mod m20261201_000008_families;
 /// A school year is closed when the next one opens (its bilans are history from then on); the
 /// login throttle remembers its last failure, for growing delays; one-time passwords expire.
 mod m20261203_000009_year_closing_and_throttle;
+/// Directors' second factor: TOTP secret and recovery codes.
+mod m20261203_000010_second_factor;
 
 pub struct Migrator;
 
@@ -51,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_bilan_verso::Migration),
             Box::new(m20261201_000008_families::Migration),
             Box::new(m20261203_000009_year_closing_and_throttle::Migration),
+            Box::new(m20261203_000010_second_factor::Migration),
         ]
     }
 }

@@ -28,7 +28,9 @@ async fn demo_bilan() -> BilanDocument {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("pdf.db").display());
     let db = server::db::connect(&url).await.expect("database");
-    server::demo::seed(&db).await.expect("demo");
+    server::demo::seed(&db, &app::services::second_factor::SecretKey::generate().0)
+        .await
+        .expect("demo");
     let cm2 = support::demo_class(&db, "CM2").await;
     let first = support::trimestres(&db).await[0];
     let director = support::actor(&db, "direction").await;

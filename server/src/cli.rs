@@ -12,6 +12,7 @@ use app::services::establishments::{self, NewEstablishment};
 use app::services::print_jobs::PrintJobs;
 use app::services::pupil_import::{self, Mode};
 use app::services::school_years::{self, NewSchoolYear};
+use app::services::second_factor;
 use app::services::{classes, printed_bilan, saisie};
 use app::services::{login_throttle, onde_file};
 use app::time::{format_date, parse_typed_date, today_in_paris};
@@ -27,7 +28,9 @@ use tower_sessions::ExpiredDeletion;
 /// sqlite://livret.db?mode=rwc), LEPTOS_SITE_ADDR (par défaut 127.0.0.1:3000), LEPTOS_SITE_ROOT
 /// (par défaut target/site), LIVRET_PUBLIC_URL (une adresse https rend le cookie de session
 /// Secure), LIVRET_TRUSTED_PROXIES (les mandataires inverses dont l'en-tête X-Forwarded-For
-/// désigne le client, séparés par des virgules). Sans commande, livret lance le serveur
+/// désigne le client, séparés par des virgules), LIVRET_SECRET_KEY (la clé des secrets de double
+/// authentification, 64 chiffres hexadécimaux ; sans elle, le fichier LIVRET_SECRET_KEY_FILE, par
+/// défaut livret.key, créé au premier lancement). Sans commande, livret lance le serveur
 /// (livret serve).
 #[derive(Debug, Parser)]
 #[command(name = "livret", version)]
@@ -45,6 +48,9 @@ enum Command {
         #[arg(long, env = "LIVRET_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
         demo: bool,
     },
+    /// Affiche le code de connexion du moment de la direction de démonstration (sa clé de
+    /// double authentification est publique).
+    DemoCode,
     /// Gère les établissements.
     School {
         #[command(subcommand)]
@@ -143,6 +149,13 @@ enum YearCommand {
 
 #[derive(Debug, Subcommand)]
 enum UserCommand {
+    /// Réinitialise la double authentification d'un compte (téléphone et codes de secours
+    /// perdus) : la personne la réactive à sa prochaine connexion.
+    Reset2fa {
+        /// Identifiant du compte.
+        #[arg(long)]
+        login: String,
+    },
     /// Donne un rôle à une personne, en créant son compte si l'identifiant est nouveau. Le mot
     /// de passe d'un nouveau compte est lu sur l'entrée standard (demandé si c'est un terminal),
     /// jamais sur la ligne de commande.
@@ -172,6 +185,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::DemoCode => {
+            println!(
+                "{}",
+                second_factor::code_for(demo::DIRECTOR_TOTP_SECRET, chrono::Utc::now())?
+            );
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Reset2fa { login },
+        } => {
+            let login = Login::parse(&login).map_err(anyhow::Error::msg)?;
+            let db = db::connect(&config.database_url).await?;
+            let account = accounts::find_by_login(&db, &login)
+                .await?
+                .with_context(|| format!("aucun compte n'a l'identifiant {login}"))?;
+            second_factor::reset(&db, &Actor::System, account.id).await?;
+            println!("Double authentification de {login} réinitialisée.");
+            Ok(())
+        }
         Command::School {
             command: SchoolCommand::Add { uai, nom, commune },
         } => {
@@ -451,7 +483,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     let db = db::connect(&config.database_url).await?;
     let address: SocketAddr = config.leptos.site_addr;
     if with_demo {
-        if demo::seed(&db).await? {
+        if demo::seed(&db, &config.secret_key()?).await? {
             println!("École de démonstration créée.");
         }
         print!("{}", demo::banner(&address.to_string()));
@@ -477,6 +509,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         leptos: config.leptos.clone(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone(),
+        secret_key: config.secret_key()?,
     });
     let listener = tokio::net::TcpListener::bind(address)
         .await

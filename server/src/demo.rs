@@ -13,6 +13,7 @@ use app::services::establishments::{self, NewEstablishment};
 use app::services::onde_file;
 use app::services::pupil_import::{self, Mode};
 use app::services::school_years::{self, NewSchoolYear};
+use app::services::second_factor::{self, SecretKey};
 use app::services::{classes, periods};
 use sea_orm::DatabaseConnection;
 
@@ -25,6 +26,10 @@ pub const PUPILS: &[u8] = include_bytes!("../demo/onde-extraction-eleves.csv");
 
 /// The CM2 pupils whose bilan of the first trimestre is locked.
 pub const LOCKED_BILANS: [&str; 2] = ["ANDRIES Hénoler", "BAZIN Violetta"];
+
+/// The demo director's second factor, public (README): anyone may add it to an
+/// authenticator app, or ask `livret demo-code` for the code of the moment.
+pub const DIRECTOR_TOTP_SECRET: &str = "JRUXM4TFORCGK3LPIRUXEZLDORUW63RB";
 
 /// The demo family: the pupil, and the login of their responsable (the locked bilans of the
 /// first trimestre are published).
@@ -68,11 +73,24 @@ pub const ACCOUNTS: [DemoAccount; 3] = [
 ];
 
 /// Creates the demo school with the CM2's bilans of the first trimestre filled in (two of them
-/// locked), unless the school already exists. Returns whether anything was created.
-pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<bool> {
+/// locked), its director's second factor enrolled with `DIRECTOR_TOTP_SECRET` (sealed with
+/// `key`), unless the school already exists. Returns whether anything was created.
+pub async fn seed(db: &DatabaseConnection, key: &SecretKey) -> anyhow::Result<bool> {
     if !seed_school(db).await? {
         return Ok(false);
     }
+    let director =
+        accounts::find_by_login(db, &Login::parse("direction").map_err(anyhow::Error::msg)?)
+            .await?
+            .context("the demo director was just created")?;
+    second_factor::enrol_with_secret(
+        db,
+        key,
+        director.id,
+        DIRECTOR_TOTP_SECRET,
+        chrono::Utc::now(),
+    )
+    .await?;
     let school = establishments::find_by_uai(db, &Uai::parse(UAI).map_err(anyhow::Error::msg)?)
         .await?
         .context("the demo school was just created")?;
@@ -179,5 +197,9 @@ pub fn banner(address: &str) -> String {
             account.role.code()
         ));
     }
+    text.push_str(&format!(
+        "La direction a la double authentification : clé {DIRECTOR_TOTP_SECRET} dans une \
+         application d'authentification, ou le code du moment avec « livret demo-code ».\n"
+    ));
     text
 }

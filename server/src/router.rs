@@ -5,6 +5,7 @@ use crate::downloads;
 use crate::sessions::DatabaseSessionStore;
 use app::error::AppError;
 use app::services::print_jobs::PrintJobs;
+use app::services::second_factor::SecretKey;
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -42,15 +43,19 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`LIVRET_TRUSTED_PROXIES`).
     pub trusted_proxies: TrustedProxies,
+    /// The key of the second factors' secrets.
+    pub secret_key: SecretKey,
 }
 
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
     let jobs = state.print_jobs.clone();
+    let secret_key = state.secret_key.clone();
     let provide_db = move || {
         provide_context(db.clone());
         provide_context(jobs.clone());
+        provide_context(secret_key.clone());
     };
     let leptos = state.leptos.clone();
 
@@ -131,14 +136,14 @@ pub fn build(state: AppState) -> Router {
 }
 
 /// Pages need a session: a visitor who is not logged in goes to the login page, which brings
-/// them back where they were going afterwards. Server functions answer 401 themselves, and
-/// static files are public.
+/// them back where they were going afterwards (through « Code de connexion » for an account
+/// with a second factor). Server functions answer 401 themselves, and static files are public.
 async fn require_login(session: Session, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if path.starts_with("/api/") || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
-    let login_page = path == "/connexion";
+    let login_page = path == "/connexion" || path == app::api::session::CODE_PAGE;
     match app::auth::session_user_id(&session).await {
         // Someone already logged in has nothing to do on the login page.
         Ok(Some(_)) if login_page => Redirect::to("/").into_response(),

@@ -23,6 +23,8 @@ pub mod pupil_import;
 pub mod saisie;
 /// « Année scolaire »: opening the year, its dates, the next year (Paramétrage).
 pub mod school_years;
+/// The second factor: enrolment, turning it off, an administrateur's reset.
+pub mod second_factor;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;
 /// « Synchronisation élèves enseignants » (Paramétrage).

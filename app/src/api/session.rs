@@ -17,14 +17,46 @@ pub fn safe_next_path(next: &str) -> &str {
     }
 }
 
-/// Checks the login and password and opens a session, then goes to `next` (a local path).
+/// Checks the login and password and opens a session, then goes to `next` (a local path); an
+/// account with a second factor goes to « Code de connexion » first (`verify_code`).
 #[server(endpoint = "login")]
 pub async fn login(login: String, password: String, next: String) -> Result<(), AppError> {
-    use crate::{auth::RequestContext, services::accounts};
+    use crate::{auth::RequestContext, services::accounts, services::second_factor};
     RequestContext::answer(async |request| {
         let now = chrono::Utc::now();
         let address = request.client_address();
         let user_id = accounts::authenticate(&request.db, &login, &password, &address, now).await?;
+        if second_factor::is_enrolled(&request.db, user_id).await? {
+            request.await_code(user_id, safe_next_path(&next)).await?;
+            request.redirect(CODE_PAGE);
+        } else {
+            request.start_session(user_id).await?;
+            request.redirect(safe_next_path(&next));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// « Code de connexion »: the second step of a login with a second factor.
+pub const CODE_PAGE: &str = "/connexion/code";
+
+/// The second step of a login: the code of the account's app (or a recovery code) after its
+/// password, within 5 minutes; then the session opens, and goes where the login was going.
+#[server(endpoint = "verify-code")]
+pub async fn verify_code(code: String) -> Result<(), AppError> {
+    use crate::{auth::RequestContext, services::second_factor};
+    RequestContext::answer(async |request| {
+        let (user_id, next) = request.awaiting_code().await?;
+        second_factor::verify_login(
+            &request.db,
+            request.secret_key()?,
+            user_id,
+            &code,
+            &request.client_address(),
+            chrono::Utc::now(),
+        )
+        .await?;
         request.start_session(user_id).await?;
         request.redirect(safe_next_path(&next));
         Ok(())
@@ -61,6 +93,7 @@ pub async fn current_session() -> Result<SessionView, AppError> {
             establishments,
             current,
             must_change_password: user.must_change_password,
+            must_enrol_second_factor: user.must_enrol_second_factor,
             assisting: user.assisting.is_some(),
         })
     })

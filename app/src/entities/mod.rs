@@ -24,6 +24,8 @@ pub mod period;
 pub mod period_class;
 /// Programme elements of a class, level, period and domain (collective entry).
 pub mod programme_element;
+/// One-time recovery codes of an account's second factor (hashed).
+pub mod recovery_code;
 /// Roles of accounts in establishments.
 pub mod role_grant;
 /// Classes of a school year.

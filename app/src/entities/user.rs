@@ -19,6 +19,12 @@ pub struct Model {
     pub must_change_password: bool,
     /// Until when the one-time password (or activation code) opens the account.
     pub one_time_expires_at: Option<DateTimeUtc>,
+    /// The second factor's TOTP secret, encrypted with the server's key (`SecretKey`).
+    pub totp_secret: Option<String>,
+    /// When a code confirmed the secret: from then on a login asks for a code.
+    pub totp_enrolled_at: Option<DateTimeUtc>,
+    /// The last TOTP time step that opened a login: a code is good once.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub disabled_at: Option<DateTimeUtc>,
 }

@@ -28,7 +28,9 @@ impl Away {
     pub fn after(error: &AppError) -> Option<Away> {
         match error {
             AppError::Transport(_) => Some(Away::Connection),
-            AppError::Unauthenticated | AppError::PasswordChangeRequired => Some(Away::Session),
+            AppError::Unauthenticated
+            | AppError::PasswordChangeRequired
+            | AppError::SecondFactorRequired => Some(Away::Session),
             _ => None,
         }
     }

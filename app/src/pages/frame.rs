@@ -1,12 +1,14 @@
 use super::JsonBytes;
 use super::form::{PostForm, field};
 use super::password::forced_password_form;
+use super::second_factor::forced_enrolment;
 use crate::api::academie::LeaveAssistance;
+use crate::api::second_factor::ConfirmEnrolment;
 use crate::api::session::{ChangePassword, Logout, SwitchEstablishment, current_session};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::wire::session::SessionView;
-use leptos::either::EitherOf4;
+use leptos::either::EitherOf5;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
@@ -20,6 +22,7 @@ pub fn Frame() -> impl IntoView {
     let switch = ServerAction::<SwitchEstablishment>::new();
     let change_password = ServerAction::<ChangePassword>::new();
     let leave = ServerAction::<LeaveAssistance>::new();
+    let enrol = ServerAction::<ConfirmEnrolment>::new();
     reload_after(leave, "/academie");
     let password_changed =
         super::successes(move || matches!(change_password.value().get(), Some(Ok(()))));
@@ -37,19 +40,27 @@ pub fn Frame() -> impl IntoView {
                     // A one-time password: the person chooses their own before anything else.
                     Ok(session) if session.must_change_password => {
                         let form = forced_password_form(change_password).await;
-                        EitherOf4::A(view! {
+                        EitherOf5::A(view! {
                             <Banner session switch leave />
                             <main id="contenu">{form}</main>
                         })
                     }
-                    Ok(session) => EitherOf4::B(view! {
+                    // A director without a second factor enrols before anything else.
+                    Ok(session) if session.must_enrol_second_factor => {
+                        let form = forced_enrolment(enrol).await;
+                        EitherOf5::D(view! {
+                            <Banner session switch leave />
+                            <main id="contenu">{form}</main>
+                        })
+                    }
+                    Ok(session) => EitherOf5::B(view! {
                         <Banner session switch leave />
                         <main id="contenu">
                             <Outlet />
                         </main>
                     }),
-                    Err(AppError::Unauthenticated) => EitherOf4::C(view! { <Redirect path="/connexion" /> }),
-                    Err(error) => EitherOf4::D(view! {
+                    Err(AppError::Unauthenticated) => EitherOf5::C(view! { <Redirect path="/connexion" /> }),
+                    Err(error) => EitherOf5::E(view! {
                         <main id="contenu">
                             <p class="alerte" role="alert">{error.to_string()}</p>
                         </main>

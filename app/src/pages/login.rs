@@ -1,5 +1,5 @@
 use super::form::{PostForm, field};
-use crate::api::session::Login;
+use crate::api::session::{Login, VerifyCode};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -71,5 +71,61 @@ fn read_login(data: &web_sys::FormData) -> Option<Login> {
         login: field(data, "login")?,
         password: field(data, "password")?,
         next: field(data, "next")?,
+    })
+}
+
+/// « Code de connexion »: the second step of a login with a second factor, the six digits of
+/// the authenticator app or one of the recovery codes. Works without JavaScript.
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let verify = ServerAction::<VerifyCode>::new();
+    let error = move || {
+        verify.value().get().and_then(Result::err).map(|error| {
+            let again = matches!(error, crate::error::AppError::Unauthenticated);
+            view! {
+                <p class="alerte" role="alert">
+                    {if again {
+                        "Le délai de 5 minutes est passé : reprenez la connexion.".to_owned()
+                    } else {
+                        error.to_string()
+                    }}
+                </p>
+                {again.then(|| view! { <p><a href="/connexion">"Revenir à la connexion"</a></p> })}
+            }
+        })
+    };
+    view! {
+        <Title text="Code de connexion — Livret" />
+        <main class="connexion">
+            <div class="carte">
+                <h1>"Livret"</h1>
+                <p class="sous-titre">"Double authentification"</p>
+                <PostForm action=verify read=read_code>
+                    <label for="code">"Code à six chiffres de votre application d'authentification"</label>
+                    <input
+                        id="code"
+                        name="code"
+                        autocomplete="one-time-code"
+                        inputmode="numeric"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        autofocus
+                        required
+                    />
+                    <p class="aide-champ">"Sans votre téléphone, saisissez l'un de vos codes de secours."</p>
+                    {error}
+                    <button type="submit" class="principal" disabled=move || verify.pending().get()>
+                        {move || if verify.pending().get() { "Vérification…" } else { "Valider" }}
+                    </button>
+                </PostForm>
+            </div>
+        </main>
+    }
+}
+
+/// The code form's field, as `VerifyCode`'s argument.
+fn read_code(data: &web_sys::FormData) -> Option<VerifyCode> {
+    Some(VerifyCode {
+        code: field(data, "code")?,
     })
 }

@@ -57,6 +57,8 @@ mod responsables;
 mod saisie;
 /// Page « Année scolaire » (Paramétrage): opening the year, its dates, the next year.
 mod school_year;
+/// « Double authentification »: enrolment, recovery codes (on « Mot de passe et sécurité »).
+mod second_factor;
 /// Page « Synchronisation élèves enseignants » (Paramétrage).
 mod synchronisation;
 /// Page « Import des enseignants » (Paramétrage).
@@ -185,6 +187,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=not_found::NotFound>
                 <Route path=path!("/connexion") view=login::LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/connexion/code") view=login::CodePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=frame::Frame ssr=SsrMode::Async>
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                     // A section's address leads to its first page; the menu links there, so

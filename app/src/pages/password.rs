@@ -1,4 +1,5 @@
 use super::form::{FieldMessage, FormAlert};
+use super::second_factor::SecondFactorSection;
 use crate::api::session::ChangePassword;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,7 +9,10 @@ use leptos_router::{LazyRoute, lazy_route};
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
-    view! { <PasswordForm change forced=false /> }
+    view! {
+        <PasswordForm change forced=false />
+        <SecondFactorSection />
+    }
 }
 
 /// The password form; `forced` when the account still has a one-time password and may do

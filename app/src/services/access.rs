@@ -19,6 +19,9 @@ pub struct ActingUser {
     pub current_establishment: Option<i32>,
     /// The account still has a one-time password (see `RequestContext::acting_user`).
     pub must_change_password: bool,
+    /// A directeur or administrateur without a second factor yet: they enrol before anything
+    /// else (see `services::second_factor`).
+    pub must_enrol_second_factor: bool,
     /// The school an administrateur is helping (« Aider cet établissement »), where they act as
     /// its directeur until they leave; recorded in the audit trail both ways.
     pub assisting: Option<i32>,
@@ -148,6 +151,7 @@ mod tests {
             grants,
             current_establishment: Some(1),
             must_change_password: false,
+            must_enrol_second_factor: false,
             assisting: None,
         }
     }

@@ -268,6 +268,10 @@ pub async fn acting_user(
     let current_establishment = preferred_establishment
         .filter(|id| member_of(*id))
         .or_else(|| grants.iter().find_map(|g| g.establishment_id));
+    let must_enrol_second_factor = account.totp_enrolled_at.is_none()
+        && grants
+            .iter()
+            .any(|g| matches!(g.role, Role::Directeur | Role::Administrateur));
     Ok(ActingUser {
         id: account.id,
         display_name: display_name(&account),
@@ -275,6 +279,7 @@ pub async fn acting_user(
         grants,
         current_establishment,
         must_change_password: account.must_change_password,
+        must_enrol_second_factor,
         assisting: None,
     })
 }

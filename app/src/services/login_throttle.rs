@@ -40,6 +40,12 @@ impl ThrottleKey {
         ThrottleKey::Pair(format!("paire:{}|{address}", login.as_str()))
     }
 
+    /// The counter of an account's second-factor codes, whatever the address: only someone who
+    /// has the password reaches it, and six digits must not be tried a million times.
+    pub fn second_factor(login: &str) -> Self {
+        ThrottleKey::Pair(format!("code:{login}"))
+    }
+
     pub fn address(address: &str) -> Self {
         ThrottleKey::Address(format!("adresse:{address}"))
     }

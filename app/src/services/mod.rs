@@ -52,6 +52,8 @@ pub mod responsables_file;
 pub mod saisie;
 /// School years: opening, dates, « Passer à l'année suivante ».
 pub mod school_years;
+/// The second factor (TOTP) of directors and administrateurs, and of whoever chooses it.
+pub mod second_factor;
 /// « Synchronisation élèves enseignants »: bilans take up current pupils and teachers.
 pub mod synchronisation;
 /// Creating the school's teachers and their assignments from its list (CSV).

@@ -25,6 +25,8 @@ pub mod pupil_import;
 pub mod saisie;
 /// « Année scolaire »: opening the year, its dates, the next year (Paramétrage).
 pub mod school_years;
+/// The second factor: its state, an enrolment's QR code.
+pub mod second_factor;
 /// Login, logout, the current session and the establishment switch.
 pub mod session;
 /// « Synchronisation élèves enseignants » (Paramétrage).

@@ -35,6 +35,8 @@ pub struct SessionView {
     pub current: Option<EstablishmentChoice>,
     /// The account has a one-time password: the frame asks for a new one before anything else.
     pub must_change_password: bool,
+    /// A directeur or administrateur without a second factor: the frame has them enrol first.
+    pub must_enrol_second_factor: bool,
     /// An administrateur helping the current establishment from inside (the frame says so).
     pub assisting: bool,
 }

@@ -45,7 +45,12 @@ fn staff(login: &str, last_name: &str) -> NewStaff {
 #[tokio::test]
 async fn the_administrateur_runs_the_establishments_and_nobody_else_does() {
     let t = test_db().await;
-    server::demo::seed(&t.db).await.unwrap();
+    server::demo::seed(
+        &t.db,
+        &app::services::second_factor::SecretKey::generate().0,
+    )
+    .await
+    .unwrap();
     let demo = demo_school(&t.db).await;
     let admin = administrator(&t.db).await;
 
@@ -161,7 +166,12 @@ async fn the_administrateur_runs_the_establishments_and_nobody_else_does() {
 #[tokio::test]
 async fn helping_a_school_acts_as_its_director_and_is_recorded() {
     let t = test_db().await;
-    server::demo::seed(&t.db).await.unwrap();
+    server::demo::seed(
+        &t.db,
+        &app::services::second_factor::SecretKey::generate().0,
+    )
+    .await
+    .unwrap();
     let demo = demo_school(&t.db).await;
     let Actor::User(mut admin) = administrator(&t.db).await else {
         unreachable!("an account")

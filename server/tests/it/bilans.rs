@@ -682,7 +682,14 @@ async fn the_history_lists_every_bilan_newest_first_with_its_trail() {
 #[tokio::test]
 async fn the_demo_cm2_has_filled_bilans_two_of_them_locked() {
     let t = test_db().await;
-    assert!(server::demo::seed(&t.db).await.unwrap());
+    assert!(
+        server::demo::seed(
+            &t.db,
+            &app::services::second_factor::SecretKey::generate().0
+        )
+        .await
+        .unwrap()
+    );
     let teacher = actor(&t.db, "enseignant").await;
     let school = establishments::find_by_uai(&t.db, &Uai::parse("0259999X").unwrap())
         .await

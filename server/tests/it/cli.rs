@@ -396,7 +396,9 @@ fn a_class_is_printed_one_pdf_per_pupil_and_the_others_are_named() {
         .expect("a runtime")
         .block_on(async {
             let db = server::db::connect(&cli.database_url()).await.unwrap();
-            server::demo::seed(&db).await.unwrap();
+            server::demo::seed(&db, &app::services::second_factor::SecretKey::generate().0)
+                .await
+                .unwrap();
         });
     let out = cli.dir.path().join("bilans");
     let out_arg = out.to_str().unwrap();

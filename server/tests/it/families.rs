@@ -24,7 +24,9 @@ struct Demo {
 }
 
 async fn demo(db: &DatabaseConnection) -> Demo {
-    server::demo::seed(db).await.unwrap();
+    server::demo::seed(db, &app::services::second_factor::SecretKey::generate().0)
+        .await
+        .unwrap();
     let school = demo_school(db).await;
     let cm2 = demo_class(db, "CM2 M. Durand").await.id;
     Demo {

@@ -114,7 +114,12 @@ async fn a_pupil_admitted_in_january_is_in_the_lists_from_the_second_trimestre()
 #[tokio::test]
 async fn the_next_year_keeps_locked_bilans_and_removes_unlocked_ones_once_confirmed() {
     let t = test_db().await;
-    server::demo::seed(&t.db).await.unwrap();
+    server::demo::seed(
+        &t.db,
+        &app::services::second_factor::SecretKey::generate().0,
+    )
+    .await
+    .unwrap();
     let school = demo_school(&t.db).await;
     let cm2 = demo_class(&t.db, "CM2").await.id;
     let t1 = trimestres(&t.db).await[0];

@@ -478,8 +478,22 @@ async fn school_years_open_once_and_the_current_one_is_found() {
 #[tokio::test]
 async fn the_demo_school_is_seeded_once() {
     let t = test_db().await;
-    assert!(server::demo::seed(&t.db).await.unwrap());
-    assert!(!server::demo::seed(&t.db).await.unwrap());
+    assert!(
+        server::demo::seed(
+            &t.db,
+            &app::services::second_factor::SecretKey::generate().0
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        !server::demo::seed(
+            &t.db,
+            &app::services::second_factor::SecretKey::generate().0
+        )
+        .await
+        .unwrap()
+    );
     assert_eq!(user::Entity::find().count(&t.db).await.unwrap(), 3);
     for demo in &server::demo::ACCOUNTS {
         let id = accounts::authenticate(&t.db, demo.login, demo.password, "127.0.0.1", Utc::now())
@@ -574,6 +588,7 @@ async fn a_database_error_in_the_log_names_the_service_and_its_ids() {
         grants: Vec::new(),
         current_establishment: None,
         must_change_password: false,
+        must_enrol_second_factor: false,
         assisting: None,
     });
     let refused = bilan_list::list(&broken, &someone, 41, 42).await;

@@ -29,6 +29,7 @@ async fn pages_and_server_functions_answer_under_load() {
             )
             .env("LEPTOS_SITE_ADDR", address.to_string())
             .env("LEPTOS_OUTPUT_NAME", "livret")
+            .env("LIVRET_SECRET_KEY_FILE", dir.path().join("livret.key"))
             .env("RUST_LOG", "warn")
             .spawn()
             .expect("livret starts"),
@@ -59,6 +60,14 @@ async fn pages_and_server_functions_answer_under_load() {
         .await
         .unwrap();
     assert!(logged_in.status().is_success(), "{}", logged_in.status());
+    let code = code_for(server::demo::DIRECTOR_TOTP_SECRET, chrono::Utc::now()).unwrap();
+    let verified = director
+        .post(url("/api/verify-code"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert!(verified.status().is_success(), "{}", verified.status());
     let page: app::wire::saisie::SaisiePage<app::wire::bilans::BilansView> = director
         .post(url("/api/bilans-page"))
         .json(&serde_json::json!({ "query": {} }))

@@ -5,11 +5,13 @@ mod entries;
 mod families;
 mod load;
 mod printing;
+mod second_factor;
 mod session;
 mod setup;
 
 use crate::support::{TestDb, test_db};
 use app::error::AppError;
+use app::services::second_factor::{SecretKey, code_for};
 use app::wire::session::SessionView;
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION, ORIGIN, REFERER, SET_COOKIE};
@@ -29,7 +31,8 @@ impl TestApp {
     /// As `spawn`, as if its public address were https (`LIVRET_PUBLIC_URL`) when `https`.
     async fn spawn_behind(https: bool) -> Self {
         let database = test_db().await;
-        server::demo::seed(&database.db)
+        let (secret_key, _) = SecretKey::generate();
+        server::demo::seed(&database.db, &secret_key)
             .await
             .expect("demo seeding");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -46,6 +49,7 @@ impl TestApp {
             leptos,
             secure_cookies: https,
             trusted_proxies: Default::default(),
+            secret_key,
         });
         tokio::spawn(async move {
             axum::serve(
@@ -73,18 +77,65 @@ impl TestApp {
     }
 }
 
+/// Logs in as the login form does; the demo director also gives the code of her second
+/// factor, as « Code de connexion » asks. Answers the last response.
 async fn login(
     app: &TestApp,
     client: &reqwest::Client,
     login: &str,
     password: &str,
 ) -> reqwest::Response {
-    client
+    let response = client
         .post(app.url("/api/login"))
         .form(&[("login", login), ("password", password), ("next", "")])
         .send()
         .await
-        .expect("the server answers")
+        .expect("the server answers");
+    let awaits_code = response
+        .headers()
+        .get(LOCATION)
+        .is_some_and(|to| to == app::api::session::CODE_PAGE);
+    if awaits_code && login == "direction" {
+        give_code(app, client, server::demo::DIRECTOR_TOTP_SECRET).await
+    } else {
+        response
+    }
+}
+
+/// Enrols the logged-in person's second factor as a director must before anything else: the
+/// secret shown, one code, the recovery codes. Answers the secret.
+async fn enrol(app: &TestApp, client: &reqwest::Client) -> String {
+    let enrolment: app::wire::second_factor::Enrolment = post_json(
+        app,
+        client,
+        "/api/begin-enrolment",
+        serde_json::json!({}),
+    )
+    .await
+    .json()
+    .await
+    .expect("an enrolment");
+    let secret = enrolment.secret.replace(' ', "");
+    let code = code_for(&secret, chrono::Utc::now()).unwrap();
+    let confirmed = post_form(app, client, "/api/confirm-enrolment", &[("code", &code)]).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    secret
+}
+
+/// Gives « Code de connexion » a code of `secret`'s app: the code of now, or of the next time
+/// step when now's has opened a login already (a code opens one login only).
+async fn give_code(app: &TestApp, client: &reqwest::Client, secret: &str) -> reqwest::Response {
+    let mut last = None;
+    for step in [0, 1] {
+        let at = chrono::Utc::now() + chrono::Duration::seconds(30 * step);
+        let code = code_for(secret, at).unwrap();
+        let response = post_form(app, client, "/api/verify-code", &[("code", &code)]).await;
+        if response.status().is_success() {
+            return response;
+        }
+        last = Some(response);
+    }
+    last.expect("two tries")
 }
 
 /// Posts a form to a server function, as an HTML form or `ActionForm` does.

@@ -384,6 +384,19 @@ async fn the_plain_html_form_logs_in_without_javascript() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()[LOCATION], "/connexion/code");
+    let code_page = client.get(app.url("/connexion/code")).send().await.unwrap();
+    assert!(code_page.text().await.unwrap().contains("Code à six chiffres"));
+    let code = code_for(server::demo::DIRECTOR_TOTP_SECRET, chrono::Utc::now()).unwrap();
+    let response = client
+        .post(app.url("/api/verify-code"))
+        .header(ACCEPT, "text/html")
+        .header(REFERER, app.url("/connexion/code"))
+        .form(&[("code", code.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[LOCATION], "/parametrage/comptes");
     let page = client
         .get(app.url("/parametrage/comptes"))
@@ -414,8 +427,8 @@ async fn the_login_never_sends_people_to_another_site() {
             .header(ACCEPT, "text/html")
             .header(REFERER, app.url("/connexion"))
             .form(&[
-                ("login", "direction"),
-                ("password", "demo-direction"),
+                ("login", "enseignant"),
+                ("password", "demo-enseignant"),
                 ("next", next),
             ])
             .send()

@@ -186,6 +186,7 @@ async fn an_administrateur_helps_a_school_from_inside_and_leaves_it() {
 
     let admin = app.client();
     login(&app, &admin, "rectorat", "un-secret-rectorat").await;
+    enrol(&app, &admin).await;
     let classes = || admin.post(app.url("/api/school-classes")).send();
     assert_eq!(classes().await.unwrap().status(), StatusCode::FORBIDDEN);
     let overview = admin
