@@ -2,6 +2,7 @@
 // database, Debian's Chromium, and a page that fails the test on any console error, failed
 // request, hydration warning or accessibility violation.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -43,6 +44,7 @@ export async function startServer({ demo = true, prepare = [] } = {}) {
     LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
     LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
     LEPTOS_OUTPUT_NAME: 'livret',
+    LIVRET_SECRET_KEY_FILE: path.join(dir, 'livret.key'),
     RUST_LOG: 'warn',
   };
   for (const { args, input = '' } of prepare) {
@@ -162,14 +164,90 @@ export function assertClean(page, assert) {
 
 export const screenshotDir = path.join(root, 'end2end', 'screenshots');
 
-/** Opens the login page in a new watched page and logs in; resolves on the home page. */
-export async function logIn(context, server, login, password, options) {
+/** The demo director's second factor, public (README, « livret demo-code »). */
+export const DEMO_DIRECTOR_SECRET = 'JRUXM4TFORCGK3LPIRUXEZLDORUW63RB';
+
+/** The TOTP code (RFC 6238: HMAC-SHA1, 30 s, 6 digits) of a base32 secret at a time step. */
+export function totp(secret, step = Math.floor(Date.now() / 30_000)) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+/** Second factors known to the tests, by login, and the last time step each one used: a code
+ * opens one login only, so the next login takes the next step (waiting for it if needed). */
+const secrets = new Map([['direction', DEMO_DIRECTOR_SECRET]]);
+const lastSteps = new Map();
+
+export function rememberSecret(server, login, secret) {
+  secrets.set(login, secret);
+  lastSteps.set(`${server.url}|${login}`, Math.floor(Date.now() / 30_000));
+}
+
+async function nextCode(server, login) {
+  const key = `${server.url}|${login}`;
+  const step = Math.max(Math.floor(Date.now() / 30_000), (lastSteps.get(key) ?? 0) + 1);
+  while (step > Math.floor(Date.now() / 30_000) + 1) {
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  lastSteps.set(key, step);
+  return totp(secrets.get(login), step);
+}
+
+/** Opens the login page in a new watched page and logs in, giving the code of the second
+ * factor when « Code de connexion » asks for it; resolves on the home page (or on the
+ * enrolment a director without a second factor sees first, when `enrolment` is true). */
+export async function logIn(context, server, login, password, options = {}) {
   const page = await watchedPage(context, options);
   await page.goto(`${server.url}/connexion`);
   await page.waitForLoadState('networkidle');
   await page.fill('#identifiant', login);
   await page.fill('#mot-de-passe', password);
   await page.click('button[type=submit]');
-  await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  const home = page.getByRole('heading', { name: /^Bonjour/ });
+  const code = page.getByLabel(/Code à six chiffres/);
+  const enrol = page.getByRole('heading', { name: 'Activez la double authentification' });
+  await home.or(code).or(enrol).first().waitFor();
+  if (await code.isVisible()) await giveCode(page, server, login);
+  if (options.enrolment) {
+    await enrol.waitFor();
+  } else {
+    await home.waitFor();
+  }
   return page;
+}
+
+/** On « Code de connexion »: gives the code of the person's app, as they would type it. */
+export async function giveCode(page, server, login) {
+  const code = page.getByLabel(/Code à six chiffres/);
+  await code.waitFor();
+  await page.waitForLoadState('networkidle');
+  await code.fill(await nextCode(server, login));
+  await page.getByRole('button', { name: 'Valider' }).click();
+}
+
+/** A director's or administrateur's first login: scans (reads) the secret, confirms a code, sees
+ * the recovery codes (in `screenshot` if given), continues to the home page. Answers the
+ * recovery codes. */
+export async function enrol(page, server, login, { screenshot } = {}) {
+  await page.waitForLoadState('networkidle');
+  const secret = (await page.locator('#cle-secrete').textContent()).replace(/\s/g, '');
+  rememberSecret(server, login, secret);
+  await page.getByLabel(/Saisissez le code à six chiffres/).fill(totp(secret));
+  await page.getByRole('button', { name: 'Activer', exact: true }).click();
+  await page.getByText('Voici vos codes de secours').waitFor();
+  const codes = await page.locator('.codes-de-secours li').allTextContents();
+  if (screenshot) await page.screenshot({ path: path.join(screenshotDir, screenshot), fullPage: true });
+  await page.getByRole('link', { name: 'Continuer' }).click();
+  await page.getByRole('heading', { name: /^Bonjour/ }).waitFor();
+  return codes;
 }

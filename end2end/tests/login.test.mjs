@@ -7,6 +7,7 @@ import {
   assertAccessible,
   assertClean,
   contextWithoutJavaScript,
+  giveCode,
   launchBrowser,
   screenshotDir,
   startServer,
@@ -115,6 +116,12 @@ test('the director on a tablet: Paramétrage, accounts, no horizontal scroll, la
   await page.goto(`${server.url}/parametrage/comptes`);
   await page.waitForLoadState('networkidle');
   await fillLogin(page, 'direction', 'demo-direction');
+  // Her second factor: the code of her app, on a page of its own.
+  await page.getByLabel(/Code à six chiffres/).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/connexion/code');
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'code-de-connexion-tablette.png'), fullPage: true });
+  await giveCode(page, server, 'direction');
   await page.getByRole('heading', { name: "Comptes de l'établissement" }).waitFor();
   assert.equal(new URL(page.url()).pathname, '/parametrage/comptes', 'login brings the director back');
   await page.getByRole('cell', { name: 'enseignant', exact: true }).waitFor();
@@ -162,6 +169,7 @@ test('the director sets a class to « Échelle de 1 à 4 » and assigns teachers
   await page.goto(`${server.url}/connexion`);
   await page.waitForLoadState('networkidle');
   await fillLogin(page, 'direction', 'demo-direction');
+  await giveCode(page, server, 'direction');
   await page.getByRole('heading', { name: 'Bonjour, Mme Hélène Lefèvre' }).waitFor();
   await page.getByRole('link', { name: 'Paramétrage' }).click();
   await page.getByRole('heading', { name: 'Classes et type de positionnement' }).waitFor();
@@ -208,8 +216,10 @@ test('every page of the frame hydrates cleanly when loaded from the server', asy
   await page.goto(`${server.url}/connexion`);
   await page.waitForLoadState('networkidle');
   await fillLogin(page, 'direction', 'demo-direction');
+  await giveCode(page, server, 'direction');
   await page.getByRole('heading', { name: 'Bonjour, Mme Hélène Lefèvre' }).waitFor();
   for (const [path, heading] of [
+    ['/mot-de-passe', 'Double authentification'],
     ['/', 'Bonjour, Mme Hélène Lefèvre'],
     ['/parametrage/classes', 'Classes et type de positionnement'],
     ['/parametrage/periodes', "Périodes de l'année"],

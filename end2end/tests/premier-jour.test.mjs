@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { assertAccessible, assertClean, launchBrowser, logIn, screenshotDir, startServer, watchedPage } from '../support.mjs';
+import { assertAccessible, assertClean, enrol, launchBrowser, logIn, screenshotDir, startServer, watchedPage } from '../support.mjs';
 
 const sample = path.resolve(import.meta.dirname, '../../server/demo/onde-extraction-eleves.csv');
 
@@ -37,7 +37,13 @@ after(async () => {
 
 test('a school starts from nothing and prints its first bilan the same day', async () => {
   const tablet = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true });
-  const page = await logIn(tablet, server, 'a.dupont', 'direction-ferry-2026');
+  // A new director protects her account with a second factor before anything else.
+  const page = await logIn(tablet, server, 'a.dupont', 'direction-ferry-2026', { enrolment: true });
+  await page.waitForLoadState('networkidle');
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'double-authentification-tablette.png'), fullPage: true });
+  const recoveryCodes = await enrol(page, server, 'a.dupont', { screenshot: 'codes-de-secours-tablette.png' });
+  assert.equal(recoveryCodes.length, 10);
   const steps = page.locator('.etapes');
   assert.match(await steps.textContent(), /Ouvrir l'année scolaireÀ faire/);
 
@@ -140,7 +146,8 @@ test('a school starts from nothing and prints its first bilan the same day', asy
 
   // The académie sees the school: its year, its pupils, one bilan locked.
   const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const admin = await logIn(office, server, 'rectorat', 'rectorat-besancon');
+  const admin = await logIn(office, server, 'rectorat', 'rectorat-besancon', { enrolment: true });
+  await enrol(admin, server, 'rectorat');
   await admin.getByRole('link', { name: 'Académie', exact: true }).click();
   await admin.getByRole('heading', { name: "Établissements de l'académie" }).waitFor();
   await admin.waitForLoadState('networkidle');

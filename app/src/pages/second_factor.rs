@@ -120,7 +120,7 @@ pub fn EnrolmentForm(
         Suspend::new(async move {
             match enrolment.await {
                 Ok(enrolment) => view! {
-                    <ol class="etapes">
+                    <ol class="activation">
                         <li>
                             "Dans une application d'authentification (FreeOTP, Aegis, Google "
                             "Authenticator, Microsoft Authenticator…), ajoutez un compte en scannant "
@@ -178,7 +178,8 @@ fn RecoveryCodes(codes: Vec<String>, next: Option<&'static str>) -> impl IntoVie
                         let _ = window.print();
                     }
                 }>"Imprimer les codes"</button>
-                {next.map(|next| view! { <a class="bouton-lien" href=next>"Continuer"</a> })}
+                // A whole page load: the frame learns that the enrolment is done.
+                {next.map(|next| view! { <a class="bouton-lien" href=next rel="external">"Continuer"</a> })}
             </div>
         </div>
     }

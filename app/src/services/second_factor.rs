@@ -446,6 +446,12 @@ pub async fn disable(
     if is_required(user) {
         return Err(AppError::Forbidden);
     }
+    if !is_enrolled(db, user.id).await? {
+        return Err(AppError::invalid(
+            "code",
+            "la double authentification n'est pas activée pour ce compte",
+        ));
+    }
     verify_login(db, key, user.id, code, client_address, now).await?;
     let txn = db.begin().await?;
     remove(&txn, user.id).await?;
