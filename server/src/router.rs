@@ -13,6 +13,7 @@ use axum::extract::{Query, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -79,38 +80,14 @@ pub fn build(state: AppState) -> Router {
         }
     };
 
-    let pdf_db = state.db.clone();
-    let (class_pdf_db, class_pdf_jobs) = (state.db.clone(), state.print_jobs.clone());
-    let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
-    Router::new()
-        .route(
-            "/api/{*fn_name}",
-            axum::routing::post(server_fns.clone()).get(server_fns),
-        )
-        .route(
-            "/bilans/pdf",
-            axum::routing::get(
-                move |session: Session, Query(query): Query<downloads::BilanQuery>| {
-                    downloads::bilan(pdf_db.clone(), session, query)
-                },
-            ),
-        )
-        .route(
-            "/bilans/pdf/classe",
-            axum::routing::get(
-                move |session: Session, Query(query): Query<downloads::ClassQuery>| {
-                    downloads::class(class_pdf_db.clone(), class_pdf_jobs.clone(), session, query)
-                },
-            ),
-        )
-        .route(
-            "/bilans/impression",
-            axum::routing::get(
-                move |session: Session, Query(query): Query<downloads::PrintedQuery>| {
-                    downloads::printed(printed_db.clone(), printed_jobs.clone(), session, query)
-                },
-            ),
-        )
+    let mut router = Router::new().route(
+        "/api/{*fn_name}",
+        axum::routing::post(server_fns.clone()).get(server_fns),
+    );
+    for (path, route) in download_routes(&state) {
+        router = router.route(path, route);
+    }
+    router
         .leptos_routes_with_context(&leptos, routes, provide_db.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -133,6 +110,40 @@ pub fn build(state: AppState) -> Router {
             }
         }))
         .with_state(leptos)
+}
+
+/// The files served outside server functions (PDFs, ZIPs), each behind its own access check:
+/// every one is here, so that the access-matrix test goes through each.
+pub fn download_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<LeptosOptions>)> {
+    let pdf_db = state.db.clone();
+    let (class_pdf_db, class_pdf_jobs) = (state.db.clone(), state.print_jobs.clone());
+    let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
+    vec![
+        (
+            "/bilans/pdf",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::BilanQuery>| {
+                    downloads::bilan(pdf_db.clone(), session, query)
+                },
+            ),
+        ),
+        (
+            "/bilans/pdf/classe",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::ClassQuery>| {
+                    downloads::class(class_pdf_db.clone(), class_pdf_jobs.clone(), session, query)
+                },
+            ),
+        ),
+        (
+            "/bilans/impression",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::PrintedQuery>| {
+                    downloads::printed(printed_db.clone(), printed_jobs.clone(), session, query)
+                },
+            ),
+        ),
+    ]
 }
 
 /// Pages need a session: a visitor who is not logged in goes to the login page, which brings

@@ -35,6 +35,7 @@ pub async fn create_establishment(ecole: NewEstablishmentForm) -> Result<IssuedP
     use crate::services::accounts::{self, NewStaff};
     use crate::services::{academie, establishments::NewEstablishment};
     RequestContext::serve(async |request, actor| {
+        actor.require_administration()?;
         let mut errors = Vec::new();
         let uai = FieldError::check(&mut errors, "uai", Uai::parse(&ecole.uai));
         let director = NewStaff::from_form(
@@ -71,6 +72,7 @@ pub async fn add_director(directeur: NewDirectorForm) -> Result<IssuedPassword, 
     use crate::services::academie;
     use crate::services::accounts::{self, NewStaff};
     RequestContext::serve(async |request, actor| {
+        actor.require_administration()?;
         let mut errors = Vec::new();
         let Some(director) = NewStaff::from_form(
             &mut errors,
@@ -133,17 +135,21 @@ pub async fn assist_establishment(establishment_id: i32) -> Result<(), AppError>
     .await
 }
 
-/// Leaves the school the administrateur was helping (recorded), back to the académie's list.
+/// Leaves the school the administrateur was helping (recorded), back to the académie's list;
+/// an administrateur helping none has nothing to leave.
 #[server(endpoint = "leave-assistance")]
 pub async fn leave_assistance() -> Result<(), AppError> {
     use crate::auth::RequestContext;
     use crate::services::{academie, access::Actor};
     RequestContext::answer(async |request| {
         let user = request.acting_user().await?;
-        let establishment_id = user.assisting.ok_or(AppError::Forbidden)?;
+        let assisting = user.assisting;
         let actor = Actor::User(user);
-        academie::record_assistance(&request.db, &actor, establishment_id, false).await?;
-        request.set_assisting(None).await?;
+        actor.require_administration()?;
+        if let Some(establishment_id) = assisting {
+            academie::record_assistance(&request.db, &actor, establishment_id, false).await?;
+            request.set_assisting(None).await?;
+        }
         request.redirect_form_post("/academie");
         Ok(())
     })

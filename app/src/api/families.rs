@@ -98,6 +98,8 @@ pub async fn attach_responsable(responsable: NewResponsableForm) -> Result<Attac
     use crate::services::{families, responsables_file};
     use crate::wire::families::{HomonymView, ImportedResponsable};
     RequestContext::serve(async |request, actor| {
+        // Who may comes first: nobody else learns what the form lacks.
+        families::pupil_directed_by(&request.db, actor, responsable.student_id).await?;
         let form = responsable.clone();
         let NewResponsableForm {
             student_id,

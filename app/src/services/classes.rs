@@ -134,6 +134,19 @@ pub async fn class_in_establishment(
     Ok((class, year.establishment_id))
 }
 
+/// Whether a class (of any year) is one of the school's.
+pub async fn belongs_to(
+    db: &impl ConnectionTrait,
+    class_id: i32,
+    establishment_id: i32,
+) -> Result<bool> {
+    match class_with_year(db, class_id).await {
+        Ok((_, year)) => Ok(year.establishment_id == establishment_id),
+        Err(AppError::Forbidden) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
 /// The class and its school year.
 async fn class_with_year(
     db: &impl ConnectionTrait,

@@ -30,10 +30,17 @@ pub async fn synchronise(
         .iter()
         .find(|id| !school_classes.iter().any(|class| class.id == **id))
     {
-        return Err(AppError::invalid(
-            "classes",
-            format!("la classe n° {stranger} n'est pas une classe de l'année en cours"),
-        ));
+        // Another school's class is not this director's business; one of a past year is.
+        return Err(
+            if classes::belongs_to(db, *stranger, establishment_id).await? {
+                AppError::invalid(
+                    "classes",
+                    format!("la classe n° {stranger} n'est pas une classe de l'année en cours"),
+                )
+            } else {
+                AppError::Forbidden
+            },
+        );
     }
     let txn = super::begin_write(db).await?;
     let mut report = SyncReport::default();

@@ -7,7 +7,8 @@ mod space;
 
 pub use publishing::publish;
 pub use responsables::{
-    Attached, Attachment, Homonym, Identity, NewResponsable, attach, import, school_responsables,
+    Attached, Attachment, Homonym, Identity, NewResponsable, attach, import, pupil_directed_by,
+    school_responsables,
 };
 pub use space::{acknowledge, read, space, visas};
 

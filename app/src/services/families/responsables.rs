@@ -73,6 +73,20 @@ pub struct Homonym {
     pub children: Vec<String>,
 }
 
+/// A pupil of the school `actor` directs; `Forbidden` for any other (or none).
+pub async fn pupil_directed_by(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    student_id: i32,
+) -> Result<student::Model> {
+    let pupil = student::Entity::find_by_id(student_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    actor.require_director_of(pupil.establishment_id)?;
+    Ok(pupil)
+}
+
 /// Attaches a responsable to a pupil of the director's school (see `Identity`). A new account
 /// gets a one-time activation code.
 #[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
@@ -83,11 +97,7 @@ pub async fn attach(
     who: NewResponsable,
     identity: Identity,
 ) -> Result<Attachment> {
-    let pupil = student::Entity::find_by_id(student_id)
-        .one(db)
-        .await?
-        .ok_or(AppError::Forbidden)?;
-    actor.require_director_of(pupil.establishment_id)?;
+    let pupil = pupil_directed_by(db, actor, student_id).await?;
     let txn = crate::services::begin_write(db).await?;
     let school_responsables = responsables_of(&txn, pupil.establishment_id).await?;
     let same_name = |account: &&user::Model| {

@@ -1,6 +1,7 @@
 //! HTTP tests through the real router, served on a free port: login, wrong password, rate
 //! limit, unauthenticated and forbidden calls, cross-site refusal, cookie attributes.
 
+mod access_matrix;
 mod entries;
 mod families;
 mod load;
@@ -21,6 +22,8 @@ use std::net::SocketAddr;
 struct TestApp {
     address: SocketAddr,
     database: TestDb,
+    /// What its router was built from.
+    state: server::router::AppState,
 }
 
 impl TestApp {
@@ -43,14 +46,15 @@ impl TestApp {
             .output_name("livret")
             .build();
         leptos.site_addr = address;
-        let router = server::router::build(server::router::AppState {
+        let state = server::router::AppState {
             db: database.db.clone(),
             print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
             leptos,
             secure_cookies: https,
             trusted_proxies: Default::default(),
             secret_key,
-        });
+        };
+        let router = server::router::build(state.clone());
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -59,7 +63,11 @@ impl TestApp {
             .await
             .expect("the test server runs");
         });
-        TestApp { address, database }
+        TestApp {
+            address,
+            database,
+            state,
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -102,19 +110,43 @@ async fn login(
     }
 }
 
+/// An account given `role` (in `establishment`; none for an administrateur), with the password
+/// `mot-de-passe-sur`. Answers its id.
+async fn account_with(
+    app: &TestApp,
+    login: &str,
+    role: app::domain::Role,
+    establishment: Option<i32>,
+) -> i32 {
+    use app::domain::{Login, Password, PersonName};
+    use app::services::{access::Actor, accounts};
+    let (account, _) = accounts::grant_account(
+        &app.database.db,
+        &Actor::System,
+        accounts::NewAccount {
+            login: Login::parse(login).unwrap(),
+            civility: None,
+            last_name: PersonName::parse("Morel").unwrap(),
+            first_name: None,
+            password: Some(Password::parse("mot-de-passe-sur").unwrap()),
+        },
+        role,
+        establishment,
+    )
+    .await
+    .unwrap();
+    account.id
+}
+
 /// Enrols the logged-in person's second factor as a director must before anything else: the
 /// secret shown, one code, the recovery codes. Answers the secret.
 async fn enrol(app: &TestApp, client: &reqwest::Client) -> String {
-    let enrolment: app::wire::second_factor::Enrolment = post_json(
-        app,
-        client,
-        "/api/begin-enrolment",
-        serde_json::json!({}),
-    )
-    .await
-    .json()
-    .await
-    .expect("an enrolment");
+    let enrolment: app::wire::second_factor::Enrolment =
+        post_json(app, client, "/api/begin-enrolment", serde_json::json!({}))
+            .await
+            .json()
+            .await
+            .expect("an enrolment");
     let secret = enrolment.secret.replace(' ', "");
     let code = code_for(&secret, chrono::Utc::now()).unwrap();
     let confirmed = post_form(app, client, "/api/confirm-enrolment", &[("code", &code)]).await;

@@ -2,10 +2,8 @@
 //! anything else; recovery codes; replayed codes; an administrateur's reset.
 
 use super::*;
-use app::domain::{Login, Password, PersonName, Role};
+use app::domain::Role;
 use app::entities::{audit_event, user};
-use app::services::access::Actor;
-use app::services::accounts::{self, NewAccount};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
@@ -32,27 +30,6 @@ async fn password_step(app: &TestApp, client: &reqwest::Client, login: &str, pas
 
 async fn verify(app: &TestApp, client: &reqwest::Client, code: &str) -> reqwest::Response {
     post_form(app, client, "/api/verify-code", &[("code", code)]).await
-}
-
-/// An account given `role` in the demo school (none for an administrateur).
-async fn account_with(app: &TestApp, login: &str, role: Role) -> i32 {
-    let school = crate::support::demo_school(&app.database.db).await;
-    let (account, _) = accounts::grant_account(
-        &app.database.db,
-        &Actor::System,
-        NewAccount {
-            login: Login::parse(login).unwrap(),
-            civility: None,
-            last_name: PersonName::parse("Morel").unwrap(),
-            first_name: None,
-            password: Some(Password::parse("mot-de-passe-sur").unwrap()),
-        },
-        role,
-        (role != Role::Administrateur).then_some(school),
-    )
-    .await
-    .unwrap();
-    account.id
 }
 
 /// The secret an enrolment shows, as typed into an app.
@@ -128,7 +105,8 @@ async fn guessing_codes_is_slowed_down() {
 #[tokio::test]
 async fn a_new_director_enrols_before_anything_else_then_logs_in_with_codes() {
     let app = TestApp::spawn().await;
-    account_with(&app, "c.morel", Role::Directeur).await;
+    let school = crate::support::demo_school(&app.database.db).await;
+    account_with(&app, "c.morel", Role::Directeur, Some(school)).await;
     let client = app.client();
     // No second factor yet: the password opens a session, but only to enrol.
     let response = login(&app, &client, "c.morel", "mot-de-passe-sur").await;
@@ -238,7 +216,7 @@ async fn a_new_director_enrols_before_anything_else_then_logs_in_with_codes() {
 #[tokio::test]
 async fn only_an_administrateur_resets_a_directors_second_factor() {
     let app = TestApp::spawn().await;
-    account_with(&app, "rectorat", Role::Administrateur).await;
+    account_with(&app, "rectorat", Role::Administrateur, None).await;
     let director = user::Entity::find()
         .filter(user::Column::Login.eq("direction"))
         .one(&app.database.db)
@@ -341,7 +319,8 @@ async fn a_teacher_may_enrol_and_turn_it_off() {
 #[tokio::test]
 async fn without_javascript_the_recovery_codes_are_shown_on_the_next_page_once() {
     let app = TestApp::spawn().await;
-    account_with(&app, "c.morel", Role::Directeur).await;
+    let school = crate::support::demo_school(&app.database.db).await;
+    account_with(&app, "c.morel", Role::Directeur, Some(school)).await;
     let client = app.client();
     login(&app, &client, "c.morel", "mot-de-passe-sur").await;
     let page = client

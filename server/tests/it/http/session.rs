@@ -386,7 +386,13 @@ async fn the_plain_html_form_logs_in_without_javascript() {
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(response.headers()[LOCATION], "/connexion/code");
     let code_page = client.get(app.url("/connexion/code")).send().await.unwrap();
-    assert!(code_page.text().await.unwrap().contains("Code à six chiffres"));
+    assert!(
+        code_page
+            .text()
+            .await
+            .unwrap()
+            .contains("Code à six chiffres")
+    );
     let code = code_for(server::demo::DIRECTOR_TOTP_SECRET, chrono::Utc::now()).unwrap();
     let response = client
         .post(app.url("/api/verify-code"))
