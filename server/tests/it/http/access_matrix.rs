@@ -68,444 +68,92 @@ fn page_query(ids: &Ids) -> Body {
 }
 
 /// Server functions. Order matters only for `logout`, last.
+#[rustfmt::skip]
 fn server_functions() -> Vec<Row> {
     vec![
         // Public: the login. A login that cannot exist, a code without a password first.
-        Row {
-            endpoint: "login",
-            body: |_| form(&[("login", "??"), ("password", "x"), ("next", "")]),
-            expected: "UUUUUUU",
-        },
-        Row {
-            endpoint: "verify-code",
-            body: |_| form(&[("code", "000000")]),
-            expected: "UUUUUUU",
-        },
+        Row { endpoint: "login", body: |_| form(&[("login", "??"), ("password", "x"), ("next", "")]), expected: "UUUUUUU" },
+        Row { endpoint: "verify-code", body: |_| form(&[("code", "000000")]), expected: "UUUUUUU" },
         // Anyone logged in: their own session, password, second factor.
-        Row {
-            endpoint: "session",
-            body: |_| form(&[]),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "switch-establishment",
-            body: |ids| form(&[("establishment_id", &ids.school.to_string())]),
-            expected: "UAAAFAF",
-        },
-        Row {
-            endpoint: "change-password",
-            body: |_| {
-                form(&[
-                    ("current", "faux"),
-                    ("new_password", "court"),
-                    ("confirmation", "autre"),
-                ])
-            },
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "second-factor",
-            body: |_| form(&[]),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "begin-enrolment",
-            body: |_| form(&[]),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "confirm-enrolment",
-            body: |_| form(&[("code", "000000")]),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "forget-recovery-codes",
-            body: |_| form(&[]),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "disable-second-factor",
-            body: |_| form(&[("code", "000000")]),
-            expected: "UAAAFFF",
-        },
+        Row { endpoint: "session", body: |_| form(&[]), expected: "UAAAAAA" },
+        Row { endpoint: "switch-establishment", body: |ids| form(&[("establishment_id", &ids.school.to_string())]), expected: "UAAAFAF" },
+        Row { endpoint: "change-password", body: |_| form(&[("current", "faux"), ("new_password", "court"), ("confirmation", "autre")]), expected: "UAAAAAA" },
+        Row { endpoint: "second-factor", body: |_| form(&[]), expected: "UAAAAAA" },
+        Row { endpoint: "begin-enrolment", body: |_| form(&[]), expected: "UAAAAAA" },
+        Row { endpoint: "confirm-enrolment", body: |_| form(&[("code", "000000")]), expected: "UAAAAAA" },
+        Row { endpoint: "forget-recovery-codes", body: |_| form(&[]), expected: "UAAAAAA" },
+        Row { endpoint: "disable-second-factor", body: |_| form(&[("code", "000000")]), expected: "UAAAFFF" },
         // The académie: administrateurs only.
-        Row {
-            endpoint: "academie-establishments",
-            body: |_| form(&[]),
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "establishment-directors",
-            body: |ids| form(&[("establishment_id", &ids.school.to_string())]),
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "create-establishment",
-            body: |_| {
-                form(&[
-                    ("ecole[uai]", "faux"),
-                    ("ecole[name]", ""),
-                    ("ecole[city]", ""),
-                    ("ecole[civility]", ""),
-                    ("ecole[last_name]", ""),
-                    ("ecole[first_name]", ""),
-                    ("ecole[login]", ""),
-                ])
-            },
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "add-director",
-            body: |ids| {
-                Body::Form(vec![
-                    ("directeur[establishment_id]", ids.school.to_string()),
-                    ("directeur[civility]", String::new()),
-                    ("directeur[last_name]", String::new()),
-                    ("directeur[first_name]", String::new()),
-                    ("directeur[login]", String::new()),
-                ])
-            },
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "grant-director",
-            body: |ids| {
-                Body::Form(vec![
-                    ("establishment_id", ids.school.to_string()),
-                    ("login", "personne.inconnue".to_owned()),
-                ])
-            },
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "revoke-director",
-            body: |ids| {
-                Body::Form(vec![
-                    ("establishment_id", ids.school.to_string()),
-                    ("user_id", "999999".to_owned()),
-                ])
-            },
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "assist-establishment",
-            body: |_| form(&[("establishment_id", "999999")]),
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "leave-assistance",
-            body: |_| form(&[]),
-            expected: "UFFFFFA",
-        },
-        Row {
-            endpoint: "reset-second-factor",
-            body: |_| form(&[("user_id", "999999")]),
-            expected: "UFFFFFA",
-        },
+        Row { endpoint: "academie-establishments", body: |_| form(&[]), expected: "UFFFFFA" },
+        Row { endpoint: "establishment-directors", body: |ids| form(&[("establishment_id", &ids.school.to_string())]), expected: "UFFFFFA" },
+        Row { endpoint: "create-establishment", body: |_| form(&[("ecole[uai]", "faux"), ("ecole[name]", ""), ("ecole[city]", ""), ("ecole[civility]", ""), ("ecole[last_name]", ""), ("ecole[first_name]", ""), ("ecole[login]", "")]), expected: "UFFFFFA" },
+        Row { endpoint: "add-director", body: |ids| Body::Form(vec![("directeur[establishment_id]", ids.school.to_string()), ("directeur[civility]", String::new()), ("directeur[last_name]", String::new()), ("directeur[first_name]", String::new()), ("directeur[login]", String::new())]), expected: "UFFFFFA" },
+        Row { endpoint: "grant-director", body: |ids| Body::Form(vec![("establishment_id", ids.school.to_string()), ("login", "personne.inconnue".to_owned())]), expected: "UFFFFFA" },
+        Row { endpoint: "revoke-director", body: |ids| Body::Form(vec![("establishment_id", ids.school.to_string()), ("user_id", "999999".to_owned())]), expected: "UFFFFFA" },
+        Row { endpoint: "assist-establishment", body: |_| form(&[("establishment_id", "999999")]), expected: "UFFFFFA" },
+        Row { endpoint: "leave-assistance", body: |_| form(&[]), expected: "UFFFFFA" },
+        Row { endpoint: "reset-second-factor", body: |_| form(&[("user_id", "999999")]), expected: "UFFFFFA" },
         // Paramétrage: the director of the school (another school's director works on hers).
-        Row {
-            endpoint: "establishment-accounts",
-            body: |_| form(&[]),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "reissue-password",
-            body: |_| form(&[("login", "remplacant")]),
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "school-classes",
-            body: |_| form(&[]),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "set-positionnement",
-            body: |ids| {
-                Body::Form(vec![
-                    ("class_id", ids.cm2.to_string()),
-                    ("positionnement", "inconnu".to_owned()),
-                ])
-            },
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "assign-teacher",
-            body: |ids| {
-                Body::Form(vec![
-                    ("class_id", ids.cm2.to_string()),
-                    ("teacher_id", "999999".to_owned()),
-                ])
-            },
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "unassign-teacher",
-            body: |ids| {
-                Body::Form(vec![
-                    ("class_id", ids.cm2.to_string()),
-                    ("teacher_id", "999999".to_owned()),
-                ])
-            },
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "create-teacher",
-            body: |_| {
-                form(&[
-                    ("teacher[civility]", ""),
-                    ("teacher[last_name]", ""),
-                    ("teacher[first_name]", ""),
-                    ("teacher[login]", ""),
-                    ("teacher[class_id]", ""),
-                ])
-            },
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "school-year-setup",
-            body: |_| form(&[]),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "open-school-year",
-            body: |_| {
-                form(&[
-                    ("annee[millesime]", "abc"),
-                    ("annee[debut]", ""),
-                    ("annee[fin]", ""),
-                ])
-            },
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "set-school-year-dates",
-            body: |_| form(&[("dates[debut]", ""), ("dates[fin]", "")]),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "period-settings",
-            body: |_| form(&[]),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "save-periods",
-            body: |_| {
-                Body::Json(json!({ "periodicity": "inconnue", "periods": [], "class_ids": [] }))
-            },
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "import-onde",
-            body: |_| Body::Multipart,
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "import-teachers",
-            body: |_| Body::Multipart,
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "import-responsables",
-            body: |_| Body::Multipart,
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "school-responsables",
-            body: |_| Body::Json(json!({})),
-            expected: "UFFFAAF",
-        },
-        Row {
-            endpoint: "attach-responsable",
-            body: |ids| {
-                Body::Form(vec![
-                    ("responsable[student_id]", ids.violetta.to_string()),
-                    ("responsable[civility]", String::new()),
-                    ("responsable[last_name]", String::new()),
-                    ("responsable[first_name]", String::new()),
-                    ("responsable[email]", String::new()),
-                ])
-            },
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "synchronise-bilans",
-            body: |ids| Body::Json(json!({ "class_ids": [ids.cm2] })),
-            expected: "UFFFFAF",
-        },
-        Row {
-            endpoint: "publish-bilans",
-            body: |ids| {
-                Body::Json(
-                    json!({ "class_id": ids.cm2, "period_id": ids.trimestre, "publish": true }),
-                )
-            },
-            expected: "UFFFFAF",
-        },
+        Row { endpoint: "establishment-accounts", body: |_| form(&[]), expected: "UFFFAAF" },
+        Row { endpoint: "reissue-password", body: |_| form(&[("login", "remplacant")]), expected: "UFFFFAF" },
+        Row { endpoint: "school-classes", body: |_| form(&[]), expected: "UFFFAAF" },
+        Row { endpoint: "set-positionnement", body: |ids| Body::Form(vec![("class_id", ids.cm2.to_string()), ("positionnement", "inconnu".to_owned())]), expected: "UFFFFAF" },
+        Row { endpoint: "assign-teacher", body: |ids| Body::Form(vec![("class_id", ids.cm2.to_string()), ("teacher_id", "999999".to_owned())]), expected: "UFFFFAF" },
+        Row { endpoint: "unassign-teacher", body: |ids| Body::Form(vec![("class_id", ids.cm2.to_string()), ("teacher_id", "999999".to_owned())]), expected: "UFFFFAF" },
+        Row { endpoint: "create-teacher", body: |_| form(&[("teacher[civility]", ""), ("teacher[last_name]", ""), ("teacher[first_name]", ""), ("teacher[login]", ""), ("teacher[class_id]", "")]), expected: "UFFFAAF" },
+        Row { endpoint: "school-year-setup", body: |_| form(&[]), expected: "UFFFAAF" },
+        Row { endpoint: "open-school-year", body: |_| form(&[("annee[millesime]", "abc"), ("annee[debut]", ""), ("annee[fin]", "")]), expected: "UFFFAAF" },
+        Row { endpoint: "set-school-year-dates", body: |_| form(&[("dates[debut]", ""), ("dates[fin]", "")]), expected: "UFFFAAF" },
+        Row { endpoint: "period-settings", body: |_| form(&[]), expected: "UFFFAAF" },
+        Row { endpoint: "save-periods", body: |_| Body::Json(json!({ "periodicity": "inconnue", "periods": [], "class_ids": [] })), expected: "UFFFAAF" },
+        Row { endpoint: "import-onde", body: |_| Body::Multipart, expected: "UFFFAAF" },
+        Row { endpoint: "import-teachers", body: |_| Body::Multipart, expected: "UFFFAAF" },
+        Row { endpoint: "import-responsables", body: |_| Body::Multipart, expected: "UFFFAAF" },
+        Row { endpoint: "school-responsables", body: |_| Body::Json(json!({})), expected: "UFFFAAF" },
+        Row { endpoint: "attach-responsable", body: |ids| Body::Form(vec![("responsable[student_id]", ids.violetta.to_string()), ("responsable[civility]", String::new()), ("responsable[last_name]", String::new()), ("responsable[first_name]", String::new()), ("responsable[email]", String::new())]), expected: "UFFFFAF" },
+        Row { endpoint: "synchronise-bilans", body: |ids| Body::Json(json!({ "class_ids": [ids.cm2] })), expected: "UFFFFAF" },
+        Row { endpoint: "publish-bilans", body: |ids| Body::Json(json!({ "class_id": ids.cm2, "period_id": ids.trimestre, "publish": true })), expected: "UFFFFAF" },
         // Collective entry and bilans: the class's teachers and the director. A page asked for
         // another's class opens on one of the person's own (checked below).
-        Row {
-            endpoint: "acquis-page",
-            body: page_query,
-            expected: "UFAAAAF",
-        },
-        Row {
-            endpoint: "programme-page",
-            body: page_query,
-            expected: "UFAAAAF",
-        },
-        Row {
-            endpoint: "parcours-page",
-            body: page_query,
-            expected: "UFAAAAF",
-        },
-        Row {
-            endpoint: "bilans-page",
-            body: page_query,
-            expected: "UFAAAAF",
-        },
-        Row {
-            endpoint: "save-acquis",
-            body: |ids| {
-                Body::Json(
-                    json!({ "key": { "class_id": ids.cm2, "period_id": ids.trimestre, "domain_code": "FRA-LO" }, "changes": [] }),
-                )
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "save-programme-list",
-            body: |ids| {
-                Body::Json(
-                    json!({ "key": { "class_id": ids.cm2, "level": "Cm2", "period_id": ids.trimestre, "domain_code": "FRA-LO" }, "was": ["inconnu"], "items": [] }),
-                )
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "save-class-parcours",
-            body: |ids| {
-                Body::Form(vec![
-                    ("class[class_id]", ids.cm2.to_string()),
-                    ("class[period_id]", ids.trimestre.to_string()),
-                    ("now[par_cit]", "x".to_owned()),
-                    ("was[par_cit]", "pas ce texte".to_owned()),
-                    ("now[par_art]", String::new()),
-                    ("was[par_art]", String::new()),
-                    ("now[par_san]", String::new()),
-                    ("was[par_san]", String::new()),
-                ])
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "set-class-language",
-            body: |ids| {
-                Body::Form(vec![
-                    ("class_id", ids.cm2.to_string()),
-                    ("language", "xx".to_owned()),
-                ])
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "bilans-action",
-            body: |ids| {
-                Body::Json(
-                    json!({ "request": { "class_id": ids.cm2, "period_id": ids.trimestre, "action": "Create", "student_ids": [] } }),
-                )
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "bilan-editor",
-            body: |ids| Body::Json(key(ids.violetta, ids)),
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "save-bilan",
-            body: |ids| {
-                let mut body = key(ids.violetta, ids);
-                body["changes"] = json!([]);
-                Body::Json(body)
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "bilan-history",
-            body: |ids| Body::Json(json!({ "student_id": ids.violetta })),
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "start-class-print",
-            body: |ids| {
-                Body::Json(json!({ "class_id": ids.cm2, "period_id": 999999, "each": false }))
-            },
-            expected: "UFFAFAF",
-        },
-        Row {
-            endpoint: "print-jobs",
-            body: |_| Body::Json(json!({})),
-            expected: "UAAAAAA",
-        },
+        Row { endpoint: "acquis-page", body: page_query, expected: "UFAAAAF" },
+        Row { endpoint: "programme-page", body: page_query, expected: "UFAAAAF" },
+        Row { endpoint: "parcours-page", body: page_query, expected: "UFAAAAF" },
+        Row { endpoint: "bilans-page", body: page_query, expected: "UFAAAAF" },
+        Row { endpoint: "save-acquis", body: |ids| Body::Json(json!({ "key": { "class_id": ids.cm2, "period_id": ids.trimestre, "domain_code": "FRA-LO" }, "changes": [] })), expected: "UFFAFAF" },
+        Row { endpoint: "save-programme-list", body: |ids| Body::Json(json!({ "key": { "class_id": ids.cm2, "level": "Cm2", "period_id": ids.trimestre, "domain_code": "FRA-LO" }, "was": ["inconnu"], "items": [] })), expected: "UFFAFAF" },
+        Row { endpoint: "save-class-parcours", body: |ids| Body::Form(vec![("class[class_id]", ids.cm2.to_string()), ("class[period_id]", ids.trimestre.to_string()), ("now[par_cit]", "x".to_owned()), ("was[par_cit]", "pas ce texte".to_owned()), ("now[par_art]", String::new()), ("was[par_art]", String::new()), ("now[par_san]", String::new()), ("was[par_san]", String::new())]), expected: "UFFAFAF" },
+        Row { endpoint: "set-class-language", body: |ids| Body::Form(vec![("class_id", ids.cm2.to_string()), ("language", "xx".to_owned())]), expected: "UFFAFAF" },
+        Row { endpoint: "bilans-action", body: |ids| Body::Json(json!({ "request": { "class_id": ids.cm2, "period_id": ids.trimestre, "action": "Create", "student_ids": [] } })), expected: "UFFAFAF" },
+        Row { endpoint: "bilan-editor", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UFFAFAF" },
+        Row { endpoint: "save-bilan", body: |ids| { let mut body = key(ids.violetta, ids); body["changes"] = json!([]); Body::Json(body) }, expected: "UFFAFAF" },
+        Row { endpoint: "bilan-history", body: |ids| Body::Json(json!({ "student_id": ids.violetta })), expected: "UFFAFAF" },
+        Row { endpoint: "start-class-print", body: |ids| Body::Json(json!({ "class_id": ids.cm2, "period_id": 999999, "each": false })), expected: "UFFAFAF" },
+        Row { endpoint: "print-jobs", body: |_| Body::Json(json!({})), expected: "UAAAAAA" },
         // Families: a responsable, for their own children only (anyone else has none).
-        Row {
-            endpoint: "family-space",
-            body: |_| Body::Json(json!({})),
-            expected: "UAAAAAA",
-        },
-        Row {
-            endpoint: "family-bilan",
-            body: |ids| Body::Json(key(ids.violetta, ids)),
-            expected: "UAFFFFF",
-        },
-        Row {
-            endpoint: "acknowledge-bilan",
-            body: |ids| Body::Json(key(ids.violetta, ids)),
-            expected: "UAFFFFF",
-        },
+        Row { endpoint: "family-space", body: |_| Body::Json(json!({})), expected: "UAAAAAA" },
+        Row { endpoint: "family-bilan", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UAFFFFF" },
+        Row { endpoint: "acknowledge-bilan", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UAFFFFF" },
         // Last: it ends the session.
-        Row {
-            endpoint: "logout",
-            body: |_| form(&[]),
-            expected: "AAAAAAA",
-        },
+        Row { endpoint: "logout", body: |_| form(&[]), expected: "AAAAAAA" },
     ]
 }
 
 /// Calls with another pupil's ids than the person's own: another family's child.
+#[rustfmt::skip]
 fn other_pupil_calls() -> Vec<Row> {
     vec![
-        Row {
-            endpoint: "family-bilan",
-            body: |ids| Body::Json(key(ids.henoler, ids)),
-            expected: "UFFFFFF",
-        },
-        Row {
-            endpoint: "acknowledge-bilan",
-            body: |ids| Body::Json(key(ids.henoler, ids)),
-            expected: "UFFFFFF",
-        },
+        Row { endpoint: "family-bilan", body: |ids| Body::Json(key(ids.henoler, ids)), expected: "UFFFFFF" },
+        Row { endpoint: "acknowledge-bilan", body: |ids| Body::Json(key(ids.henoler, ids)), expected: "UFFFFFF" },
     ]
 }
 
 /// Download routes, by path: the query they get and who may have the file.
+#[rustfmt::skip]
 fn downloads(ids: &Ids) -> Vec<(&'static str, String, Expected)> {
     vec![
-        (
-            "/bilans/pdf",
-            format!("eleve={}&periode={}", ids.violetta, ids.trimestre),
-            "UAFAFAF",
-        ),
-        (
-            "/bilans/pdf",
-            format!("eleve={}&periode={}", ids.henoler, ids.trimestre),
-            "UFFAFAF",
-        ),
-        (
-            "/bilans/pdf/classe",
-            format!("classe={}&periode={}", ids.cm2, ids.trimestre),
-            "UFFAFAF",
-        ),
+        ("/bilans/pdf", format!("eleve={}&periode={}", ids.violetta, ids.trimestre), "UAFAFAF"),
+        ("/bilans/pdf", format!("eleve={}&periode={}", ids.henoler, ids.trimestre), "UFFAFAF"),
+        ("/bilans/pdf/classe", format!("classe={}&periode={}", ids.cm2, ids.trimestre), "UFFAFAF"),
         // Someone else's print, or none: never anyone's but its owner's.
         ("/bilans/impression", "travail=12345".to_owned(), "UAAAAAA"),
     ]
