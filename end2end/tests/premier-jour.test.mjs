@@ -155,6 +155,19 @@ test('a school starts from nothing and prints its first bilan the same day', asy
   assert.match(await row.textContent(), new RegExp(`Pontarlier.*Mme Anne Dupont.*${start}/${start + 1}.*12.*Trimestre 1 : 1/1`));
   await assertAccessible(admin, assert);
   await admin.screenshot({ path: path.join(screenshotDir, 'academie-ordinateur.png'), fullPage: true });
+
+  // Her phone lost, the director asks the académie: her second factor is reset (recorded), she
+  // enrols again at her next login.
+  await row.getByRole('link', { name: /École Jules Ferry/ }).click();
+  await admin.getByRole('heading', { name: 'Direction', exact: true }).waitFor();
+  await admin.waitForLoadState('networkidle');
+  await admin.getByText('Double authentification activée').waitFor();
+  await admin.getByRole('button', { name: 'Réinitialiser la double authentification de Mme Anne Dupont' }).click();
+  await admin.getByText('Double authentification à activer à la prochaine connexion').waitFor();
+  await assertAccessible(admin, assert);
+  await admin.screenshot({ path: path.join(screenshotDir, 'academie-direction-ordinateur.png'), fullPage: true });
   assertClean(admin, assert);
+  const again = await logIn(await browser.newContext(), server, 'a.dupont', 'direction-ferry-2026', { enrolment: true });
+  await again.context().close();
   await office.close();
 });

@@ -4,6 +4,7 @@ use crate::api::academie::{
     AddDirector, AssistEstablishment, CreateEstablishment, GrantDirector, RevokeDirector,
     academie_establishments, establishment_directors,
 };
+use crate::api::second_factor::ResetSecondFactor;
 use crate::error::AppError;
 use crate::wire::academie::{EstablishmentRow, EstablishmentStaff};
 use leptos::either::Either;
@@ -196,6 +197,7 @@ pub fn EstablishmentPage() -> impl IntoView {
     let add = ServerAction::<AddDirector>::new();
     let grant = ServerAction::<GrantDirector>::new();
     let revoke = ServerAction::<RevokeDirector>::new();
+    let reset = ServerAction::<ResetSecondFactor>::new();
     let staff = Resource::new(
         move || {
             (
@@ -203,6 +205,7 @@ pub fn EstablishmentPage() -> impl IntoView {
                 add.version().get(),
                 grant.version().get(),
                 revoke.version().get(),
+                reset.version().get(),
             )
         },
         |(id, ..)| async move {
@@ -223,7 +226,7 @@ pub fn EstablishmentPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 match staff.await {
-                    Ok(staff) => Either::Left(view! { <Directors staff add grant revoke /> }),
+                    Ok(staff) => Either::Left(view! { <Directors staff add grant revoke reset /> }),
                     Err(error) => Either::Right(view! {
                         <h1>"Établissement"</h1>
                         <p class="alerte" role="alert">{error.to_string()}</p>
@@ -240,12 +243,14 @@ fn Directors(
     add: ServerAction<AddDirector>,
     grant: ServerAction<GrantDirector>,
     revoke: ServerAction<RevokeDirector>,
+    reset: ServerAction<ResetSecondFactor>,
 ) -> impl IntoView {
     let assist = ServerAction::<AssistEstablishment>::new();
     reload_after(assist, "/");
     let add_error = Signal::derive(move || add.value().get().and_then(Result::err));
     let grant_error = Signal::derive(move || grant.value().get().and_then(Result::err));
     let revoke_error = Signal::derive(move || revoke.value().get().and_then(Result::err));
+    let reset_error = Signal::derive(move || reset.value().get().and_then(Result::err));
     let establishment_id = staff.id;
     let place = match &staff.city {
         Some(city) => format!("UAI {} — {city}", staff.uai),
@@ -269,15 +274,39 @@ fn Directors(
         <section class="carte" aria-labelledby="direction-titre">
             <h2 id="direction-titre">"Direction"</h2>
             <FormAlert error=revoke_error at_fields=&[] />
+            <FormAlert error=reset_error at_fields=&[] />
             <ul class="liste-comptes">
                 {staff
                     .directors
                     .into_iter()
                     .map(|director| {
                         let label = format!("Retirer le rôle de direction à {}", director.name);
+                        let reset_label = format!(
+                            "Réinitialiser la double authentification de {}",
+                            director.name,
+                        );
+                        let user_id = director.user_id.to_string();
                         view! {
                             <li>
-                                <span>{format!("{} ({})", director.name, director.login)}</span>
+                                <span>
+                                    {format!("{} ({})", director.name, director.login)}
+                                    <br />
+                                    <small>
+                                        {if director.second_factor {
+                                            "Double authentification activée"
+                                        } else {
+                                            "Double authentification à activer à la prochaine connexion"
+                                        }}
+                                    </small>
+                                </span>
+                                {director.second_factor.then(|| view! {
+                                    <ActionForm action=reset>
+                                        <input type="hidden" name="user_id" value=user_id.clone() />
+                                        <button type="submit" class="secondaire" aria-label=reset_label>
+                                            "Réinitialiser la double authentification"
+                                        </button>
+                                    </ActionForm>
+                                })}
                                 <ActionForm action=revoke>
                                     <input type="hidden" name="establishment_id" value=establishment_id />
                                     <input type="hidden" name="user_id" value=director.user_id.to_string() />

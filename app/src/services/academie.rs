@@ -152,6 +152,7 @@ async fn directors_of(
                     user_id: person.id,
                     name: accounts::display_name(person),
                     login: person.login.clone(),
+                    second_factor: person.totp_enrolled_at.is_some(),
                 },
             ))
         })

@@ -34,6 +34,8 @@ pub struct StaffMember {
     pub user_id: i32,
     pub name: String,
     pub login: String,
+    /// Whether their second factor is on (an administrateur may reset it).
+    pub second_factor: bool,
 }
 
 /// One establishment and its directors, for its page.
