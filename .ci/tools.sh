@@ -42,13 +42,19 @@ ensure_build_tools() {
   fi
 }
 
-# Debian's Chromium and the npm packages of the browser tests (playwright-core, axe-core, and
+# Debian's Chromium, xmllint, and the npm packages of the browser tests (playwright-core, axe-core, and
 # binaryen, whose wasm-opt cargo-leptos uses for release builds).
 ensure_test_tools() {
   if ! command -v chromium >/dev/null 2>&1; then
     say "Installing Chromium"
     as_root apt-get update
     as_root apt-get install -y chromium
+  fi
+  # xmllint checks the LSU export against the official schema.
+  if ! command -v xmllint >/dev/null 2>&1; then
+    say "Installing xmllint (libxml2-utils)"
+    as_root apt-get update
+    as_root apt-get install -y libxml2-utils
   fi
   if [ ! -d end2end/node_modules/playwright-core ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     say "Installing the npm packages of end2end/"

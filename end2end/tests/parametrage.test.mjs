@@ -242,3 +242,27 @@ test('the director creates a teacher account; its one-time password must be repl
   await teacher.getByRole('heading', { name: 'Bonjour, Mme Lucie Garnier' }).waitFor();
   await phone.close();
 });
+
+test('the director checks, then downloads, the LSU export of the first trimestre', async () => {
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, acceptDownloads: true });
+  const page = await logIn(context, server, 'direction', 'demo-direction');
+  await page.goto(`${server.url}/parametrage/export-lsu`);
+  await page.getByRole('heading', { name: 'Export vers le LSU' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel(/^Trimestre 1 \(du 01\/09\/2026/).check();
+  await page.getByRole('button', { name: "Vérifier avant l'export" }).click();
+  await page.getByText('2 bilan(s) verrouillé(s) prêts à transmettre.').waitFor();
+  assert.match(await page.locator('main').textContent(), /CM2 M\. Durand — Trimestre 1 : 4 bilan\(s\)/);
+  await assertAccessible(page, assert);
+  await page.screenshot({ path: path.join(screenshotDir, 'export-lsu-tablette.png'), fullPage: true });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /^Télécharger LSU_0259999X_\d{8}\.xml$/ }).click(),
+  ]);
+  assert.match(download.suggestedFilename(), /^LSU_0259999X_\d{8}\.xml$/);
+  const xml = readFileSync(await download.path(), 'utf8');
+  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>/);
+  assert.match(xml, /<lsun-bilans xmlns="urn:fr:edu:scolarite:lsun:bilans:import" schemaVersion="1.0">/);
+  assertClean(page, assert);
+  await context.close();
+});

@@ -51,6 +51,11 @@ enum Command {
     /// Affiche le code de connexion du moment de la direction de démonstration (sa clé de
     /// double authentification est publique).
     DemoCode,
+    /// Exporte les bilans verrouillés.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Gère les établissements.
     School {
         #[command(subcommand)]
@@ -84,6 +89,23 @@ enum Command {
         #[arg(long)]
         periode: usize,
         /// Dossier où écrire les PDF (créé s'il manque).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Écrit le fichier d'import du LSU (bilans verrouillés des périodes choisies, schéma
+    /// lsun-bilans 1.0), ou liste ce qui l'empêche et sort en erreur.
+    Lsu {
+        /// UAI de l'établissement.
+        #[arg(long)]
+        uai: String,
+        /// Numéro d'une période de l'année ouverte (1 pour le premier trimestre) ; à répéter.
+        #[arg(long = "periode", required = true)]
+        periodes: Vec<i16>,
+        /// Le fichier à écrire (LSU_<UAI>_<AAAAMMJJ>.xml est le nom attendu).
         #[arg(long)]
         out: std::path::PathBuf,
     },
@@ -246,9 +268,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ends_on: date(fin, proposed.ends_on)?,
             };
             let db = db::connect(&config.database_url).await?;
-            let school = establishments::find_by_uai(&db, &uai)
-                .await?
-                .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+            let school = school_with_uai(&db, &uai).await?;
             school_years::open(
                 &db,
                 &Actor::System,
@@ -274,6 +294,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             periode,
             out,
         } => print_class(&config, &uai, &classe, periode, &out).await,
+        Command::Export {
+            command: ExportCommand::Lsu { uai, periodes, out },
+        } => export_lsu(&config, &uai, &periodes, &out).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -303,12 +326,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map_err(anyhow::Error::msg)?;
             let db = db::connect(&config.database_url).await?;
             let establishment_id = match &uai {
-                Some(uai) => Some(
-                    establishments::find_by_uai(&db, uai)
-                        .await?
-                        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?
-                        .id,
-                ),
+                Some(uai) => Some(school_with_uai(&db, uai).await?.id),
                 None => None,
             };
             let password = if accounts::find_by_login(&db, &login).await?.is_some() {
@@ -348,6 +366,65 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// The establishment of this UAI, or a French message naming it.
+async fn school_with_uai(
+    db: &sea_orm::DatabaseConnection,
+    uai: &Uai,
+) -> anyhow::Result<app::entities::establishment::Model> {
+    establishments::find_by_uai(db, uai)
+        .await?
+        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))
+}
+
+async fn export_lsu(
+    config: &Config,
+    uai: &str,
+    positions: &[i16],
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use app::services::lsu_export;
+    let uai = Uai::parse(uai).map_err(anyhow::Error::msg)?;
+    let db = db::connect(&config.database_url).await?;
+    let school = school_with_uai(&db, &uai).await?;
+    let period_ids = lsu_export::open_year_periods(&db, school.id, positions).await?;
+    if period_ids.is_empty() {
+        bail!(
+            "aucune de ces périodes dans l'année ouverte de {}",
+            school.name
+        );
+    }
+    let export = lsu_export::export(
+        &db,
+        &Actor::System,
+        school.id,
+        &period_ids,
+        today_in_paris(),
+    )
+    .await?;
+    for left in &export.precheck.left_out {
+        eprintln!(
+            "laissé de côté : {} bilan(s) non verrouillé(s) en {}",
+            left.count, left.class
+        );
+    }
+    let Some(xml) = export.xml else {
+        for problem in &export.precheck.problems {
+            eprintln!("{} (à corriger : {})", problem.message, problem.link);
+        }
+        bail!(
+            "{} problème(s) : le fichier n'est pas écrit",
+            export.precheck.problems.len()
+        );
+    };
+    std::fs::write(out, xml).with_context(|| format!("écriture de {}", out.display()))?;
+    println!(
+        "{} bilan(s) verrouillé(s) écrit(s) dans {}",
+        export.precheck.bilans,
+        out.display()
+    );
+    Ok(())
+}
+
 async fn print_class(
     config: &Config,
     uai: &str,
@@ -357,9 +434,7 @@ async fn print_class(
 ) -> anyhow::Result<()> {
     let uai = Uai::parse(uai).map_err(anyhow::Error::msg)?;
     let db = db::connect(&config.database_url).await?;
-    let school = establishments::find_by_uai(&db, &uai)
-        .await?
-        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+    let school = school_with_uai(&db, &uai).await?;
     let classes = classes::list(&db, &Actor::System, school.id, today_in_paris()).await?;
     let Some(class) = classes.iter().find(|class| class.label == class_label) else {
         let known: Vec<&str> = classes.iter().map(|class| class.label.as_str()).collect();
@@ -434,9 +509,7 @@ async fn import_onde(
     let bytes = std::fs::read(file).with_context(|| format!("lecture de {}", file.display()))?;
     let rows = onde_file::parse(&bytes).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
     let db = db::connect(&config.database_url).await?;
-    let school = establishments::find_by_uai(&db, &uai)
-        .await?
-        .with_context(|| format!("aucun établissement n'a l'UAI {uai}"))?;
+    let school = school_with_uai(&db, &uai).await?;
     let mode = if dry_run { Mode::Preview } else { Mode::Apply };
     let summary = pupil_import::import_pupils(
         &db,

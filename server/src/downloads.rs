@@ -7,6 +7,7 @@ use app::error::AppError;
 use app::services::access::Actor;
 use app::services::print_jobs::{PrintJobs, PrintOutcome, Printer};
 use app::services::printed_bilan;
+use app::time::today_in_paris;
 use app::wire::bilan_document::BilanDocument;
 use app::wire::bilan_editor::BilanKey;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -187,5 +188,50 @@ impl Printer for TypstPrinter {
             false => pdf::render_class(documents),
         }
         .map_err(|error| format!("{error:#}"))
+    }
+}
+
+/// `/export/lsu?periodes=3,4`
+#[derive(Debug, Deserialize)]
+pub struct LsuQuery {
+    periodes: String,
+}
+
+/// « Export vers le LSU »: the file of the locked bilans of these periods, named
+/// `LSU_<UAI>_<AAAAMMJJ>.xml`, or the precheck's problems (directeur only).
+pub async fn lsu(db: DatabaseConnection, session: Session, query: LsuQuery) -> Response {
+    use app::domain::Role;
+    use app::services::lsu_export;
+    let export = async {
+        let user = app::auth::acting_person(&db, &session).await?;
+        let actor = Actor::User(user);
+        let establishment_id = actor.require_current(&[Role::Directeur])?;
+        let period_ids = query
+            .periodes
+            .split(',')
+            .map(|id| id.trim().parse::<i32>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| AppError::invalid("periodes", "périodes illisibles"))?;
+        lsu_export::export(&db, &actor, establishment_id, &period_ids, today_in_paris()).await
+    }
+    .await;
+    match export {
+        Err(error) => refusal(error),
+        Ok(export) => match export.xml {
+            Some(xml) => attachment(xml, "application/xml", &export.precheck.file_name),
+            None => page(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!(
+                    "Le fichier n'est pas produit : {}",
+                    export
+                        .precheck
+                        .problems
+                        .iter()
+                        .map(|problem| problem.message.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ; ")
+                ),
+            ),
+        },
     }
 }

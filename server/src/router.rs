@@ -118,6 +118,7 @@ pub fn download_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<Lept
     let pdf_db = state.db.clone();
     let (class_pdf_db, class_pdf_jobs) = (state.db.clone(), state.print_jobs.clone());
     let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
+    let lsu_db = state.db.clone();
     vec![
         (
             "/bilans/pdf",
@@ -140,6 +141,14 @@ pub fn download_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<Lept
             axum::routing::get(
                 move |session: Session, Query(query): Query<downloads::PrintedQuery>| {
                     downloads::printed(printed_db.clone(), printed_jobs.clone(), session, query)
+                },
+            ),
+        ),
+        (
+            "/export/lsu",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::LsuQuery>| {
+                    downloads::lsu(lsu_db.clone(), session, query)
                 },
             ),
         ),

@@ -37,6 +37,8 @@ mod home;
 mod icons;
 /// The login page.
 mod login;
+/// Page « Export vers le LSU » (Paramétrage).
+mod lsu_export;
 /// The page for addresses that lead nowhere.
 mod not_found;
 /// What the Paramétrage pages share.
@@ -261,6 +263,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/saisie/parcours")
                         view={LazyPage::of::<parcours::ParcoursRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/parametrage/export-lsu")
+                        view={LazyPage::of::<lsu_export::LsuExportRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -14,6 +14,7 @@ pub fn ParametrageNav() -> impl IntoView {
             <A href="/parametrage/responsables">"Responsables légaux"</A>
             <A href="/parametrage/comptes">"Comptes"</A>
             <A href="/parametrage/synchronisation">"Synchronisation"</A>
+            <A href="/parametrage/export-lsu">"Export vers le LSU"</A>
         </nav>
     }
 }

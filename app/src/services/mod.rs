@@ -30,6 +30,8 @@ pub mod establishments;
 pub mod families;
 /// Rate limiting of failed logins, per account and per address.
 pub mod login_throttle;
+/// « Export vers le LSU »: the locked bilans as the national application imports them.
+pub mod lsu_export;
 /// Reading an ONDE pupil extraction (CSV) into checked rows.
 pub mod onde_file;
 /// « Saisie collective des parcours éducatifs ».

@@ -163,21 +163,28 @@ pub async fn begin_enrolment(
             "la double authentification est déjà activée pour ce compte",
         ));
     }
-    let secret = match &account.totp_secret {
-        // A page shown again keeps the secret already scanned.
-        Some(sealed) => key.open(user.id, sealed)?,
+    // A page shown again keeps the secret already scanned; two showings at once (a page and
+    // its data, two tabs) keep the one written first.
+    let sealed = match account.totp_secret {
+        Some(sealed) => sealed,
         None => {
-            let secret = rand::random::<[u8; SECRET_BYTES]>().to_vec();
-            user::ActiveModel {
-                id: Set(user.id),
-                totp_secret: Set(Some(key.seal(user.id, &secret))),
-                ..Default::default()
-            }
-            .update(db)
-            .await?;
-            secret
+            let secret = rand::random::<[u8; SECRET_BYTES]>();
+            user::Entity::update_many()
+                .col_expr(
+                    user::Column::TotpSecret,
+                    Expr::value(key.seal(user.id, &secret)),
+                )
+                .filter(user::Column::Id.eq(user.id))
+                .filter(user::Column::TotpSecret.is_null())
+                .exec(db)
+                .await?;
+            self::account(db, user.id)
+                .await?
+                .totp_secret
+                .ok_or_else(|| AppError::internal("second factor", "secret not kept"))?
         }
     };
+    let secret = key.open(user.id, &sealed)?;
     let totp = totp(secret, &account.login)?;
     let url = totp
         .to_url()

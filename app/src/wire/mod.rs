@@ -15,6 +15,8 @@ pub mod bilans;
 pub mod classes;
 /// Families: the parent space, visas, publishing to families.
 pub mod families;
+/// « Export vers le LSU »: the precheck, the periods to send.
+pub mod lsu_export;
 /// The periods of the school year and the classes that follow them (Paramétrage).
 pub mod periods;
 /// A class's bilans printed in the background, with progress.

@@ -7,6 +7,7 @@ mod classes;
 mod cli;
 mod families;
 mod http;
+mod lsu_export;
 mod pdf;
 mod print_jobs;
 mod pupil_import;

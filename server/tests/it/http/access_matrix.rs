@@ -112,6 +112,8 @@ fn server_functions() -> Vec<Row> {
         Row { endpoint: "school-responsables", body: |_| Body::Json(json!({})), expected: "UFFFAAF" },
         Row { endpoint: "attach-responsable", body: |ids| Body::Form(vec![("responsable[student_id]", ids.violetta.to_string()), ("responsable[civility]", String::new()), ("responsable[last_name]", String::new()), ("responsable[first_name]", String::new()), ("responsable[email]", String::new())]), expected: "UFFFFAF" },
         Row { endpoint: "synchronise-bilans", body: |ids| Body::Json(json!({ "class_ids": [ids.cm2] })), expected: "UFFFFAF" },
+        Row { endpoint: "lsu-export-choices", body: |_| Body::Json(json!({})), expected: "UFFFAAF" },
+        Row { endpoint: "lsu-precheck", body: |ids| Body::Json(json!({ "period_ids": [ids.trimestre] })), expected: "UFFFFAF" },
         Row { endpoint: "publish-bilans", body: |ids| Body::Json(json!({ "class_id": ids.cm2, "period_id": ids.trimestre, "publish": true })), expected: "UFFFFAF" },
         // Collective entry and bilans: the class's teachers and the director. A page asked for
         // another's class opens on one of the person's own (checked below).
@@ -154,6 +156,7 @@ fn downloads(ids: &Ids) -> Vec<(&'static str, String, Expected)> {
         ("/bilans/pdf", format!("eleve={}&periode={}", ids.violetta, ids.trimestre), "UAFAFAF"),
         ("/bilans/pdf", format!("eleve={}&periode={}", ids.henoler, ids.trimestre), "UFFAFAF"),
         ("/bilans/pdf/classe", format!("classe={}&periode={}", ids.cm2, ids.trimestre), "UFFAFAF"),
+        ("/export/lsu", format!("periodes={}", ids.trimestre), "UFFFFAF"),
         // Someone else's print, or none: never anyone's but its owner's.
         ("/bilans/impression", "travail=12345".to_owned(), "UAAAAAA"),
     ]
