@@ -81,25 +81,25 @@ fn PeriodForm(choices: ExportChoices, chosen: Vec<i32>) -> impl IntoView {
         <form method="get" action="/parametrage/export-lsu" class="carte">
             <fieldset>
                 <legend>"Périodes à transmettre"</legend>
-                {choices
-                    .periods
-                    .into_iter()
-                    .map(|period| {
-                        let id = format!("periode-{}", period.id);
-                        view! {
-                            <div class="case">
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    name="periodes"
-                                    value=period.id
-                                    checked=chosen.contains(&period.id)
-                                />
-                                <label for=id>{period.label}</label>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
+                <ul class="liste-options">
+                    {choices
+                        .periods
+                        .into_iter()
+                        .map(|period| view! {
+                            <li>
+                                <label class="option">
+                                    <input
+                                        type="checkbox"
+                                        name="periodes"
+                                        value=period.id
+                                        checked=chosen.contains(&period.id)
+                                    />
+                                    {period.label}
+                                </label>
+                            </li>
+                        })
+                        .collect_view()}
+                </ul>
             </fieldset>
             <div class="actions">
                 <button type="submit" class="principal">"Vérifier avant l'export"</button>

@@ -238,7 +238,8 @@ pub async fn choices(
     };
     let periods = period::Entity::find()
         .filter(period::Column::SchoolYearId.eq(year.id))
-        .order_by_asc(period::Column::StartsOn)
+        .order_by_asc(period::Column::Periodicity)
+        .order_by_asc(period::Column::Position)
         .all(db)
         .await?;
     Ok(ExportChoices {
