@@ -24,6 +24,8 @@ mod m20261201_000008_families;
 mod m20261203_000009_year_closing_and_throttle;
 /// Directors' second factor: TOTP secret and recovery codes.
 mod m20261203_000010_second_factor;
+/// A responsable's address in its parts (street, postcode, town, country), for the LSU.
+mod m20261203_000011_responsable_address;
 
 pub struct Migrator;
 
@@ -54,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_families::Migration),
             Box::new(m20261203_000009_year_closing_and_throttle::Migration),
             Box::new(m20261203_000010_second_factor::Migration),
+            Box::new(m20261203_000011_responsable_address::Migration),
         ]
     }
 }

@@ -112,7 +112,7 @@ fn attachment(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
     response
 }
 
-/// Why nothing was printed, as a page in French with its HTTP status.
+/// Why nothing was downloaded, as a page in French with its HTTP status.
 fn refusal(error: AppError) -> Response {
     if let AppError::Internal = error {
         return failure(anyhow::anyhow!("bilan document"));
@@ -134,13 +134,13 @@ fn page(status: StatusCode, message: &str) -> Response {
         .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;");
-    // Reached only through a typed or stale address (the pages offer « Éditer » only for a
-    // printable bilan): the app's stylesheet, a readable width on a phone, and a way back.
+    // Reached only through a typed or stale address (the pages offer a download only once it
+    // can succeed): the app's stylesheet, a readable width on a phone, and a way back.
     let body = format!(
         "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Édition impossible — Livret</title><link rel=\"stylesheet\" href=\"/pkg/livret.css\"></head>\
-         <body><main><h1>Édition impossible</h1><p class=\"alerte\" role=\"alert\">{escaped}</p>\
+         <title>Téléchargement impossible — Livret</title><link rel=\"stylesheet\" href=\"/pkg/livret.css\"></head>\
+         <body><main><h1>Téléchargement impossible</h1><p class=\"alerte\" role=\"alert\">{escaped}</p>\
          <p><a href=\"/\">Retour à l'accueil de Livret</a></p></main></body></html>"
     );
     (status, Html(body)).into_response()

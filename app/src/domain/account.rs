@@ -167,3 +167,25 @@ mod tests {
         assert!(Civility::parse("Dr").is_err());
     }
 }
+
+/// A responsable's postal address as ONDE gives it, its parts kept apart (the LSU wants them
+/// so: `ligne1`, `code-postal`, `commune`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostalAddress {
+    /// Number and street.
+    pub street: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// Only when not France.
+    pub country: Option<String>,
+}
+
+impl PostalAddress {
+    /// The address, unless every part is empty.
+    pub fn given(self) -> Option<PostalAddress> {
+        let empty = [&self.street, &self.postal_code, &self.city, &self.country]
+            .iter()
+            .all(|part| part.is_none());
+        (!empty).then_some(self)
+    }
+}

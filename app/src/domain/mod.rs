@@ -27,7 +27,7 @@ pub mod typography;
 /// Codes UAI of establishments.
 pub mod uai;
 
-pub use account::{Civility, Login, Password, PersonName};
+pub use account::{Civility, Login, Password, PersonName, PostalAddress};
 pub use bilan::{BilanStatus, Positionnement};
 pub use import_summary::{FieldChange, ImportSummary};
 pub use ine::Ine;

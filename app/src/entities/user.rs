@@ -11,8 +11,13 @@ pub struct Model {
     pub last_name: String,
     pub first_name: String,
     pub email: Option<String>,
-    /// A responsable's postal address, on one line.
-    pub address: Option<String>,
+    /// A responsable's postal address, in the parts ONDE gives (the LSU wants them apart):
+    /// number and street,
+    pub address_line: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// and the country, only when not France.
+    pub country: Option<String>,
     /// Argon2id PHC string; `None` until the person has chosen a password.
     pub password_hash: Option<String>,
     /// Set while the password is a one-time one: nothing else is allowed until it is changed.

@@ -65,7 +65,14 @@ struct PeriodicBilan {
     modalites: Vec<String>,
     ppre: String,
     appreciation: String,
-    responsables: Vec<Person>,
+    responsables: Vec<Responsable>,
+}
+
+struct Responsable {
+    who: Person,
+    /// Street, postcode, town, and the country when not France: only when the first three are
+    /// known (the schema requires them together).
+    address: Option<[Option<String>; 4]>,
 }
 
 #[derive(Default)]
@@ -563,8 +570,37 @@ async fn collect_class(
         findings.text(&ppre, 600, || of_bilan("complément du PPRE"), &bilan_link);
         let mut responsables = Vec::new();
         for account in guardians.get(&pupil.id).into_iter().flatten() {
+            let whose = || {
+                format!(
+                    "Adresse de {} (responsable de {name})",
+                    accounts::display_name(account)
+                )
+            };
+            let responsables_page = "/parametrage/responsables";
+            for (part, max) in [
+                (&account.address_line, 50),
+                (&account.postal_code, 10),
+                (&account.city, 100),
+                (&account.country, 50),
+            ] {
+                findings.text(
+                    part.as_deref().unwrap_or_default(),
+                    max,
+                    whose,
+                    responsables_page,
+                );
+            }
+            let address = match (&account.address_line, &account.postal_code, &account.city) {
+                (Some(_), Some(_), Some(_)) => Some([
+                    account.address_line.clone(),
+                    account.postal_code.clone(),
+                    account.city.clone(),
+                    account.country.clone(),
+                ]),
+                _ => None,
+            };
             match person(account) {
-                Some(who) => responsables.push(who),
+                Some(who) => responsables.push(Responsable { who, address }),
                 None => findings.add(
                     format!(
                         "{} (responsable de {name}) n'a pas de civilité",
@@ -872,16 +908,27 @@ fn write_bilan(out: &mut XmlWriter, bilan: &PeriodicBilan) -> Result<()> {
     text_element(out, "appreciation-generale", &[], &bilan.appreciation)?;
     if !bilan.responsables.is_empty() {
         start(out, "responsables", &[])?;
-        for who in &bilan.responsables {
-            empty(
-                out,
-                "responsable",
-                &[
-                    ("civilite", who.civility),
-                    ("nom", &who.last_name),
-                    ("prenom", &who.first_name),
-                ],
-            )?;
+        for Responsable { who, address } in &bilan.responsables {
+            let attributes = [
+                ("civilite", who.civility),
+                ("nom", who.last_name.as_str()),
+                ("prenom", who.first_name.as_str()),
+            ];
+            let Some([Some(street), Some(postal_code), Some(city), country]) = address else {
+                empty(out, "responsable", &attributes)?;
+                continue;
+            };
+            start(out, "responsable", &attributes)?;
+            let mut parts = vec![("ligne1", street.as_str())];
+            if let Some(country) = country {
+                parts.push(("ligne2", country.as_str()));
+            }
+            parts.extend([
+                ("code-postal", postal_code.as_str()),
+                ("commune", city.as_str()),
+            ]);
+            empty(out, "adresse", &parts)?;
+            end(out, "responsable")?;
         }
         end(out, "responsables")?;
     }

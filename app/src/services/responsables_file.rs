@@ -1,4 +1,4 @@
-use crate::domain::{Civility, PersonName};
+use crate::domain::{Civility, PersonName, PostalAddress};
 use crate::services::onde_file::{FileError, open, refused};
 use crate::time::parse_typed_date as parse_date;
 use crate::wire::pupil_import::ImportedFile;
@@ -29,8 +29,7 @@ pub struct ResponsableRow {
     pub civility: Option<Civility>,
     pub last_name: PersonName,
     pub first_name: PersonName,
-    /// Street, « postcode town », and the country unless France, joined with « , ».
-    pub address: Option<String>,
+    pub address: Option<PostalAddress>,
     pub email: Option<String>,
     /// Never empty, in the order of the file's columns.
     pub children: Vec<ChildName>,
@@ -117,18 +116,15 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<ResponsableRow>, FileError> {
             }
             email => email.map(str::to_owned),
         };
-        let town = [optional(CP), optional(COMMUNE)]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let country = optional(PAYS).filter(|country| !country.eq_ignore_ascii_case("france"));
-        let address_parts = [optional(ADRESSE), Some(town.as_str()), country]
-            .into_iter()
-            .flatten()
-            .filter(|part| !part.is_empty())
-            .collect::<Vec<_>>();
-        let address = (!address_parts.is_empty()).then(|| address_parts.join(", "));
+        let address = PostalAddress {
+            street: optional(ADRESSE).map(str::to_owned),
+            postal_code: optional(CP).map(str::to_owned),
+            city: optional(COMMUNE).map(str::to_owned),
+            country: optional(PAYS)
+                .filter(|country| !country.eq_ignore_ascii_case("france"))
+                .map(str::to_owned),
+        }
+        .given();
 
         let mut children = Vec::new();
         for columns in &child_columns {
@@ -316,7 +312,12 @@ mod tests {
                     civility: Some(Civility::Madame),
                     last_name: person("BAZIN"),
                     first_name: person("Nathalie"),
-                    address: Some("9 rue de Dole, 25000 BESANÇON".into()),
+                    address: Some(PostalAddress {
+                        street: Some("9 rue de Dole".into()),
+                        postal_code: Some("25000".into()),
+                        city: Some("BESANÇON".into()),
+                        country: None,
+                    }),
                     email: Some("nathalie.bazin@example.fr".into()),
                     children: vec![child("BAZIN", "Violetta"), child("LE GOFF", "Noé")],
                 },
@@ -347,8 +348,13 @@ mod tests {
             assert_eq!(row.last_name, person("CŒUR"));
             assert_eq!(row.first_name, person("Françoise"));
             assert_eq!(
-                row.address.as_deref(),
-                Some("12 rue du Rhône, 1204 Genève, SUISSE")
+                row.address,
+                Some(PostalAddress {
+                    street: Some("12 rue du Rhône".into()),
+                    postal_code: Some("1204".into()),
+                    city: Some("Genève".into()),
+                    country: Some("SUISSE".into()),
+                })
             );
             assert_eq!(row.children, [child("CŒUR", "Zoë")]);
         }
@@ -369,7 +375,16 @@ mod tests {
         assert_eq!(rows[0].children, [child("BAZIN", "Violetta")]);
         assert_eq!(rows[1].line, 6);
         assert_eq!(rows[1].children, [child("ADELLE", "Klara")]);
-        assert_eq!(rows[1].address.as_deref(), Some("25000"));
+        let postcode_only = rows[1].address.clone().unwrap();
+        assert_eq!(postcode_only.postal_code.as_deref(), Some("25000"));
+        assert_eq!(
+            (
+                postcode_only.street,
+                postcode_only.city,
+                postcode_only.country
+            ),
+            (None, None, None)
+        );
         assert_eq!(
             error(&format!("{text}\r\nDr;X;Y;;;;;;X;Z;;\r\n")),
             "ligne 7, colonne « Civilité Responsable » : civilité inconnue « Dr » : M ou Mme"
@@ -515,10 +530,9 @@ mod tests {
             .iter()
             .find(|r| r.last_name == person("FRANÇOIS"))
             .unwrap();
-        assert_eq!(
-            abroad.address.as_deref(),
-            Some("12 rue du Rhône, 1204 Genève, SUISSE")
-        );
+        let abroad = abroad.address.clone().unwrap();
+        assert_eq!(abroad.street.as_deref(), Some("12 rue du Rhône"));
+        assert_eq!(abroad.country.as_deref(), Some("SUISSE"));
         assert_eq!(rows.iter().filter(|r| r.email.is_none()).count(), 2);
     }
 

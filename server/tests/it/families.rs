@@ -3,7 +3,7 @@
 //! published bilans), on the demo school.
 
 use crate::support::{actor, demo_class, demo_school, test_db, trimestres};
-use app::domain::{Civility, Login, PersonName};
+use app::domain::{Civility, Login, PersonName, PostalAddress};
 use app::entities::{bilan, guardian};
 use app::error::AppError;
 use app::services::access::Actor;
@@ -65,7 +65,12 @@ fn person(last: &str, first: &str, email: Option<&str>) -> NewResponsable {
         last_name: PersonName::parse(last).unwrap(),
         first_name: PersonName::parse(first).unwrap(),
         email: email.map(str::to_owned),
-        address: Some("9 rue de Dole, 25000 Besançon".to_owned()),
+        address: Some(PostalAddress {
+            street: Some("9 rue de Dole".to_owned()),
+            postal_code: Some("25000".to_owned()),
+            city: Some("Besançon".to_owned()),
+            country: None,
+        }),
     }
 }
 
@@ -472,6 +477,23 @@ async fn an_onde_responsables_file_attaches_parents_and_reports_children_it_cann
     );
     let links = guardian::Entity::find().all(&t.db).await.unwrap().len();
     assert_eq!(links, 7, "the demo parent and six links from the file");
+    // The address keeps ONDE's parts apart, as the LSU export sends them.
+    let nathalie = app::entities::user::Entity::find()
+        .filter(app::entities::user::Column::LastName.eq("BAZIN"))
+        .filter(app::entities::user::Column::FirstName.eq("Nathalie"))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            nathalie.address_line.as_deref(),
+            nathalie.postal_code.as_deref(),
+            nathalie.city.as_deref(),
+            nathalie.country
+        ),
+        (Some("9 rue de Dole"), Some("25000"), Some("BESANÇON"), None)
+    );
 
     // The same file again: the same people, nobody attached twice, no new code.
     let again = families::import(&t.db, &demo.director, demo.school, &rows)

@@ -2,7 +2,7 @@
 //! locked bilans only; the precheck names what the national application would refuse.
 
 use crate::support::{demo_class, demo_school, test_db, trimestres};
-use app::entities::{bilan, school_class, student};
+use app::entities::{bilan, school_class, student, user};
 use app::services::access::Actor;
 use app::services::lsu_export::{self, Export};
 use app::services::second_factor::SecretKey;
@@ -93,6 +93,18 @@ fn read_back(xml: &[u8]) -> (Vec<String>, Vec<String>) {
 #[tokio::test]
 async fn the_demo_export_is_valid_against_the_official_schema_and_carries_the_locked_bilans() {
     let t = demo().await;
+    // Violetta's responsable, with the address the responsables import keeps in its parts.
+    let parent = user::Entity::find()
+        .filter(user::Column::Login.eq("parent"))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut row: user::ActiveModel = parent.into();
+    row.address_line = Set(Some("9 rue de Dole".to_owned()));
+    row.postal_code = Set(Some("25000".to_owned()));
+    row.city = Set(Some("BESANÇON".to_owned()));
+    row.update(&t.db).await.unwrap();
     let export = export_first_trimestre(&t.db).await;
     assert_eq!(export.precheck.problems, Vec::new());
     assert_eq!(
@@ -148,6 +160,9 @@ async fn the_demo_export_is_valid_against_the_official_schema_and_carries_the_lo
     assert!(text.contains("<sous-domaine code-domaine=\"FRA-LGO\""));
     assert!(text.contains("code-domaine=\"EPS-RAC\""));
     assert!(text.contains("<etablissement>0259999X</etablissement>"));
+    assert!(text.contains(
+        "<responsable civilite=\"MME\" nom=\"Bazin\" prenom=\"Sophie\">\n            <adresse ligne1=\"9 rue de Dole\" code-postal=\"25000\" commune=\"BESANÇON\"/>"
+    ), "{text}");
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Responsables légaux: attached one by one or from an ONDE extraction, and listed.
 
 use super::guardians;
-use crate::domain::{Civility, Password, PersonName, Role};
+use crate::domain::{Civility, Password, PersonName, PostalAddress, Role};
 use crate::entities::{guardian, role_grant, school_class, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
@@ -25,7 +25,7 @@ pub struct NewResponsable {
     pub last_name: PersonName,
     pub first_name: PersonName,
     pub email: Option<String>,
-    pub address: Option<String>,
+    pub address: Option<PostalAddress>,
 }
 
 /// A responsable attached to a pupil: their login, and the one-time activation code of a new
@@ -171,7 +171,11 @@ pub async fn attach(
             row.must_change_password = Set(true);
             row.one_time_expires_at = Set(Some(accounts::one_time_expiry()));
             row.email = Set(who.email.clone());
-            row.address = Set(who.address.clone());
+            let address = who.address.clone().unwrap_or_default();
+            row.address_line = Set(address.street);
+            row.postal_code = Set(address.postal_code);
+            row.city = Set(address.city);
+            row.country = Set(address.country);
             (row.update(&txn).await?, Some(one_time))
         }
     };
