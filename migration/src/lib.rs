@@ -26,6 +26,8 @@ mod m20261203_000009_year_closing_and_throttle;
 mod m20261203_000010_second_factor;
 /// A responsable's address in its parts (street, postcode, town, country), for the LSU.
 mod m20261203_000011_responsable_address;
+/// The director a bilan was locked under, frozen at locking (for the LSU).
+mod m20261203_000012_bilan_director;
 
 pub struct Migrator;
 
@@ -57,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_year_closing_and_throttle::Migration),
             Box::new(m20261203_000010_second_factor::Migration),
             Box::new(m20261203_000011_responsable_address::Migration),
+            Box::new(m20261203_000012_bilan_director::Migration),
         ]
     }
 }

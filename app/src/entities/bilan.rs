@@ -30,6 +30,8 @@ pub struct Model {
     pub appreciation: Option<String>,
     pub locked_at: Option<DateTimeUtc>,
     pub locked_by: Option<i32>,
+    /// The school's director when it was locked (whoever locked it): the LSU's `directeur`.
+    pub director_id: Option<i32>,
     /// Set while the family can read the bilan (only a locked one is published).
     pub published_at: Option<DateTimeUtc>,
     pub published_by: Option<i32>,

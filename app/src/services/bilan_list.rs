@@ -156,13 +156,18 @@ pub async fn act(
                 }
                 false => bilans::thaw_class_entries(&txn, &ids).await?,
             }
-            let (locked_at, locked_by) = match locking {
-                true => (Some(chrono::Utc::now()), actor.user_id()),
-                false => (None, None),
+            let (locked_at, locked_by, director) = match locking {
+                true => (
+                    Some(chrono::Utc::now()),
+                    actor.user_id(),
+                    bilans::director_at_lock(&txn, actor, context.establishment_id).await?,
+                ),
+                false => (None, None, None),
             };
             let mut columns = vec![
                 (bilan::Column::LockedAt, Expr::value(locked_at)),
                 (bilan::Column::LockedBy, Expr::value(locked_by)),
+                (bilan::Column::DirectorId, Expr::value(director)),
             ];
             if !locking {
                 // An unlocked bilan may change: its family no longer sees it until it is

@@ -4,9 +4,12 @@
 
 use crate::domain::bilan::{RowFacts, Standing};
 use crate::domain::catalogue::{DomainRow, rows_for, rows_for_class};
-use crate::domain::{BilanStatus, Level};
-use crate::entities::{bilan, bilan_line, programme_element, student, teacher_assignment, user};
+use crate::domain::{BilanStatus, Level, Role};
+use crate::entities::{
+    bilan, bilan_line, programme_element, role_grant, student, teacher_assignment, user,
+};
 use crate::error::Result;
+use crate::services::access::Actor;
 use crate::services::accounts;
 use crate::services::bilan_content::ClassEntries;
 use crate::services::saisie::ClassPeriod;
@@ -86,6 +89,39 @@ pub fn published() -> Condition {
 }
 
 /// The class's teachers, by name, as a new bilan shows them.
+/// The director a bilan locked now is locked under: the one locking it, else the school's
+/// (the first, when it has several).
+pub async fn director_at_lock(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    establishment_id: i32,
+) -> Result<Option<i32>> {
+    if let (Actor::User(user), Ok(())) = (actor, actor.require_director_of(establishment_id)) {
+        return Ok(Some(user.id));
+    }
+    Ok(school_directors(db, establishment_id)
+        .await?
+        .first()
+        .copied())
+}
+
+/// The ids of the school's directors, oldest account first.
+pub async fn school_directors(
+    db: &impl ConnectionTrait,
+    establishment_id: i32,
+) -> Result<Vec<i32>> {
+    let mut ids: Vec<i32> = role_grant::Entity::find()
+        .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
+        .filter(role_grant::Column::Role.eq(Role::Directeur.code()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|grant| grant.user_id)
+        .collect();
+    ids.sort_unstable();
+    Ok(ids)
+}
+
 pub async fn class_teachers(db: &impl ConnectionTrait, class_id: i32) -> Result<Vec<String>> {
     let teacher_ids: Vec<i32> = teacher_assignment::Entity::find()
         .filter(teacher_assignment::Column::ClassId.eq(class_id))

@@ -3,8 +3,8 @@
 //! the national application would refuse, each with the page that fixes it.
 //!
 //! Only locked bilans go, with what they were locked with: their copy of the pupil's identity,
-//! of the teachers, of the class's programme elements and parcours; the director is whoever
-//! locked them. Unlocked bilans are left out and counted per class.
+//! of the teachers, of the class's programme elements and parcours, and the director they were
+//! locked under. Unlocked bilans are left out and counted per class.
 
 use crate::domain::catalogue::{DomainRow, PPRE};
 use crate::domain::{Civility, Positionnement};
@@ -295,6 +295,9 @@ pub fn file_name(uai: &str, today: NaiveDate) -> String {
 struct People {
     by_name: HashMap<String, user::Model>,
     by_id: HashMap<i32, user::Model>,
+    /// The school's directors now, oldest first: the director of a bilan locked before its
+    /// director was kept at locking.
+    directors: Vec<i32>,
 }
 
 impl People {
@@ -316,6 +319,7 @@ impl People {
                 .map(|account| (accounts::display_name(account), account.clone()))
                 .collect(),
             by_id: accounts.into_iter().map(|a| (a.id, a)).collect(),
+            directors: bilans::school_directors(db, establishment_id).await?,
         })
     }
 }
@@ -468,14 +472,18 @@ async fn collect_class(
                 "/parametrage/synchronisation".to_owned(),
             );
         }
-        let director = bilan.locked_by.and_then(|id| people.by_id.get(&id));
+        let director_id = bilan
+            .director_id
+            .or(bilan.locked_by.filter(|id| people.directors.contains(id)))
+            .or(people.directors.first().copied());
+        let director = director_id.and_then(|id| people.by_id.get(&id));
         match director.and_then(|a| Some((a.id, person(a)?))) {
             Some((id, who)) => {
                 document.directors.insert(id, who);
             }
             None => findings.add(
                 format!(
-                    "{} (qui a verrouillé le bilan de {name}) : compte introuvable ou sans civilité",
+                    "{} (direction au verrouillage du bilan de {name}) : compte introuvable ou sans civilité",
                     director.map_or("La direction".to_owned(), accounts::display_name)
                 ),
                 ACCOUNTS_PAGE.to_owned(),
@@ -614,7 +622,7 @@ async fn collect_class(
             pupil: pupil.id,
             period: context.period.id,
             teachers,
-            director: bilan.locked_by.unwrap_or_default(),
+            director: director_id.unwrap_or_default(),
             created_on: bilan.created_at.with_timezone(&PARIS).date_naive(),
             schooled_since: pupil.entered_on.unwrap_or(context.year.starts_on),
             locked_at,

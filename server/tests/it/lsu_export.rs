@@ -273,3 +273,52 @@ async fn only_the_director_exports() {
     let refused = lsu_export::export(&t.db, &teacher, school, &[first], today).await;
     assert!(matches!(refused, Err(app::error::AppError::Forbidden)));
 }
+
+/// A teacher may lock a bilan: the file still names the school's director as the bilan's
+/// `directeur`, the one kept when it was locked.
+#[tokio::test]
+async fn a_bilan_locked_by_a_teacher_is_sent_under_the_director() {
+    use app::services::bilan_list;
+    use app::wire::bilans::{BilanAction, BilanActionRequest};
+    let t = demo().await;
+    let cm2 = demo_class(&t.db, "CM2").await;
+    let first = trimestres(&t.db).await[0];
+    let unlocked = bilan::Entity::find()
+        .filter(bilan::Column::LockedAt.is_null())
+        .filter(bilan::Column::ClassId.eq(cm2.id))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let teacher = crate::support::actor(&t.db, "enseignant").await;
+    let request = BilanActionRequest {
+        class_id: cm2.id,
+        period_id: first,
+        action: BilanAction::Lock,
+        student_ids: vec![unlocked.student_id],
+    };
+    bilan_list::act(&t.db, &teacher, &request).await.unwrap();
+    let locked = bilan::Entity::find_by_id(unlocked.id)
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let director = user::Entity::find()
+        .filter(user::Column::Login.eq("direction"))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(locked.locked_by, teacher.user_id());
+    assert_eq!(locked.director_id, Some(director.id));
+
+    let export = export_first_trimestre(&t.db).await;
+    assert_eq!(export.precheck.bilans, 3);
+    let text = String::from_utf8(export.xml.unwrap()).unwrap();
+    assert_eq!(text.matches("<directeur ").count(), 1, "{text}");
+    assert_eq!(
+        text.matches(&format!("directeur-ref=\"DIR_{}\"", director.id))
+            .count(),
+        3
+    );
+}
