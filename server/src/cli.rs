@@ -48,6 +48,19 @@ enum Command {
         #[arg(long, env = "LIVRET_DEMO", value_parser = clap::builder::BoolishValueParser::new())]
         demo: bool,
     },
+    /// Sauvegarde la base SQLite, même pendant que le serveur tourne, dans un nouveau fichier
+    /// (vérifié). Pour PostgreSQL : pg_dump (voir le README).
+    Backup {
+        /// Le fichier à écrire (il ne doit pas exister).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Remet une sauvegarde à la place de la base SQLite. Arrêtez le serveur avant.
+    Restore {
+        /// La sauvegarde faite par « livret backup ».
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
     /// Affiche le code de connexion du moment de la direction de démonstration (sa clé de
     /// double authentification est publique).
     DemoCode,
@@ -207,6 +220,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     match cli.command {
         Command::Serve { demo } => serve(config, demo).await,
+        Command::Backup { out } => {
+            let bytes = crate::backup::backup(&config.database_url, &out).await?;
+            println!(
+                "Sauvegarde écrite dans {} ({} Ko), vérifiée. Gardez avec elle la clé secrète \
+                 (LIVRET_SECRET_KEY ou livret.key).",
+                out.display(),
+                bytes.div_ceil(1024)
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            crate::backup::restore(&config.database_url, &from).await?;
+            println!(
+                "Sauvegarde {} remise en place. Relancez le serveur : il met le schéma à jour.",
+                from.display()
+            );
+            Ok(())
+        }
         Command::DemoCode => {
             println!(
                 "{}",

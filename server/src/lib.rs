@@ -5,6 +5,8 @@
 // default limit, as in the `app` crate.
 #![recursion_limit = "256"]
 
+/// `livret backup` and `livret restore` (SQLite).
+pub mod backup;
 /// The `livret` command line.
 pub mod cli;
 /// The client's address, through trusted reverse proxies only.

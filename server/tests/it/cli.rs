@@ -468,3 +468,103 @@ fn a_class_is_printed_one_pdf_per_pupil_and_the_others_are_named() {
         stderr(&no_period)
     );
 }
+
+/// A backup taken while the database is being written is whole and consistent, and restoring
+/// it brings that state back.
+#[test]
+fn a_backup_taken_during_writes_restores() {
+    use app::entities::audit_event;
+    use app::services::{access::Actor, audit};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let cli = Cli::new();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let db = runtime.block_on(async {
+        let db = server::db::connect(&cli.database_url()).await.unwrap();
+        server::demo::seed(&db, &app::services::second_factor::SecretKey::generate().0)
+            .await
+            .unwrap();
+        db
+    });
+    let count = |db: &sea_orm::DatabaseConnection| {
+        runtime
+            .block_on(audit_event::Entity::find().count(db))
+            .unwrap()
+    };
+    let before = count(&db);
+    // Writes go on while the backup is taken, from another thread.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (db, stop) = (db.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+            let mut written = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || written < 20 {
+                runtime
+                    .block_on(audit::record(
+                        &db,
+                        &Actor::System,
+                        None,
+                        "essai",
+                        "sauvegarde",
+                        serde_json::json!({ "n": written }),
+                    ))
+                    .unwrap();
+                written += 1;
+            }
+            written
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let saved = cli.dir.path().join("sauvegarde.db");
+    let saved_arg = saved.to_str().unwrap();
+    let backup = cli.run(&["backup", "--out", saved_arg], "");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let written = writer.join().unwrap();
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(stdout(&backup).contains("vérifiée"), "{}", stdout(&backup));
+    let after = count(&db);
+    assert_eq!(after, before + written);
+
+    // The copy: whole, with the demo and some of the writes, as they stood at one moment.
+    let copy = runtime.block_on(async {
+        sea_orm::Database::connect(format!("sqlite://{saved_arg}?mode=ro"))
+            .await
+            .unwrap()
+    });
+    let in_copy = count(&copy);
+    assert!(
+        (before..=after).contains(&in_copy),
+        "{before} ≤ {in_copy} ≤ {after}"
+    );
+
+    // A second backup never overwrites the first.
+    let again = cli.run(&["backup", "--out", saved_arg], "");
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("existe déjà"), "{}", stderr(&again));
+
+    // Restored (the server stopped): the database is the copy again.
+    drop(db);
+    let restored = cli.run(&["restore", "--from", saved_arg], "");
+    assert!(restored.status.success(), "{}", stderr(&restored));
+    let db = runtime
+        .block_on(server::db::connect(&cli.database_url()))
+        .unwrap();
+    assert_eq!(count(&db), in_copy);
+    let integrity: String = runtime
+        .block_on(sea_orm::ConnectionTrait::query_one_raw(
+            &db,
+            sea_orm::Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check"),
+        ))
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert_eq!(integrity, "ok");
+
+    // Something else than a Livret backup is refused, and the database is left alone.
+    let stranger = cli.dir.path().join("autre.txt");
+    std::fs::write(&stranger, "pas une base").unwrap();
+    let refused = cli.run(&["restore", "--from", stranger.to_str().unwrap()], "");
+    assert!(!refused.status.success());
+    assert_eq!(count(&db), in_copy);
+}
