@@ -55,6 +55,12 @@ impl Role {
             })
     }
 
+    /// Whether holding this role requires a second factor: a directeur opens a whole school, an
+    /// administrateur the académie.
+    pub fn requires_second_factor(self) -> bool {
+        matches!(self, Role::Directeur | Role::Administrateur)
+    }
+
     /// Whether a grant of this role is tied to one establishment.
     pub fn is_per_establishment(self) -> bool {
         self != Role::Administrateur

@@ -269,9 +269,7 @@ pub async fn acting_user(
         .filter(|id| member_of(*id))
         .or_else(|| grants.iter().find_map(|g| g.establishment_id));
     let must_enrol_second_factor = account.totp_enrolled_at.is_none()
-        && grants
-            .iter()
-            .any(|g| matches!(g.role, Role::Directeur | Role::Administrateur));
+        && grants.iter().any(|g| g.role.requires_second_factor());
     Ok(ActingUser {
         id: account.id,
         display_name: display_name(&account),

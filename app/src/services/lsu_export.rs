@@ -821,28 +821,20 @@ fn write(document: &Document) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn acquis_attributes(acquis: &Acquis) -> (String, Option<String>, Option<&'static str>) {
-    let refs =
-        (!acquis.elements.is_empty()).then(|| refs("EP", acquis.elements.iter().map(|i| i + 1)));
-    let level = match Positionnement::to_stored(acquis.positionnement) {
-        (Some(level), _) => {
-            Some(["1", "2", "3", "4"][usize::try_from(level - 1).unwrap_or(0).min(3)])
-        }
-        _ => None,
-    };
-    (acquis.code.clone(), refs, level)
-}
-
 fn write_acquis(out: &mut XmlWriter, name: &str, acquis: &Acquis) -> Result<()> {
-    let (code, element_refs, level) = acquis_attributes(acquis);
-    let mut attributes: Vec<(&str, &str)> = vec![("code-domaine", &code)];
+    let element_refs =
+        (!acquis.elements.is_empty()).then(|| refs("EP", acquis.elements.iter().map(|i| i + 1)));
+    // 1 to 4 as stored; « Non évalué » has no level of its own.
+    let (level, not_evaluated) = Positionnement::to_stored(acquis.positionnement);
+    let level = level.map(|level| level.to_string());
+    let mut attributes: Vec<(&str, &str)> = vec![("code-domaine", &acquis.code)];
     if let Some(element_refs) = &element_refs {
         attributes.push(("element-programme-refs", element_refs));
     }
-    if let Some(level) = level {
+    if let Some(level) = &level {
         attributes.push(("positionnement", level));
     }
-    if acquis.positionnement == Some(Positionnement::NonEvalue) {
+    if not_evaluated {
         attributes.push(("non-evalue", "true"));
     }
     let has_content = !acquis.appreciation.trim().is_empty() || !acquis.sub_domains.is_empty();

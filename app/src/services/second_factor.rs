@@ -5,7 +5,6 @@
 //! académie); teachers and parents may. The secret is stored encrypted with the server's key
 //! (`SecretKey`, `LIVRET_SECRET_KEY`), bound to its account; recovery codes are stored hashed.
 
-use crate::domain::Role;
 use crate::entities::{recovery_code, user};
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
@@ -108,7 +107,7 @@ impl SecretKey {
 pub fn is_required(user: &ActingUser) -> bool {
     user.grants
         .iter()
-        .any(|grant| matches!(grant.role, Role::Directeur | Role::Administrateur))
+        .any(|grant| grant.role.requires_second_factor())
 }
 
 /// The TOTP of a secret, for an account's login.

@@ -182,7 +182,7 @@ async fn person(
 ) -> (i32, Option<&'static str>) {
     const SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
     let id = account_with(app, login, role, establishment).await;
-    if !matches!(role, Role::Directeur | Role::Administrateur) {
+    if !role.requires_second_factor() {
         return (id, None);
     }
     second_factor::enrol_with_secret(

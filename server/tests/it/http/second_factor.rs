@@ -237,15 +237,7 @@ async fn only_an_administrateur_resets_a_directors_second_factor() {
     // The administrateur enrols first, as every administrateur must.
     let admin = app.client();
     login(&app, &admin, "rectorat", "mot-de-passe-sur").await;
-    let enrolment: app::wire::second_factor::Enrolment =
-        post_json(&app, &admin, "/api/begin-enrolment", json!({}))
-            .await
-            .json()
-            .await
-            .unwrap();
-    let code = code_for(&typed(&enrolment.secret), chrono::Utc::now()).unwrap();
-    let confirmed = post_form(&app, &admin, "/api/confirm-enrolment", &[("code", &code)]).await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
+    enrol(&app, &admin).await;
     let reset = post_form(
         &app,
         &admin,
@@ -290,16 +282,7 @@ async fn a_teacher_may_enrol_and_turn_it_off() {
             .await
             .unwrap();
     assert!(!state.enrolled && !state.required);
-    let enrolment: app::wire::second_factor::Enrolment =
-        post_json(&app, &client, "/api/begin-enrolment", json!({}))
-            .await
-            .json()
-            .await
-            .unwrap();
-    let secret = typed(&enrolment.secret);
-    let code = code_for(&secret, chrono::Utc::now()).unwrap();
-    let confirmed = post_form(&app, &client, "/api/confirm-enrolment", &[("code", &code)]).await;
-    assert_eq!(confirmed.status(), StatusCode::OK);
+    let secret = enrol(&app, &client).await;
     let next = code_for(&secret, chrono::Utc::now() + chrono::Duration::seconds(30)).unwrap();
     let off = post_form(
         &app,
