@@ -28,6 +28,8 @@ mod m20261203_000010_second_factor;
 mod m20261203_000011_responsable_address;
 /// The director a bilan was locked under, frozen at locking (for the LSU).
 mod m20261203_000012_bilan_director;
+/// Bilans de fin de cycle: the socle's components, the synthèse, lock, publication, visas.
+mod m20261204_000013_cycle_bilan;
 
 pub struct Migrator;
 
@@ -60,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_second_factor::Migration),
             Box::new(m20261203_000011_responsable_address::Migration),
             Box::new(m20261203_000012_bilan_director::Migration),
+            Box::new(m20261204_000013_cycle_bilan::Migration),
         ]
     }
 }

@@ -116,8 +116,11 @@ enum ExportCommand {
         #[arg(long)]
         uai: String,
         /// Numéro d'une période de l'année ouverte (1 pour le premier trimestre) ; à répéter.
-        #[arg(long = "periode", required = true)]
+        #[arg(long = "periode", required_unless_present = "bilans_cycle")]
         periodes: Vec<i16>,
+        /// Transmet aussi les bilans de fin de cycle 2 verrouillés de l'année ouverte.
+        #[arg(long)]
+        bilans_cycle: bool,
         /// Le fichier à écrire (LSU_<UAI>_<AAAAMMJJ>.xml est le nom attendu).
         #[arg(long)]
         out: std::path::PathBuf,
@@ -326,8 +329,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => print_class(&config, &uai, &classe, periode, &out).await,
         Command::Export {
-            command: ExportCommand::Lsu { uai, periodes, out },
-        } => export_lsu(&config, &uai, &periodes, &out).await,
+            command:
+                ExportCommand::Lsu {
+                    uai,
+                    periodes,
+                    bilans_cycle,
+                    out,
+                },
+        } => export_lsu(&config, &uai, &periodes, bilans_cycle, &out).await,
         Command::User {
             command:
                 UserCommand::Add {
@@ -411,14 +420,16 @@ async fn export_lsu(
     config: &Config,
     uai: &str,
     positions: &[i16],
+    cycle_bilans: bool,
     out: &std::path::Path,
 ) -> anyhow::Result<()> {
     use app::services::lsu_export;
+    use app::wire::lsu_export::ExportRequest;
     let uai = Uai::parse(uai).map_err(anyhow::Error::msg)?;
     let db = db::connect(&config.database_url).await?;
     let school = school_with_uai(&db, &uai).await?;
     let period_ids = lsu_export::open_year_periods(&db, school.id, positions).await?;
-    if period_ids.is_empty() {
+    if !positions.is_empty() && period_ids.is_empty() {
         bail!(
             "aucune de ces périodes dans l'année ouverte de {}",
             school.name
@@ -428,7 +439,10 @@ async fn export_lsu(
         &db,
         &Actor::System,
         school.id,
-        &period_ids,
+        &ExportRequest {
+            period_ids,
+            cycle_bilans,
+        },
         today_in_paris(),
     )
     .await?;

@@ -2,6 +2,8 @@
 
 /// The CM2's filled bilans of the first trimestre.
 mod bilans;
+/// The CE2's bilans de fin de cycle 2.
+mod cycle_bilans;
 
 use anyhow::Context;
 use app::domain::{
@@ -45,7 +47,10 @@ pub struct DemoAccount {
     pub first_name: &'static str,
 }
 
-pub const ACCOUNTS: [DemoAccount; 3] = [
+/// The class of the demo's CE2 pupils, and of its teacher `enseignante`.
+pub const CE2: &str = "Mme Perrin CE2";
+
+pub const ACCOUNTS: [DemoAccount; 4] = [
     DemoAccount {
         login: "direction",
         password: "demo-direction",
@@ -61,6 +66,14 @@ pub const ACCOUNTS: [DemoAccount; 3] = [
         civility: Civility::Monsieur,
         last_name: "Durand",
         first_name: "Marc",
+    },
+    DemoAccount {
+        login: "enseignante",
+        password: "demo-enseignante",
+        role: Role::Enseignant,
+        civility: Civility::Madame,
+        last_name: "Perrin",
+        first_name: "Camille",
     },
     DemoAccount {
         login: "parent",
@@ -116,6 +129,18 @@ pub async fn seed(db: &DatabaseConnection, key: &SecretKey) -> anyhow::Result<bo
         &LOCKED_BILANS,
     )
     .await?;
+    let ce2 = classes::list(db, &Actor::System, school.id, start)
+        .await?
+        .into_iter()
+        .find(|class| class.label == CE2)
+        .context("the ONDE sample has the CE2")?;
+    cycle_bilans::seed(
+        db,
+        &as_user("enseignante").await?,
+        &as_user("direction").await?,
+        ce2.id,
+    )
+    .await?;
     Ok(true)
 }
 
@@ -143,7 +168,7 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let rows = onde_file::parse(PUPILS).map_err(anyhow::Error::msg)?;
     let start = year.starts_on;
     pupil_import::import_pupils(db, &actor, school.id, &rows, Mode::Apply, start).await?;
-    let mut teacher_id = None;
+    let mut teachers = Vec::new();
     for account in &ACCOUNTS {
         let new = NewAccount {
             login: Login::parse(account.login).map_err(anyhow::Error::msg)?,
@@ -155,18 +180,23 @@ pub async fn seed_school(db: &DatabaseConnection) -> anyhow::Result<bool> {
         let (person, _) =
             accounts::grant_account(db, &actor, new, account.role, Some(school.id)).await?;
         if account.role == Role::Enseignant {
-            teacher_id = Some(person.id);
+            teachers.push((account.login, person.id));
         }
     }
-    // The `enseignant` account teaches the CM2.
-    let cm2 = classes::list(db, &actor, school.id, start)
-        .await?
-        .into_iter()
-        .find(|class| class.label == "CM2 M. Durand")
-        .context("the ONDE sample has the CM2")?;
-    let teacher_id = teacher_id.context("the demo accounts include a teacher")?;
-    classes::assign_teacher(db, &actor, cm2.id, teacher_id).await?;
-    // Both classes follow trimestres, with the usual dates.
+    // The `enseignant` account teaches the CM2, `enseignante` the CE2.
+    let school_classes = classes::list(db, &actor, school.id, start).await?;
+    for (login, label) in [("enseignant", "CM2 M. Durand"), ("enseignante", CE2)] {
+        let class = school_classes
+            .iter()
+            .find(|class| class.label == label)
+            .with_context(|| format!("the ONDE sample has the class {label}"))?;
+        let (_, teacher_id) = teachers
+            .iter()
+            .find(|(each, _)| *each == login)
+            .with_context(|| format!("the demo accounts include {login}"))?;
+        classes::assign_teacher(db, &actor, class.id, *teacher_id).await?;
+    }
+    // Every class follows trimestres, with the usual dates.
     let class_ids: Vec<i32> = classes::list(db, &actor, school.id, start)
         .await?
         .iter()

@@ -57,6 +57,39 @@ pub async fn bilan(db: DatabaseConnection, session: Session, query: BilanQuery) 
     }
 }
 
+/// `/bilans/fin-de-cycle/pdf?eleve=…`
+#[derive(Debug, Deserialize)]
+pub struct CycleBilanQuery {
+    eleve: i32,
+}
+
+/// One pupil's bilan de fin de cycle, as `NOM_Prénom_Fin-de-cycle-2.pdf`; one that cannot be
+/// printed yet gets the reason instead.
+pub async fn cycle_bilan(
+    db: DatabaseConnection,
+    session: Session,
+    query: CycleBilanQuery,
+) -> Response {
+    use app::services::cycle_bilans::printed;
+    let document = async {
+        let actor = Actor::User(app::auth::acting_person(&db, &session).await?);
+        printed::document(&db, &actor, query.eleve).await
+    }
+    .await;
+    match document {
+        Err(error) => refusal(error),
+        Ok(document) => {
+            let name = document.file_name.clone();
+            let printed = tokio::task::spawn_blocking(move || pdf::render_cycle(&document));
+            match printed.await {
+                Ok(Ok(bytes)) => attachment(bytes, "application/pdf", &name),
+                Ok(Err(error)) => failure(error),
+                Err(error) => failure(error.into()),
+            }
+        }
+    }
+}
+
 /// A class's printable bilans for a period: one PDF (each bilan from an odd page, to print
 /// double-sided), or a ZIP of one PDF per pupil. Under the limits of the class prints
 /// (`PrintJobs::print_now`).
@@ -191,17 +224,22 @@ impl Printer for TypstPrinter {
     }
 }
 
-/// `/export/lsu?periodes=3,4`
+/// `/export/lsu?periodes=3,4&cycle=1`
 #[derive(Debug, Deserialize)]
 pub struct LsuQuery {
+    #[serde(default)]
     periodes: String,
+    /// `1` to send the open year's bilans de fin de cycle too.
+    cycle: Option<String>,
 }
 
-/// « Export vers le LSU »: the file of the locked bilans of these periods, named
+/// « Export vers le LSU »: the file of the locked bilans of these periods (and of the bilans de
+/// fin de cycle, with `cycle=1`), named
 /// `LSU_<UAI>_<AAAAMMJJ>.xml`, or the precheck's problems (directeur only).
 pub async fn lsu(db: DatabaseConnection, session: Session, query: LsuQuery) -> Response {
     use app::domain::Role;
     use app::services::lsu_export;
+    use app::wire::lsu_export::ExportRequest;
     let export = async {
         let user = app::auth::acting_person(&db, &session).await?;
         let actor = Actor::User(user);
@@ -209,10 +247,15 @@ pub async fn lsu(db: DatabaseConnection, session: Session, query: LsuQuery) -> R
         let period_ids = query
             .periodes
             .split(',')
+            .filter(|id| !id.trim().is_empty())
             .map(|id| id.trim().parse::<i32>())
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| AppError::invalid("periodes", "périodes illisibles"))?;
-        lsu_export::export(&db, &actor, establishment_id, &period_ids, today_in_paris()).await
+        let request = ExportRequest {
+            period_ids,
+            cycle_bilans: query.cycle.as_deref() == Some("1"),
+        };
+        lsu_export::export(&db, &actor, establishment_id, &request, today_in_paris()).await
     }
     .await;
     match export {

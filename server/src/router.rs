@@ -119,6 +119,7 @@ pub fn download_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<Lept
     let (class_pdf_db, class_pdf_jobs) = (state.db.clone(), state.print_jobs.clone());
     let (printed_db, printed_jobs) = (state.db.clone(), state.print_jobs.clone());
     let lsu_db = state.db.clone();
+    let cycle_db = state.db.clone();
     vec![
         (
             "/bilans/pdf",
@@ -141,6 +142,14 @@ pub fn download_routes(state: &AppState) -> Vec<(&'static str, MethodRouter<Lept
             axum::routing::get(
                 move |session: Session, Query(query): Query<downloads::PrintedQuery>| {
                     downloads::printed(printed_db.clone(), printed_jobs.clone(), session, query)
+                },
+            ),
+        ),
+        (
+            "/bilans/fin-de-cycle/pdf",
+            axum::routing::get(
+                move |session: Session, Query(query): Query<downloads::CycleBilanQuery>| {
+                    downloads::cycle_bilan(cycle_db.clone(), session, query)
                 },
             ),
         ),

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use crate::wire::lsu_export::{ExportChoices, ExportPrecheck};
+use crate::wire::lsu_export::{ExportChoices, ExportPrecheck, ExportRequest};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -15,10 +15,11 @@ pub async fn lsu_export_choices() -> Result<ExportChoices, AppError> {
     .await
 }
 
-/// What stands in the way of sending these periods' locked bilans, and what is left out; the
-/// file itself downloads from `/export/lsu` (directeur only).
+/// What stands in the way of sending these periods' locked bilans (and the bilans de fin de
+/// cycle, when asked), and what is left out; the file itself downloads from `/export/lsu`
+/// (directeur only).
 #[server(endpoint = "lsu-precheck", input = Json)]
-pub async fn lsu_precheck(period_ids: Vec<i32>) -> Result<ExportPrecheck, AppError> {
+pub async fn lsu_precheck(choice: ExportRequest) -> Result<ExportPrecheck, AppError> {
     use crate::domain::Role;
     use crate::{auth::RequestContext, services::lsu_export, time::today_in_paris};
     RequestContext::serve(async |request, actor| {
@@ -27,7 +28,7 @@ pub async fn lsu_precheck(period_ids: Vec<i32>) -> Result<ExportPrecheck, AppErr
             &request.db,
             actor,
             establishment_id,
-            &period_ids,
+            &choice,
             today_in_paris(),
         )
         .await?;

@@ -11,6 +11,8 @@ pub mod bilan_editor;
 pub mod bilans;
 /// Classes of the school year and their positionnement type (Paramétrage).
 pub mod classes;
+/// Bilans de fin de cycle: a class's list, a component's grid, a pupil's page.
+pub mod cycle_bilans;
 /// Families: the parent space, visas, publishing to families.
 pub mod families;
 /// « Export vers le LSU »: the precheck and the periods to send.

@@ -22,6 +22,8 @@ pub mod role;
 pub mod school_year;
 /// Positionnement types and periodicities chosen by the director.
 pub mod settings;
+/// The bilan de fin de cycle: components of the socle commun, degrees of mastery.
+pub mod socle;
 /// French typography of printed texts (non-breaking spaces).
 pub mod typography;
 /// Codes UAI of establishments.

@@ -12,6 +12,12 @@ pub mod bilan_visa;
 pub mod class_level;
 /// Parcours éducatifs of a class and period.
 pub mod class_parcours;
+/// Bilans de fin de cycle: one per pupil, cycle and school year.
+pub mod cycle_bilan;
+/// The socle's components of a bilan de fin de cycle, as positioned.
+pub mod cycle_bilan_component;
+/// A responsable's visa of a bilan de fin de cycle.
+pub mod cycle_bilan_visa;
 /// Établissements (schools), by UAI.
 pub mod establishment;
 /// Responsables légaux of pupils.

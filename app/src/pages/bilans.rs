@@ -46,6 +46,7 @@ pub fn BilansPage() -> impl IntoView {
     view! {
         <Title text="Bilans — Livret" />
         <h1>"Bilans"</h1>
+        <super::cycle_bilans::BilansNav />
         <Transition fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
             {move || Suspend::new(async move {
                 saisie_content(data.await, move |classes, selection, content| {

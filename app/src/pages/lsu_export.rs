@@ -1,35 +1,37 @@
 use super::parametrage::ParametrageNav;
 use crate::api::lsu_export::{lsu_export_choices, lsu_precheck};
-use crate::wire::lsu_export::{ExportChoices, ExportPrecheck};
+use crate::wire::lsu_export::{ExportChoices, ExportPrecheck, ExportRequest};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::{LazyRoute, lazy_route};
 
-/// « Export vers le LSU »: the director chooses the periods, the precheck lists what stands in
+/// « Export vers le LSU »: the director chooses the periods and the bilans de fin de cycle, the precheck lists what stands in
 /// the way (each with the page that fixes it) and what is left out, then the file downloads.
 /// A plain GET form: the choice is in the address, with or without JavaScript.
 #[component]
 pub fn LsuExportPage() -> impl IntoView {
     let query = use_query_map();
     let chosen = Memo::new(move |_| {
-        query.with(|q| {
-            q.get_all("periodes")
+        query.with(|q| ExportRequest {
+            period_ids: q
+                .get_all("periodes")
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|id| id.parse::<i32>().ok())
-                .collect::<Vec<i32>>()
+                .collect(),
+            cycle_bilans: q.get("cycle").as_deref() == Some("1"),
         })
     });
     let choices = Resource::new(|| (), |_| lsu_export_choices());
     let precheck = Resource::new(
         move || chosen.get(),
-        |period_ids| async move {
-            if period_ids.is_empty() {
+        |request: ExportRequest| async move {
+            if request.period_ids.is_empty() && !request.cycle_bilans {
                 Ok(None)
             } else {
-                lsu_precheck(period_ids).await.map(Some)
+                lsu_precheck(request).await.map(Some)
             }
         },
     );
@@ -41,7 +43,7 @@ pub fn LsuExportPage() -> impl IntoView {
             <p>
                 "Le fichier transmet au livret scolaire unique national les bilans "
                 <strong>"verrouillés"</strong>
-                " des périodes choisies, tels qu'ils ont été verrouillés. Importez-le ensuite dans l'application LSU (« Import de bilans »)."
+                " des périodes choisies, et les bilans de fin de cycle 2 verrouillés si vous les choisissez, tels qu'ils ont été verrouillés. Importez-le ensuite dans l'application LSU (« Import de bilans »)."
             </p>
         </section>
         <Suspense fallback=|| view! { <p class="chargement">"Chargement…"</p> }>
@@ -56,9 +58,9 @@ pub fn LsuExportPage() -> impl IntoView {
         </Suspense>
         <Suspense fallback=|| view! { <p class="chargement">"Vérification…"</p> }>
             {move || Suspend::new(async move {
-                let period_ids = chosen.get_untracked();
+                let request = chosen.get_untracked();
                 match precheck.await {
-                    Ok(Some(precheck)) => Some(Either::Left(view! { <Precheck precheck period_ids /> })),
+                    Ok(Some(precheck)) => Some(Either::Left(view! { <Precheck precheck request /> })),
                     Ok(None) => None,
                     Err(error) => Some(Either::Right(view! { <p class="alerte" role="alert">{error.to_string()}</p> })),
                 }
@@ -68,7 +70,7 @@ pub fn LsuExportPage() -> impl IntoView {
 }
 
 #[component]
-fn PeriodForm(choices: ExportChoices, chosen: Vec<i32>) -> impl IntoView {
+fn PeriodForm(choices: ExportChoices, chosen: ExportRequest) -> impl IntoView {
     if choices.periods.is_empty() {
         return Either::Left(view! {
             <p class="alerte" role="alert">
@@ -92,7 +94,7 @@ fn PeriodForm(choices: ExportChoices, chosen: Vec<i32>) -> impl IntoView {
                                         type="checkbox"
                                         name="periodes"
                                         value=period.id
-                                        checked=chosen.contains(&period.id)
+                                        checked=chosen.period_ids.contains(&period.id)
                                     />
                                     {period.label}
                                 </label>
@@ -100,6 +102,13 @@ fn PeriodForm(choices: ExportChoices, chosen: Vec<i32>) -> impl IntoView {
                         })
                         .collect_view()}
                 </ul>
+            </fieldset>
+            <fieldset>
+                <legend>"Bilans de fin de cycle"</legend>
+                <label class="option">
+                    <input type="checkbox" name="cycle" value="1" checked=chosen.cycle_bilans />
+                    "Bilans de fin de cycle 2 (élèves de CE2) de l'année"
+                </label>
             </fieldset>
             <div class="actions">
                 <button type="submit" class="principal">"Vérifier avant l'export"</button>
@@ -109,15 +118,17 @@ fn PeriodForm(choices: ExportChoices, chosen: Vec<i32>) -> impl IntoView {
 }
 
 #[component]
-fn Precheck(precheck: ExportPrecheck, period_ids: Vec<i32>) -> impl IntoView {
+fn Precheck(precheck: ExportPrecheck, request: ExportRequest) -> impl IntoView {
     let ready = precheck.problems.is_empty();
     let href = format!(
-        "/export/lsu?periodes={}",
-        period_ids
+        "/export/lsu?periodes={}{}",
+        request
+            .period_ids
             .iter()
             .map(i32::to_string)
             .collect::<Vec<_>>()
-            .join(",")
+            .join(","),
+        if request.cycle_bilans { "&cycle=1" } else { "" }
     );
     view! {
         <section class="carte" aria-labelledby="verification-titre">

@@ -23,6 +23,8 @@ mod bilan_history;
 mod bilans;
 /// Page « Classes et type de positionnement » (Paramétrage).
 mod classes;
+/// Pages « Bilans de fin de cycle »: a class's list, a component's grid, a pupil's bilan.
+mod cycle_bilans;
 /// The parent space: children, published bilans, visa.
 mod family;
 /// What the import pages share: the file form, sent for a preview and then to apply.
@@ -31,6 +33,8 @@ mod file_import;
 mod form;
 /// The frame of every page after login: menu bar, establishment, logout.
 mod frame;
+/// The grid of pupils × values that saves itself (acquis, bilans de fin de cycle).
+mod grid;
 /// Home page after login.
 mod home;
 /// Icons in SVG, never emoji.
@@ -243,6 +247,21 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/bilans/bilan")
                         view={LazyPage::of::<bilan_editor::BilanEditorRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans/fin-de-cycle")
+                        view={LazyPage::of::<cycle_bilans::CycleListRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans/fin-de-cycle/saisie")
+                        view={LazyPage::of::<cycle_bilans::CycleGridRoute>()}
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/bilans/fin-de-cycle/eleve")
+                        view={LazyPage::of::<cycle_bilans::CycleBilanRoute>()}
                         ssr=SsrMode::Async
                     />
                     <Route

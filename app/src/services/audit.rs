@@ -33,16 +33,22 @@ pub fn bilan_subject(bilan_id: i32) -> String {
     format!("bilan:{bilan_id}")
 }
 
+/// The subject under which a bilan de fin de cycle's own history is kept.
+pub fn cycle_bilan_subject(cycle_bilan_id: i32) -> String {
+    format!("cycle:{cycle_bilan_id}")
+}
+
 /// The subject of the acquis grids' writes for a class and period: one event per save, with
 /// each pupil's value (`élèves`: student id → value).
 pub fn grid_subject(class_id: i32, period_id: i32) -> String {
     format!("acquis:{class_id}:{period_id}")
 }
 
-/// One change to a bilan as its history shows it: the bilan, the field (« Appréciation
+/// One change to a bilan (periodic or de fin de cycle) as its history shows it: the bilan, the field (« Appréciation
 /// générale »), the value written (shortened).
 pub struct BilanChange {
-    pub bilan_id: i32,
+    /// `bilan_subject` or `cycle_bilan_subject`.
+    pub subject: String,
     pub field: String,
     pub value: String,
 }
@@ -66,7 +72,7 @@ pub async fn record_bilan_changes(
         user_id: Set(actor.user_id()),
         establishment_id: Set(Some(establishment_id)),
         action: Set(action.to_owned()),
-        subject: Set(bilan_subject(change.bilan_id)),
+        subject: Set(change.subject),
         details: Set(
             serde_json::json!({ "champ": change.field, "valeur": change.value }).to_string(),
         ),

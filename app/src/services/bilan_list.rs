@@ -202,7 +202,7 @@ pub async fn act(
         let history = chosen
             .iter()
             .map(|pupil| BilanChange {
-                bilan_id: found[&pupil.id].id,
+                subject: audit::bilan_subject(found[&pupil.id].id),
                 field: what.to_owned(),
                 value: String::new(),
             })

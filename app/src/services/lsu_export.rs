@@ -7,17 +7,20 @@
 //! locked under. Unlocked bilans are left out and counted per class.
 
 use crate::domain::catalogue::{DomainRow, PPRE};
+use crate::domain::socle::{COMPONENTS, SYNTHESE_MAX};
 use crate::domain::{Civility, Positionnement};
 use crate::entities::{
-    bilan_line, establishment, guardian, period, period_class, role_grant, school_year, user,
+    bilan_line, establishment, guardian, period, period_class, role_grant, school_class,
+    school_year, student, user,
 };
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::bilan_content::{self, ClassEntries};
+use crate::services::cycle_bilans::{self, CycleContext};
 use crate::services::{accounts, bilans, saisie, school_years};
 use crate::time::format_date;
 use crate::wire::lsu_export::{
-    ExportChoices, ExportPrecheck, ExportProblem, LeftOutClass, PeriodToSend,
+    ExportChoices, ExportPrecheck, ExportProblem, ExportRequest, LeftOutClass, PeriodToSend,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Paris as PARIS;
@@ -68,6 +71,19 @@ struct PeriodicBilan {
     responsables: Vec<Responsable>,
 }
 
+struct CycleBilan {
+    pupil: i32,
+    millesime: i32,
+    teachers: Vec<i32>,
+    director: i32,
+    created_on: NaiveDate,
+    locked_at: DateTime<Utc>,
+    /// (component code, level 0 to 4), in the national order.
+    components: Vec<(&'static str, i16)>,
+    synthese: String,
+    responsables: Vec<Responsable>,
+}
+
 struct Responsable {
     who: Person,
     /// Street, postcode, town, and the country when not France: only when the first three are
@@ -91,6 +107,7 @@ struct Document {
     /// (period, class) → the class's parcours (code, text).
     common_parcours: BTreeMap<(i32, i32), Vec<(&'static str, String)>>,
     bilans: Vec<PeriodicBilan>,
+    cycle_bilans: Vec<CycleBilan>,
 }
 
 impl Document {
@@ -148,15 +165,17 @@ fn allowed_in_xml(c: char) -> bool {
 const ACCOUNTS_PAGE: &str = "/parametrage/comptes";
 
 /// Reads, checks and (when nothing stands in the way) writes the export of the locked bilans
-/// of `period_ids` (directeur of the school only).
+/// of the periods asked for, and of the open year's locked bilans de fin de cycle when asked
+/// (directeur of the school only).
 #[tracing::instrument(skip_all, fields(establishment_id = establishment_id, user = ?actor.user_id()))]
 pub async fn export(
     db: &impl ConnectionTrait,
     actor: &Actor,
     establishment_id: i32,
-    period_ids: &[i32],
+    request: &ExportRequest,
     today: NaiveDate,
 ) -> Result<Export> {
+    let period_ids = &request.period_ids;
     actor.require_director_of(establishment_id)?;
     let school = establishment::Entity::find_by_id(establishment_id)
         .one(db)
@@ -208,14 +227,39 @@ pub async fn export(
         }
         document.periods.insert(period.id, period.clone());
     }
-    if document.bilans.is_empty() && findings.problems.is_empty() {
+    if request.cycle_bilans
+        && let Some(year) = school_years::current(db, establishment_id).await?
+    {
+        document.millesime = year.millesime;
+        let classes = school_class::Entity::find()
+            .filter(school_class::Column::SchoolYearId.eq(year.id))
+            .order_by_asc(school_class::Column::Label)
+            .all(db)
+            .await?;
+        for class in classes {
+            let context = cycle_bilans::context(db, actor, class.id).await?;
+            collect_cycle_class(
+                db,
+                &context,
+                &people,
+                &mut document,
+                &mut findings,
+                &mut left_out,
+            )
+            .await?;
+        }
+    }
+    if document.bilans.is_empty()
+        && document.cycle_bilans.is_empty()
+        && findings.problems.is_empty()
+    {
         findings.add(
-            "Aucun bilan verrouillé dans les périodes choisies : il n'y a rien à transmettre."
+            "Aucun bilan verrouillé dans ce qui est choisi : il n'y a rien à transmettre."
                 .to_owned(),
             "/bilans".to_owned(),
         );
     }
-    let bilans = document.bilans.len();
+    let bilans = document.bilans.len() + document.cycle_bilans.len();
     let xml = match findings.problems.is_empty() {
         true => Some(write(&document)?),
         false => None,
@@ -409,86 +453,21 @@ async fn collect_class(
         );
         let of_bilan = |what: &str| format!("Bilan de {name} ({period_label}), {what}");
 
-        // The class, as ONDE knows it.
-        match class.onde_id.filter(|id| *id > 0) {
-            Some(onde_id) => {
-                findings.text(
-                    &class.label,
-                    50,
-                    || format!("Libellé de la classe « {} »", class.label),
-                    "/parametrage/classes",
-                );
-                document
-                    .classes
-                    .insert(class.id, (onde_id, class.label.clone()));
-            }
-            None => findings.add(
-                format!(
-                    "La classe « {} » n'a pas d'identifiant ONDE : importez l'extraction ONDE des élèves",
-                    class.label
-                ),
-                "/parametrage/import".to_owned(),
-            ),
-        }
-        // The pupil, by INE.
-        match pupil.ine.as_deref().filter(|ine| ine.chars().count() == 11) {
-            Some(ine) => {
-                document.pupils.insert(
-                    pupil.id,
-                    (
-                        ine.to_owned(),
-                        class.id,
-                        bilan.last_name.clone(),
-                        bilan.first_names.clone(),
-                    ),
-                );
-            }
-            None => findings.add(
-                format!(
-                    "{name} n'a pas d'INE : importez l'extraction ONDE des élèves, qui le donne"
-                ),
-                "/parametrage/import".to_owned(),
-            ),
-        }
-        // The teachers the bilan froze, and the director who locked it.
-        let mut teachers = Vec::new();
-        for teacher in bilan_content::json_strings(&bilan.teachers) {
-            match people.by_name.get(&teacher).and_then(|a| Some((a.id, person(a)?))) {
-                Some((id, who)) => {
-                    document.teachers.insert(id, who);
-                    teachers.push(id);
-                }
-                None => findings.add(
-                    format!(
-                        "{teacher} (enseignant du bilan de {name}) : compte introuvable ou sans civilité"
-                    ),
-                    ACCOUNTS_PAGE.to_owned(),
-                ),
-            }
-        }
-        if bilan_content::json_strings(&bilan.teachers).is_empty() {
-            findings.add(
-                of_bilan("aucun enseignant : synchronisez les bilans de la classe"),
-                "/parametrage/synchronisation".to_owned(),
-            );
-        }
-        let director_id = bilan
-            .director_id
-            .or(bilan.locked_by.filter(|id| people.directors.contains(id)))
-            .or(people.directors.first().copied());
-        let director = director_id.and_then(|id| people.by_id.get(&id));
-        match director.and_then(|a| Some((a.id, person(a)?))) {
-            Some((id, who)) => {
-                document.directors.insert(id, who);
-            }
-            None => findings.add(
-                format!(
-                    "{} (direction au verrouillage du bilan de {name}) : compte introuvable ou sans civilité",
-                    director.map_or("La direction".to_owned(), accounts::display_name)
-                ),
-                ACCOUNTS_PAGE.to_owned(),
-            ),
-        }
+        let (teachers, director_id) = identify(
+            document,
+            findings,
+            people,
+            class,
+            pupil,
+            &Frozen {
+                last_name: &bilan.last_name,
+                first_names: &bilan.first_names,
+                teachers: &bilan.teachers,
+                director_id: bilan.director_id,
+                locked_by: bilan.locked_by,
+            },
+            &of_bilan,
+        );
 
         // The recto: one acquis per domain, its sub-domains inside.
         let level = bilans::pupil_level(pupil);
@@ -576,53 +555,12 @@ async fn collect_class(
         );
         let ppre = bilan.ppre_complement.clone().unwrap_or_default();
         findings.text(&ppre, 600, || of_bilan("complément du PPRE"), &bilan_link);
-        let mut responsables = Vec::new();
-        for account in guardians.get(&pupil.id).into_iter().flatten() {
-            let whose = || {
-                format!(
-                    "Adresse de {} (responsable de {name})",
-                    accounts::display_name(account)
-                )
-            };
-            let responsables_page = "/parametrage/responsables";
-            for (part, max) in [
-                (&account.address_line, 50),
-                (&account.postal_code, 10),
-                (&account.city, 100),
-                (&account.country, 50),
-            ] {
-                findings.text(
-                    part.as_deref().unwrap_or_default(),
-                    max,
-                    whose,
-                    responsables_page,
-                );
-            }
-            let address = match (&account.address_line, &account.postal_code, &account.city) {
-                (Some(_), Some(_), Some(_)) => Some([
-                    account.address_line.clone(),
-                    account.postal_code.clone(),
-                    account.city.clone(),
-                    account.country.clone(),
-                ]),
-                _ => None,
-            };
-            match person(account) {
-                Some(who) => responsables.push(Responsable { who, address }),
-                None => findings.add(
-                    format!(
-                        "{} (responsable de {name}) n'a pas de civilité",
-                        accounts::display_name(account)
-                    ),
-                    "/parametrage/responsables".to_owned(),
-                ),
-            }
-        }
+        let responsables = responsables(findings, guardians.get(&pupil.id), &name);
         document.bilans.push(PeriodicBilan {
             pupil: pupil.id,
             period: context.period.id,
             teachers,
-            director: director_id.unwrap_or_default(),
+            director: director_id,
             created_on: bilan.created_at.with_timezone(&PARIS).date_naive(),
             schooled_since: pupil.entered_on.unwrap_or(context.year.starts_on),
             locked_at,
@@ -639,6 +577,246 @@ async fn collect_class(
         });
     }
     Ok(())
+}
+
+/// The locked bilans de fin de cycle of a class into the document; unlocked ones are counted as
+/// left out.
+async fn collect_cycle_class(
+    db: &impl ConnectionTrait,
+    context: &CycleContext,
+    people: &People,
+    document: &mut Document,
+    findings: &mut Findings,
+    left_out: &mut BTreeMap<(i32, i32), LeftOutClass>,
+) -> Result<()> {
+    let class = &context.class;
+    let pupils = cycle_bilans::pupils(db, context).await?;
+    let found = cycle_bilans::bilans_of(db, context, &pupils).await?;
+    let components = cycle_bilans::components_of(db, found.values().map(|b| b.id)).await?;
+    let guardians = responsables_of(db, pupils.iter().map(|pupil| pupil.id)).await?;
+    for pupil in &pupils {
+        let Some(bilan) = found.get(&pupil.id).filter(|b| b.class_id == class.id) else {
+            continue;
+        };
+        let Some(locked_at) = bilan.locked_at else {
+            // After every period of the class, whatever their ids.
+            left_out
+                .entry((class.id, i32::MAX))
+                .or_insert_with(|| LeftOutClass {
+                    class: format!("{} — bilans de fin de cycle 2", class.label),
+                    count: 0,
+                    link: format!("/bilans/fin-de-cycle?classe={}", class.id),
+                })
+                .count += 1;
+            continue;
+        };
+        let name = cycle_bilans::entry::name_shown(bilan);
+        let bilan_link = format!("/bilans/fin-de-cycle/eleve?eleve={}", pupil.id);
+        let of_bilan = |what: &str| format!("Bilan de fin de cycle de {name}, {what}");
+        let (teachers, director) = identify(
+            document,
+            findings,
+            people,
+            class,
+            pupil,
+            &Frozen {
+                last_name: &bilan.last_name,
+                first_names: &bilan.first_names,
+                teachers: &bilan.teachers,
+                director_id: bilan.director_id,
+                locked_by: bilan.locked_by,
+            },
+            &of_bilan,
+        );
+        let positioned = components.get(&bilan.id);
+        let mut levels = Vec::with_capacity(COMPONENTS.len());
+        for component in &COMPONENTS {
+            match positioned.and_then(|cells| cells.get(component.code)) {
+                Some(value) => levels.push((component.code, value.level())),
+                None => findings.add(
+                    of_bilan(&format!("« {} » n'est pas positionnée", component.label)),
+                    bilan_link.clone(),
+                ),
+            }
+        }
+        let synthese = bilan.synthese.clone().unwrap_or_default();
+        if synthese.trim().is_empty() {
+            findings.add(of_bilan("la synthèse manque"), bilan_link.clone());
+        }
+        findings.text(
+            &synthese,
+            SYNTHESE_MAX,
+            || of_bilan("synthèse"),
+            &bilan_link,
+        );
+        let responsables = responsables(findings, guardians.get(&pupil.id), &name);
+        document.cycle_bilans.push(CycleBilan {
+            pupil: pupil.id,
+            millesime: context.year.millesime,
+            teachers,
+            director,
+            created_on: bilan.created_at.with_timezone(&PARIS).date_naive(),
+            locked_at,
+            components: levels,
+            synthese,
+            responsables,
+        });
+    }
+    Ok(())
+}
+
+/// What a locked bilan froze of the people it names.
+struct Frozen<'a> {
+    last_name: &'a str,
+    first_names: &'a str,
+    teachers: &'a serde_json::Value,
+    director_id: Option<i32>,
+    locked_by: Option<i32>,
+}
+
+/// Puts in the document the class, the pupil, the teachers and the director a locked bilan
+/// names, each missing piece a finding; answers the teachers' and the director's ids.
+fn identify(
+    document: &mut Document,
+    findings: &mut Findings,
+    people: &People,
+    class: &school_class::Model,
+    pupil: &student::Model,
+    bilan: &Frozen,
+    of_bilan: &dyn Fn(&str) -> String,
+) -> (Vec<i32>, i32) {
+    let name = format!("{} {}", bilan.last_name.to_uppercase(), bilan.first_names);
+    // The class, as ONDE knows it.
+    match class.onde_id.filter(|id| *id > 0) {
+            Some(onde_id) => {
+                findings.text(
+                    &class.label,
+                    50,
+                    || format!("Libellé de la classe « {} »", class.label),
+                    "/parametrage/classes",
+                );
+                document
+                    .classes
+                    .insert(class.id, (onde_id, class.label.clone()));
+            }
+            None => findings.add(
+                format!(
+                    "La classe « {} » n'a pas d'identifiant ONDE : importez l'extraction ONDE des élèves",
+                    class.label
+                ),
+                "/parametrage/import".to_owned(),
+            ),
+        }
+    // The pupil, by INE.
+    match pupil.ine.as_deref().filter(|ine| ine.chars().count() == 11) {
+        Some(ine) => {
+            document.pupils.insert(
+                pupil.id,
+                (
+                    ine.to_owned(),
+                    class.id,
+                    bilan.last_name.to_owned(),
+                    bilan.first_names.to_owned(),
+                ),
+            );
+        }
+        None => findings.add(
+            format!("{name} n'a pas d'INE : importez l'extraction ONDE des élèves, qui le donne"),
+            "/parametrage/import".to_owned(),
+        ),
+    }
+    // The teachers the bilan froze, and the director who locked it.
+    let mut teachers = Vec::new();
+    for teacher in bilan_content::json_strings(bilan.teachers) {
+        match people.by_name.get(&teacher).and_then(|a| Some((a.id, person(a)?))) {
+                Some((id, who)) => {
+                    document.teachers.insert(id, who);
+                    teachers.push(id);
+                }
+                None => findings.add(
+                    format!(
+                        "{teacher} (enseignant du bilan de {name}) : compte introuvable ou sans civilité"
+                    ),
+                    ACCOUNTS_PAGE.to_owned(),
+                ),
+            }
+    }
+    if bilan_content::json_strings(bilan.teachers).is_empty() {
+        findings.add(
+            of_bilan("aucun enseignant : synchronisez les bilans de la classe"),
+            "/parametrage/synchronisation".to_owned(),
+        );
+    }
+    let director_id = bilan
+        .director_id
+        .or(bilan.locked_by.filter(|id| people.directors.contains(id)))
+        .or(people.directors.first().copied());
+    let director = director_id.and_then(|id| people.by_id.get(&id));
+    match director.and_then(|a| Some((a.id, person(a)?))) {
+            Some((id, who)) => {
+                document.directors.insert(id, who);
+            }
+            None => findings.add(
+                format!(
+                    "{} (direction au verrouillage du bilan de {name}) : compte introuvable ou sans civilité",
+                    director.map_or("La direction".to_owned(), accounts::display_name)
+                ),
+                ACCOUNTS_PAGE.to_owned(),
+            ),
+        }
+
+    (teachers, director_id.unwrap_or_default())
+}
+
+/// The responsables of a pupil as the file names them; one without civilité is a finding.
+fn responsables(
+    findings: &mut Findings,
+    accounts_of_pupil: Option<&Vec<user::Model>>,
+    name: &str,
+) -> Vec<Responsable> {
+    let mut responsables = Vec::new();
+    for account in accounts_of_pupil.into_iter().flatten() {
+        let whose = || {
+            format!(
+                "Adresse de {} (responsable de {name})",
+                accounts::display_name(account)
+            )
+        };
+        let responsables_page = "/parametrage/responsables";
+        for (part, max) in [
+            (&account.address_line, 50),
+            (&account.postal_code, 10),
+            (&account.city, 100),
+            (&account.country, 50),
+        ] {
+            findings.text(
+                part.as_deref().unwrap_or_default(),
+                max,
+                whose,
+                responsables_page,
+            );
+        }
+        let address = match (&account.address_line, &account.postal_code, &account.city) {
+            (Some(_), Some(_), Some(_)) => Some([
+                account.address_line.clone(),
+                account.postal_code.clone(),
+                account.city.clone(),
+                account.country.clone(),
+            ]),
+            _ => None,
+        };
+        match person(account) {
+            Some(who) => responsables.push(Responsable { who, address }),
+            None => findings.add(
+                format!(
+                    "{} (responsable de {name}) n'a pas de civilité",
+                    accounts::display_name(account)
+                ),
+                "/parametrage/responsables".to_owned(),
+            ),
+        }
+    }
+    responsables
 }
 
 /// `FRA-RAC`: the code of a domain whose rows are sub-domains, from their common prefix.
@@ -755,8 +933,10 @@ fn write(document: &Document) -> Result<Vec<u8>> {
         )?;
     }
     end(&mut out, "eleves")?;
-    start(&mut out, "periodes", &[])?;
     let millesime = document.millesime.to_string();
+    if !document.periods.is_empty() {
+        start(&mut out, "periodes", &[])?;
+    }
     for (period_id, period) in &document.periods {
         let key = id("PER", period_id);
         let (position, count) = (period.position.to_string(), period.count.to_string());
@@ -774,7 +954,9 @@ fn write(document: &Document) -> Result<Vec<u8>> {
             ],
         )?;
     }
-    end(&mut out, "periodes")?;
+    if !document.periods.is_empty() {
+        end(&mut out, "periodes")?;
+    }
     start(&mut out, "enseignants", &[])?;
     for (account, who) in &document.teachers {
         let key = id("ENS", account);
@@ -809,11 +991,20 @@ fn write(document: &Document) -> Result<Vec<u8>> {
         }
         end(&mut out, "parcours-communs")?;
     }
-    start(&mut out, "bilans-periodiques", &[])?;
-    for bilan in &document.bilans {
-        write_bilan(&mut out, bilan)?;
+    if !document.bilans.is_empty() {
+        start(&mut out, "bilans-periodiques", &[])?;
+        for bilan in &document.bilans {
+            write_bilan(&mut out, bilan)?;
+        }
+        end(&mut out, "bilans-periodiques")?;
     }
-    end(&mut out, "bilans-periodiques")?;
+    if !document.cycle_bilans.is_empty() {
+        start(&mut out, "bilans-cycle", &[])?;
+        for bilan in &document.cycle_bilans {
+            write_cycle_bilan(&mut out, bilan)?;
+        }
+        end(&mut out, "bilans-cycle")?;
+    }
     end(&mut out, "donnees")?;
     end(&mut out, "lsun-bilans")?;
     let mut bytes = out.into_inner();
@@ -861,11 +1052,7 @@ fn write_bilan(out: &mut XmlWriter, bilan: &PeriodicBilan) -> Result<()> {
     let teachers = refs("ENS", &bilan.teachers);
     let created = bilan.created_on.to_string();
     let schooled = bilan.schooled_since.to_string();
-    let locked = bilan
-        .locked_at
-        .with_timezone(&PARIS)
-        .format("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string();
+    let locked = date_time(bilan.locked_at);
     let director = id("DIR", bilan.director);
     start(
         out,
@@ -906,9 +1093,14 @@ fn write_bilan(out: &mut XmlWriter, bilan: &PeriodicBilan) -> Result<()> {
         end(out, "modalites-accompagnement")?;
     }
     text_element(out, "appreciation-generale", &[], &bilan.appreciation)?;
-    if !bilan.responsables.is_empty() {
+    write_responsables(out, &bilan.responsables)?;
+    end(out, "bilan-periodique")
+}
+
+fn write_responsables(out: &mut XmlWriter, responsables: &[Responsable]) -> Result<()> {
+    if !responsables.is_empty() {
         start(out, "responsables", &[])?;
-        for Responsable { who, address } in &bilan.responsables {
+        for Responsable { who, address } in responsables {
             let attributes = [
                 ("civilite", who.civility),
                 ("nom", who.last_name.as_str()),
@@ -932,7 +1124,50 @@ fn write_bilan(out: &mut XmlWriter, bilan: &PeriodicBilan) -> Result<()> {
         }
         end(out, "responsables")?;
     }
-    end(out, "bilan-periodique")
+    Ok(())
+}
+
+fn write_cycle_bilan(out: &mut XmlWriter, bilan: &CycleBilan) -> Result<()> {
+    let pupil = id("ELE", bilan.pupil);
+    let millesime = bilan.millesime.to_string();
+    let teachers = refs("ENS", &bilan.teachers);
+    let created = bilan.created_on.to_string();
+    let locked = date_time(bilan.locked_at);
+    let director = id("DIR", bilan.director);
+    start(
+        out,
+        "bilan-cycle",
+        &[
+            ("eleve-ref", &pupil),
+            ("cycle", "2"),
+            ("millesime", &millesime),
+            ("enseignant-refs", &teachers),
+            ("date-creation", &created),
+            ("date-verrou", &locked),
+            ("directeur-ref", &director),
+        ],
+    )?;
+    start(out, "socle", &[])?;
+    for (code, level) in &bilan.components {
+        let level = level.to_string();
+        empty(
+            out,
+            "domaine",
+            &[("code", code), ("positionnement", &level)],
+        )?;
+    }
+    end(out, "socle")?;
+    text_element(out, "synthese", &[], &bilan.synthese)?;
+    write_responsables(out, &bilan.responsables)?;
+    end(out, "bilan-cycle")
+}
+
+/// A moment as the schema's `xs:dateTime`, in Paris time with its offset.
+fn date_time(moment: DateTime<Utc>) -> String {
+    moment
+        .with_timezone(&PARIS)
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
 }
 
 #[cfg(test)]

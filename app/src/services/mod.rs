@@ -24,6 +24,8 @@ pub mod bilan_list;
 pub mod bilans;
 /// Classes: their set-up by the director, teacher assignments.
 pub mod classes;
+/// Bilans de fin de cycle: the grid of a component, a pupil's page, a class's list.
+pub mod cycle_bilans;
 /// Establishments.
 pub mod establishments;
 /// Families: responsables of pupils, published bilans, visas.

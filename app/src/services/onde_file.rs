@@ -300,7 +300,7 @@ mod tests {
             "../../../server/demo/onde-extraction-eleves.csv"
         ))
         .unwrap();
-        assert_eq!(rows.len(), 12);
+        assert_eq!(rows.len(), 16);
         let first = &rows[0];
         assert_eq!(first.line, 2);
         assert_eq!(first.last_name, "ADELLE");

@@ -125,20 +125,7 @@ impl<'a> ClassSheet<'a> {
     ) -> BilanDocument {
         let context = self.context;
         let school = &self.school;
-        let address = [
-            school.address_line.clone().unwrap_or_default(),
-            [
-                school.postal_code.clone().unwrap_or_default(),
-                school.city.clone().unwrap_or_default(),
-            ]
-            .join(" ")
-            .trim()
-            .to_owned(),
-        ]
-        .into_iter()
-        .filter(|part| !part.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+
         let levels = bilans::pupil_levels(level.as_ref(), &context.levels);
         let rows = bilans::pupil_rows(level, &context.levels);
         let rows = bilan_content::recto(&self.entries, &rows, levels, Some(bilan), lines)
@@ -195,11 +182,7 @@ impl<'a> ClassSheet<'a> {
         let file_name = pdf_file_name(&pupil_name, &period_label);
         let ends_on = context.period.ends_on;
         BilanDocument {
-            school: SchoolHeader {
-                name: school.name.clone(),
-                uai: school.uai.clone(),
-                address,
-            },
+            school: school_header(school),
             year: self.year.clone(),
             period: PeriodHeader {
                 label: period_label,
@@ -365,6 +348,29 @@ pub async fn class_documents(
     Ok((documents, skipped))
 }
 
+/// The school as a printed bilan's header shows it.
+pub fn school_header(school: &establishment::Model) -> SchoolHeader {
+    let address = [
+        school.address_line.clone().unwrap_or_default(),
+        [
+            school.postal_code.clone().unwrap_or_default(),
+            school.city.clone().unwrap_or_default(),
+        ]
+        .join(" ")
+        .trim()
+        .to_owned(),
+    ]
+    .into_iter()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join(", ");
+    SchoolHeader {
+        name: school.name.clone(),
+        uai: school.uai.clone(),
+        address,
+    }
+}
+
 /// `NOM_Prénom_Trimestre-1.pdf`: letters (accents kept), digits and `-` only, so that no name
 /// can make a path (`/`, `\`, `..`) in a ZIP or a folder, nor a header break.
 pub fn pdf_file_name(pupil_name: &str, period_label: &str) -> String {
@@ -392,7 +398,7 @@ fn not_printable(pupil_name: &str, reason: &str) -> AppError {
 }
 
 /// The school's directors, by name, joined.
-async fn directors(db: &impl ConnectionTrait, establishment_id: i32) -> Result<String> {
+pub async fn directors(db: &impl ConnectionTrait, establishment_id: i32) -> Result<String> {
     let ids: Vec<i32> = role_grant::Entity::find()
         .filter(role_grant::Column::EstablishmentId.eq(establishment_id))
         .filter(role_grant::Column::Role.eq(Role::Directeur.code()))

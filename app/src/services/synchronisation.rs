@@ -1,7 +1,8 @@
-//! « Synchronisation élèves enseignants »: unlocked bilans of the chosen classes take up their
-//! pupils' current identity and their class's current teachers; locked bilans keep theirs.
+//! « Synchronisation élèves enseignants »: unlocked bilans of the chosen classes (periodic and
+//! de fin de cycle) take up their pupils' current identity and their class's current teachers;
+//! locked bilans keep theirs.
 
-use crate::entities::{bilan, student};
+use crate::entities::{bilan, cycle_bilan, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::bilans::Expected;
@@ -108,6 +109,7 @@ pub async fn synchronise(
                     .ok_or_else(|| AppError::internal("synchronisation", "a bilan vanished"))?;
             }
         }
+        synchronise_cycle_bilans(&txn, class_id, &teachers, &mut report).await?;
     }
     audit::record(
         &txn,
@@ -124,4 +126,78 @@ pub async fn synchronise(
     .await?;
     txn.commit().await?;
     Ok(report)
+}
+
+/// The class's bilans de fin de cycle, like its periodic ones. The identity and the teachers are
+/// written apart from the components and the synthèse, so only the lock, checked in the same
+/// statement, can keep a bilan as it is.
+async fn synchronise_cycle_bilans(
+    db: &impl ConnectionTrait,
+    class_id: i32,
+    teachers: &serde_json::Value,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let found = cycle_bilan::Entity::find()
+        .filter(cycle_bilan::Column::ClassId.eq(class_id))
+        .all(db)
+        .await?;
+    let pupils: HashMap<i32, student::Model> = student::Entity::find()
+        .filter(student::Column::Id.is_in(found.iter().map(|bilan| bilan.student_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|pupil| (pupil.id, pupil))
+        .collect();
+    for bilan in found {
+        let pupil = &pupils[&bilan.student_id];
+        let last_name = bilans::pupil_last_name(pupil);
+        if bilan.locked_at.is_some() {
+            report.locked_kept += 1;
+            continue;
+        }
+        let current = (
+            last_name,
+            pupil.first_names.as_str(),
+            pupil.birth_date,
+            &pupil.sex,
+            teachers,
+        );
+        let shown = (
+            bilan.last_name.as_str(),
+            bilan.first_names.as_str(),
+            bilan.birth_date,
+            &bilan.sex,
+            &bilan.teachers,
+        );
+        if current == shown {
+            report.already_up_to_date += 1;
+            continue;
+        }
+        let written = cycle_bilan::Entity::update_many()
+            .col_expr(cycle_bilan::Column::LastName, Expr::value(last_name))
+            .col_expr(
+                cycle_bilan::Column::FirstNames,
+                Expr::value(pupil.first_names.clone()),
+            )
+            .col_expr(
+                cycle_bilan::Column::BirthDate,
+                Expr::value(pupil.birth_date),
+            )
+            .col_expr(cycle_bilan::Column::Sex, Expr::value(pupil.sex.clone()))
+            .col_expr(cycle_bilan::Column::Teachers, Expr::value(teachers.clone()))
+            .col_expr(
+                cycle_bilan::Column::UpdatedAt,
+                Expr::value(chrono::Utc::now()),
+            )
+            .filter(cycle_bilan::Column::Id.eq(bilan.id))
+            .filter(cycle_bilan::Column::LockedAt.is_null())
+            .exec(db)
+            .await?;
+        match written.rows_affected {
+            1 => report.updated += 1,
+            // Locked since it was read.
+            _ => report.locked_kept += 1,
+        }
+    }
+    Ok(())
 }

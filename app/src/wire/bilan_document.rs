@@ -82,3 +82,33 @@ pub struct PrintedParcours {
     pub label: String,
     pub text: String,
 }
+
+/// A bilan de fin de cycle as the template prints it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CycleBilanDocument {
+    pub school: SchoolHeader,
+    /// « 2026/2027 ».
+    pub year: String,
+    pub class: String,
+    pub pupil: PupilHeader,
+    pub teachers: String,
+    pub director: String,
+    /// The four degrees of mastery, in order.
+    pub scale: Vec<String>,
+    pub components: Vec<PrintedComponent>,
+    pub synthese: String,
+    /// The lock, when the bilan is locked, and where it was made.
+    pub footer: String,
+    /// The end of the school year: the same bilan always gives the same file.
+    pub date: DocumentDate,
+    /// `NOM_Prénom_Fin-de-cycle-2.pdf`.
+    #[serde(skip)]
+    pub file_name: String,
+}
+
+/// A component of the socle and where the pupil stands: 1 to 4, 0 for « dispensé ».
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintedComponent {
+    pub label: String,
+    pub level: i16,
+}

@@ -40,3 +40,10 @@ pub struct PeriodToSend {
     /// « Trimestre 1 (du 01/09/2026 au 28/11/2026) ».
     pub label: String,
 }
+
+/// What a director asks to send: periods' bilans and/or this year's bilans de fin de cycle.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    pub period_ids: Vec<i32>,
+    pub cycle_bilans: bool,
+}

@@ -106,40 +106,33 @@ pub struct SaisiePage<T> {
     pub content: Option<T>,
 }
 
-/// One pupil's row of the acquis grid.
+/// One pupil's row of a grid (acquis scolaires, bilans de fin de cycle): their value for the
+/// grid's row or component, and the status of their bilan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcquisRow {
+pub struct GridRow<V> {
     pub student_id: i32,
     /// « NOM Prénoms ».
     pub name: String,
     pub level: Option<Level>,
-    pub value: Option<Positionnement>,
+    pub value: Option<V>,
     pub status: BilanStatus,
-}
-
-/// The acquis grid of a class, period and domain row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcquisView {
-    /// How the class's scale names the levels.
-    pub scale: PositionnementType,
-    pub rows: Vec<AcquisRow>,
 }
 
 /// A changed cell: the value the page saw when it loaded (or last saved) and the new one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcquisChange {
+pub struct CellChange<V> {
     pub student_id: i32,
-    pub was: Option<Positionnement>,
-    pub now: Option<Positionnement>,
+    pub was: Option<V>,
+    pub now: Option<V>,
 }
 
 /// What became of a changed cell.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum AcquisOutcome {
+pub enum CellOutcome<V> {
     /// Stored (or already the stored value).
     Saved,
     /// Someone else changed the value since the page saw it: nothing was written.
-    Conflict { current: Option<Positionnement> },
+    Conflict { current: Option<V> },
     /// The bilan is locked: nothing was written.
     Locked,
     /// The pupil is no longer in this grid (moved to another class, left before the period):
@@ -149,10 +142,27 @@ pub enum AcquisOutcome {
 
 /// A changed cell's outcome and its pupil's bilan status after the save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AcquisSaved {
+pub struct CellSaved<V> {
     pub student_id: i32,
-    pub outcome: AcquisOutcome,
+    pub outcome: CellOutcome<V>,
     pub status: BilanStatus,
+}
+
+/// One pupil's row of the acquis grid.
+pub type AcquisRow = GridRow<Positionnement>;
+/// A changed cell of the acquis grid.
+pub type AcquisChange = CellChange<Positionnement>;
+/// What became of a changed cell of the acquis grid.
+pub type AcquisOutcome = CellOutcome<Positionnement>;
+/// A changed cell of the acquis grid once saved.
+pub type AcquisSaved = CellSaved<Positionnement>;
+
+/// The acquis grid of a class, period and domain row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcquisView {
+    /// How the class's scale names the levels.
+    pub scale: PositionnementType,
+    pub rows: Vec<AcquisRow>,
 }
 
 /// One parcours éducatif of a class and period.

@@ -7,19 +7,19 @@ mod world;
 pub use world::covered_code_points;
 
 use anyhow::anyhow;
-use app::wire::bilan_document::BilanDocument;
+use app::wire::bilan_document::{BilanDocument, CycleBilanDocument, DocumentDate};
 use serde::Serialize;
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-/// What the template reads from `/data.json`.
+/// What a template reads from `/data.json`.
 #[derive(Serialize)]
-struct PrintData<'a> {
+struct PrintData<'a, B> {
     title: String,
     author: &'a str,
-    date: app::wire::bilan_document::DocumentDate,
-    bilans: &'a [BilanDocument],
+    date: DocumentDate,
+    bilans: &'a [B],
 }
 
 /// Typst memoises across compilations. After each print, what the last few prints did not use
@@ -44,23 +44,48 @@ pub fn render(bilans: &[BilanDocument]) -> anyhow::Result<Vec<u8>> {
             first.class, first.period.label
         ),
     };
-    let data = serde_json::to_vec(&PrintData {
-        title,
-        author: &first.school.name,
-        date: first.date,
-        bilans,
-    })?;
-    let world = world::PrintWorld::new(data);
+    compile(
+        world::Template::Periodic,
+        &PrintData {
+            title,
+            author: &first.school.name,
+            date: first.date,
+            bilans,
+        },
+    )
+}
+
+/// One PDF holding a bilan de fin de cycle, with the same guarantees as `render`.
+pub fn render_cycle(bilan: &CycleBilanDocument) -> anyhow::Result<Vec<u8>> {
+    compile(
+        world::Template::Cycle,
+        &PrintData {
+            title: format!("Bilan de fin de cycle 2 — {}", bilan.pupil.name),
+            author: &bilan.school.name,
+            date: bilan.date,
+            bilans: std::slice::from_ref(bilan),
+        },
+    )
+}
+
+/// Compiles the template with the data, into a tagged, archivable PDF dated `data.date`.
+fn compile<B: Serialize>(
+    template: world::Template,
+    data: &PrintData<B>,
+) -> anyhow::Result<Vec<u8>> {
+    let date = data.date;
+    let data = serde_json::to_vec(data)?;
+    let world = world::PrintWorld::new(template, data);
     let compiled = typst::compile::<PagedDocument>(&world);
     let document = compiled
         .output
         .map_err(|errors| anyhow!("template: {}", world::describe(&errors)))?;
     let date = Datetime::from_ymd(
-        first.date.year,
-        u8::try_from(first.date.month)?,
-        u8::try_from(first.date.day)?,
+        date.year,
+        u8::try_from(date.month)?,
+        u8::try_from(date.day)?,
     )
-    .ok_or_else(|| anyhow!("the period's end is a date"))?;
+    .ok_or_else(|| anyhow!("the document's date is a valid date"))?;
     let options = PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some("Livret".to_owned())),

@@ -6,8 +6,18 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-/// The bilan template, part of the binary.
-const TEMPLATE: &str = include_str!("../../templates/bilan.typ");
+/// The templates, part of the binary.
+const PERIODIC: &str = include_str!("../../templates/bilan.typ");
+const CYCLE: &str = include_str!("../../templates/cycle.typ");
+
+/// Which template a print uses.
+#[derive(Debug, Clone, Copy)]
+pub enum Template {
+    /// Bilans périodiques (`bilan.typ`).
+    Periodic,
+    /// Bilans de fin de cycle (`cycle.typ`).
+    Cycle,
+}
 
 /// Fonts of our own, beside typst-assets', so that whatever a teacher types prints: DejaVu Sans
 /// for every Latin diacritic, Greek, Cyrillic, arrows and symbols, Symbola for the emoji (in
@@ -21,12 +31,13 @@ const FALLBACK_FONTS: [&[u8]; 3] = [
 
 /// What every print shares, loaded once per process: the standard library, the fonts
 /// (Libertinus Serif, New Computer Modern, DejaVu Sans Mono, from typst-assets, and the
-/// fallback fonts above; no system font is read), and the template's source.
+/// fallback fonts above; no system font is read), and the templates' sources.
 struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    template: Source,
+    periodic: Source,
+    cycle: Source,
     data_id: FileId,
 }
 
@@ -39,7 +50,8 @@ static SHARED: LazyLock<Shared> = LazyLock::new(|| {
         library: LazyHash::new(Library::builder().build()),
         book: LazyHash::new(FontBook::from_fonts(&fonts)),
         fonts,
-        template: Source::new(project_file("/main.typ"), TEMPLATE.to_owned()),
+        periodic: Source::new(project_file("/main.typ"), PERIODIC.to_owned()),
+        cycle: Source::new(project_file("/cycle.typ"), CYCLE.to_owned()),
         data_id: project_file("/data.json"),
     }
 });
@@ -52,12 +64,17 @@ fn project_file(path: &str) -> FileId {
 /// One print: the shared template and fonts, and this print's data as `/data.json`. Nothing
 /// else can be read: no file of the machine, no package, no network.
 pub struct PrintWorld {
+    template: &'static Source,
     data: Bytes,
 }
 
 impl PrintWorld {
-    pub fn new(data: Vec<u8>) -> Self {
+    pub fn new(template: Template, data: Vec<u8>) -> Self {
         Self {
+            template: match template {
+                Template::Periodic => &SHARED.periodic,
+                Template::Cycle => &SHARED.cycle,
+            },
             data: Bytes::new(data),
         }
     }
@@ -73,12 +90,12 @@ impl World for PrintWorld {
     }
 
     fn main(&self) -> FileId {
-        SHARED.template.id()
+        self.template.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == SHARED.template.id() {
-            Ok(SHARED.template.clone())
+        if id == self.template.id() {
+            Ok(self.template.clone())
         } else {
             Err(FileError::AccessDenied)
         }
@@ -87,8 +104,8 @@ impl World for PrintWorld {
     fn file(&self, id: FileId) -> FileResult<Bytes> {
         if id == SHARED.data_id {
             Ok(self.data.clone())
-        } else if id == SHARED.template.id() {
-            Ok(Bytes::from_string(SHARED.template.clone()))
+        } else if id == self.template.id() {
+            Ok(Bytes::from_string(self.template.clone()))
         } else {
             Err(FileError::AccessDenied)
         }

@@ -91,7 +91,7 @@ async fn the_administrateur_runs_the_establishments_and_nobody_else_does() {
     assert_eq!(ferry.year.as_deref(), Some("2026/2027"));
     assert_eq!(ferry.directors, ["Mme Anne Dupont"]);
     let hugo = rows.iter().find(|r| r.id == demo).unwrap();
-    assert_eq!(hugo.pupils, 12);
+    assert_eq!(hugo.pupils, 16);
     // The demo's only responsable is Violetta BAZIN's: the checklist's last step counts the rest.
     let cm2 = demo_class(&t.db, "CM2").await;
     assert_eq!(cm2.without_responsable, cm2.pupils - 1);
@@ -185,7 +185,7 @@ async fn helping_a_school_acts_as_its_director_and_is_recorded() {
     let classes = classes::list(&t.db, &helping, demo, chrono::Utc::now().date_naive())
         .await
         .unwrap();
-    assert_eq!(classes.len(), 2);
+    assert_eq!(classes.len(), 3);
     let recorded = audit_event::Entity::find()
         .filter(audit_event::Column::Action.eq("assistance commencée"))
         .one(&t.db)

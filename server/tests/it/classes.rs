@@ -45,7 +45,8 @@ async fn the_director_sees_the_demo_classes_with_levels_pupils_and_teachers() {
         summary,
         vec![
             ("CM2 M. Durand", vec!["CM2"], 6),
-            ("CP-CE1 Mme Martin", vec!["CP", "CE1"], 6)
+            ("CP-CE1 Mme Martin", vec!["CP", "CE1"], 6),
+            ("Mme Perrin CE2", vec!["CE2"], 4)
         ]
     );
     let names: Vec<_> = rows[0].teachers.iter().map(|t| t.name.as_str()).collect();
@@ -138,7 +139,7 @@ async fn the_director_assigns_and_removes_teachers() {
     let teachers = classes::teachers_of(&t.db, &director, school)
         .await
         .unwrap();
-    assert_eq!(teachers.len(), 1);
+    assert_eq!(teachers.len(), 2);
     let cp = class_rows(&t.db, &director, school).await[1].id;
     classes::assign_teacher(&t.db, &director, cp, teachers[0].id)
         .await
@@ -148,7 +149,8 @@ async fn the_director_assigns_and_removes_teachers() {
         .unwrap();
     let rows = class_rows(&t.db, &director, school).await;
     assert_eq!(
-        rows[1].teachers, teachers,
+        rows[1].teachers,
+        teachers[..1],
         "assigned once, even when asked twice"
     );
 

@@ -350,10 +350,13 @@ fn the_onde_extraction_is_previewed_then_imported_once() {
     let preview = import(&["--dry-run"]);
     assert!(preview.status.success(), "{}", stderr(&preview));
     assert!(stdout(&preview).contains("rien n'a été modifié"));
-    assert!(stdout(&preview).contains("Élèves ajoutés (12)"));
+    assert!(stdout(&preview).contains("Élèves ajoutés (16)"));
     let applied = import(&[]);
     assert!(applied.status.success(), "{}", stderr(&applied));
-    assert!(stdout(&applied).contains("Classes ajoutées (2) : CP-CE1 Mme Martin, CM2 M. Durand"));
+    assert!(
+        stdout(&applied)
+            .contains("Classes ajoutées (3) : CP-CE1 Mme Martin, CM2 M. Durand, Mme Perrin CE2")
+    );
     let again = import(&[]);
     assert!(
         stdout(&again).contains("Aucun changement"),

@@ -2,10 +2,11 @@
 //! locked bilans only; the precheck names what the national application would refuse.
 
 use crate::support::{demo_class, demo_school, test_db, trimestres};
-use app::entities::{bilan, school_class, student, user};
+use app::entities::{bilan, cycle_bilan, cycle_bilan_component, school_class, student, user};
 use app::services::access::Actor;
 use app::services::lsu_export::{self, Export};
 use app::services::second_factor::SecretKey;
+use app::wire::lsu_export::ExportRequest;
 use quick_xml::events::Event;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 
@@ -27,9 +28,17 @@ async fn export_first_trimestre(db: &DatabaseConnection) -> Export {
     let school = demo_school(db).await;
     let first = trimestres(db).await[0];
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
-    lsu_export::export(db, &Actor::System, school, &[first], today)
+    lsu_export::export(db, &Actor::System, school, &periods(&[first]), today)
         .await
         .unwrap()
+}
+
+/// The periodic bilans of these periods, without the bilans de fin de cycle.
+fn periods(ids: &[i32]) -> ExportRequest {
+    ExportRequest {
+        period_ids: ids.to_vec(),
+        cycle_bilans: false,
+    }
 }
 
 /// `xmllint --noout --schema` on the file; its complaints when it is not valid.
@@ -270,7 +279,7 @@ async fn only_the_director_exports() {
     let first = trimestres(&t.db).await[0];
     let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
     let teacher = crate::support::actor(&t.db, "enseignant").await;
-    let refused = lsu_export::export(&t.db, &teacher, school, &[first], today).await;
+    let refused = lsu_export::export(&t.db, &teacher, school, &periods(&[first]), today).await;
     assert!(matches!(refused, Err(app::error::AppError::Forbidden)));
 }
 
@@ -320,5 +329,154 @@ async fn a_bilan_locked_by_a_teacher_is_sent_under_the_director() {
         text.matches(&format!("directeur-ref=\"DIR_{}\"", director.id))
             .count(),
         3
+    );
+}
+
+/// The text of each `name` element, unescaped, read back from the file.
+fn texts_of(xml: &[u8], name: &str) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let (mut texts, mut reading) = (Vec::new(), None::<String>);
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer).unwrap() {
+            Event::Start(element) if element.name().as_ref() == name => {
+                reading = Some(String::new());
+            }
+            Event::Text(text) => {
+                if let Some(read) = &mut reading {
+                    read.push_str(text.as_ref());
+                }
+            }
+            Event::GeneralRef(reference) => {
+                if let Some(read) = &mut reading {
+                    read.push_str(match reference.as_ref() {
+                        "lt" => "<",
+                        "gt" => ">",
+                        "amp" => "&",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    });
+                }
+            }
+            Event::End(element) if element.name().as_ref() == name => {
+                texts.extend(reading.take());
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buffer.clear();
+    }
+    texts
+}
+
+#[tokio::test]
+async fn the_demo_export_of_the_cycle_bilans_is_valid_and_carries_the_locked_ones() {
+    let t = demo().await;
+    let school = demo_school(&t.db).await;
+    let first = trimestres(&t.db).await[0];
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let request = ExportRequest {
+        period_ids: vec![first],
+        cycle_bilans: true,
+    };
+    let export = lsu_export::export(&t.db, &Actor::System, school, &request, today)
+        .await
+        .unwrap();
+    assert_eq!(export.precheck.problems, Vec::new());
+    assert_eq!(
+        export.precheck.bilans, 4,
+        "two periodic, two de fin de cycle"
+    );
+    let left: Vec<(String, usize)> = export
+        .precheck
+        .left_out
+        .iter()
+        .map(|left| (left.class.clone(), left.count))
+        .collect();
+    assert!(
+        left.contains(&("Mme Perrin CE2 — bilans de fin de cycle 2".to_owned(), 2)),
+        "{left:?}"
+    );
+    let xml = export.xml.expect("a file");
+    validate(&xml).unwrap();
+    let text = String::from_utf8(xml.clone()).unwrap();
+    assert_eq!(text.matches("<bilan-cycle ").count(), 2);
+    assert_eq!(text.matches("<bilan-periodique ").count(), 2);
+    let syntheses = texts_of(&xml, "synthese");
+    assert_eq!(syntheses.len(), 2);
+    assert!(
+        syntheses[0].starts_with("Élise termine le cycle 2"),
+        "{syntheses:?}"
+    );
+    assert!(
+        syntheses[1].starts_with("Lucas a beaucoup progressé"),
+        "{syntheses:?}"
+    );
+    let (ines, _) = read_back(&xml);
+    for ine in ["1234567802N", "1234567803P"] {
+        assert!(ines.contains(&ine.to_owned()), "{ine} in {ines:?}");
+    }
+    for ine in ["1234567804R", "1234567805S"] {
+        assert!(!ines.contains(&ine.to_owned()), "unlocked: {ine}");
+    }
+    // Every component, « dispensé » as 0: Élise's levels as the demo wrote them.
+    assert!(text.contains(r#"<domaine code="CPD_FRA" positionnement="4"/>"#));
+
+    // The cycle bilans alone make a valid file too (no periode, no bilan périodique).
+    let alone = ExportRequest {
+        period_ids: Vec::new(),
+        cycle_bilans: true,
+    };
+    let export = lsu_export::export(&t.db, &Actor::System, school, &alone, today)
+        .await
+        .unwrap();
+    let xml = export.xml.expect("a file");
+    validate(&xml).unwrap();
+    assert!(!String::from_utf8(xml).unwrap().contains("<periodes>"));
+}
+
+#[tokio::test]
+async fn a_cycle_bilan_missing_a_component_blocks_the_file_with_its_fix_link() {
+    let t = demo().await;
+    let school = demo_school(&t.db).await;
+    let lucas = student::Entity::find()
+        .filter(student::Column::FirstNames.eq("Lucas"))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let bilan = cycle_bilan::Entity::find()
+        .filter(cycle_bilan::Column::StudentId.eq(lucas.id))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // Removed around the application (as an old copy could hold it): the export still checks.
+    cycle_bilan_component::Entity::delete_by_id((bilan.id, "SYS_NAT".to_owned()))
+        .exec(&t.db)
+        .await
+        .unwrap();
+    let request = ExportRequest {
+        period_ids: Vec::new(),
+        cycle_bilans: true,
+    };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
+    let export = lsu_export::export(&t.db, &Actor::System, school, &request, today)
+        .await
+        .unwrap();
+    assert!(export.xml.is_none());
+    assert_eq!(export.precheck.problems.len(), 1);
+    let problem = &export.precheck.problems[0];
+    assert!(
+        problem
+            .message
+            .contains("« Les systèmes naturels et les systèmes techniques » n'est pas positionnée"),
+        "{}",
+        problem.message
+    );
+    assert_eq!(
+        problem.link,
+        format!("/bilans/fin-de-cycle/eleve?eleve={}", lucas.id)
     );
 }

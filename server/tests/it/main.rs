@@ -5,6 +5,7 @@ mod academie;
 mod bilans;
 mod classes;
 mod cli;
+mod cycle_bilans;
 mod families;
 mod http;
 mod lsu_export;

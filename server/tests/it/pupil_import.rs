@@ -63,11 +63,11 @@ async fn the_sample_creates_classes_and_pupils_once() {
         .unwrap();
     assert_eq!(
         first.classes_added,
-        vec!["CP-CE1 Mme Martin", "CM2 M. Durand"]
+        vec!["CP-CE1 Mme Martin", "CM2 M. Durand", "Mme Perrin CE2"]
     );
-    assert_eq!(first.pupils_added.len(), 12);
+    assert_eq!(first.pupils_added.len(), 16);
     assert!(first.pupils_added.contains(&"BAZIN Violetta".to_owned()));
-    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 12);
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 16);
     let mut levels: Vec<String> = class_level::Entity::find()
         .all(&t.db)
         .await
@@ -78,7 +78,7 @@ async fn the_sample_creates_classes_and_pupils_once() {
     levels.sort();
     assert_eq!(
         levels,
-        vec!["CE1", "CM2", "CP"],
+        vec!["CE1", "CE2", "CM2", "CP"],
         "a multi-level class is one class"
     );
 
@@ -86,7 +86,7 @@ async fn the_sample_creates_classes_and_pupils_once() {
         .await
         .unwrap();
     assert!(again.changes_nothing(), "{again}");
-    assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 2);
+    assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 3);
 }
 
 #[tokio::test]
@@ -96,7 +96,7 @@ async fn a_preview_writes_nothing() {
     let preview = import(&t.db, school, &sample(), Mode::Preview, today())
         .await
         .unwrap();
-    assert_eq!(preview.pupils_added.len(), 12);
+    assert_eq!(preview.pupils_added.len(), 16);
     assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 0);
     assert_eq!(school_class::Entity::find().count(&t.db).await.unwrap(), 0);
 }
@@ -175,7 +175,7 @@ async fn changes_and_departures_are_reported_and_applied() {
         .unwrap();
     assert_eq!(summary.pupils_updated.len(), 1);
     assert_eq!(summary.pupils_updated[0].1[0].field, "statut");
-    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 13);
+    assert_eq!(student::Entity::find().count(&t.db).await.unwrap(), 17);
 }
 
 #[tokio::test]

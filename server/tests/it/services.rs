@@ -494,7 +494,7 @@ async fn the_demo_school_is_seeded_once() {
         .await
         .unwrap()
     );
-    assert_eq!(user::Entity::find().count(&t.db).await.unwrap(), 3);
+    assert_eq!(user::Entity::find().count(&t.db).await.unwrap(), 4);
     for demo in &server::demo::ACCOUNTS {
         let id = accounts::authenticate(&t.db, demo.login, demo.password, "127.0.0.1", Utc::now())
             .await

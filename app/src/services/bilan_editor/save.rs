@@ -105,7 +105,7 @@ async fn try_save(
         let history = writes
             .iter()
             .map(|(field, value)| BilanChange {
-                bilan_id: bilan.id,
+                subject: audit::bilan_subject(bilan.id),
                 field: field_label(&found, field),
                 value: value_label(value, found.context.scale),
             })

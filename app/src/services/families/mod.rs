@@ -80,7 +80,7 @@ pub async fn family_bilan(
 }
 
 /// The links from these pupils to their responsables, and the responsables' accounts by id.
-async fn guardians(
+pub async fn guardians(
     db: &impl ConnectionTrait,
     pupils: &[student::Model],
 ) -> Result<(Vec<guardian::Model>, HashMap<i32, user::Model>)> {

@@ -40,6 +40,10 @@ struct Ids {
     violetta: i32,
     /// Hénoler, in the same class, another family's child.
     henoler: i32,
+    /// The CE2, taught by none of the table's teachers, and Élise, one of its pupils (her bilan
+    /// de fin de cycle is locked and published).
+    ce2: i32,
+    elise: i32,
 }
 
 enum Body {
@@ -113,7 +117,7 @@ fn server_functions() -> Vec<Row> {
         Row { endpoint: "attach-responsable", body: |ids| Body::Form(vec![("responsable[student_id]", ids.violetta.to_string()), ("responsable[civility]", String::new()), ("responsable[last_name]", String::new()), ("responsable[first_name]", String::new()), ("responsable[email]", String::new())]), expected: "UFFFFAF" },
         Row { endpoint: "synchronise-bilans", body: |ids| Body::Json(json!({ "class_ids": [ids.cm2] })), expected: "UFFFFAF" },
         Row { endpoint: "lsu-export-choices", body: |_| Body::Json(json!({})), expected: "UFFFAAF" },
-        Row { endpoint: "lsu-precheck", body: |ids| Body::Json(json!({ "period_ids": [ids.trimestre] })), expected: "UFFFFAF" },
+        Row { endpoint: "lsu-precheck", body: |ids| Body::Json(json!({ "choice": { "period_ids": [ids.trimestre], "cycle_bilans": true } })), expected: "UFFFFAF" },
         Row { endpoint: "publish-bilans", body: |ids| Body::Json(json!({ "class_id": ids.cm2, "period_id": ids.trimestre, "publish": true })), expected: "UFFFFAF" },
         // Collective entry and bilans: the class's teachers and the director. A page asked for
         // another's class opens on one of the person's own (checked below).
@@ -131,6 +135,13 @@ fn server_functions() -> Vec<Row> {
         Row { endpoint: "bilan-history", body: |ids| Body::Json(json!({ "student_id": ids.violetta })), expected: "UFFAFAF" },
         Row { endpoint: "start-class-print", body: |ids| Body::Json(json!({ "class_id": ids.cm2, "period_id": 999999, "each": false })), expected: "UFFAFAF" },
         Row { endpoint: "print-jobs", body: |_| Body::Json(json!({})), expected: "UAAAAAA" },
+        // Bilans de fin de cycle of the CE2: its teacher (none of the table's) and the director.
+        Row { endpoint: "cycle-list-page", body: |ids| Body::Json(json!({ "query": { "classe": ids.ce2 } })), expected: "UFAAAAF" },
+        Row { endpoint: "cycle-grid-page", body: |ids| Body::Json(json!({ "query": { "classe": ids.ce2, "composante": "CPD_FRA" } })), expected: "UFAAAAF" },
+        Row { endpoint: "save-cycle-grid", body: |ids| Body::Json(json!({ "key": { "class_id": ids.ce2, "code": "CPD_FRA" }, "changes": [] })), expected: "UFFFFAF" },
+        Row { endpoint: "cycle-bilan-page", body: |ids| Body::Json(json!({ "key": { "eleve": ids.elise } })), expected: "UFFFFAF" },
+        Row { endpoint: "save-cycle-bilan", body: |ids| Body::Json(json!({ "changes": { "student_id": ids.elise, "components": [], "synthese": null } })), expected: "UFFFFAF" },
+        Row { endpoint: "cycle-action", body: |ids| Body::Json(json!({ "request": { "class_id": ids.ce2, "action": "Lock", "student_ids": [] } })), expected: "UFFFFAF" },
         // Families: a responsable, for their own children only (anyone else has none).
         Row { endpoint: "family-space", body: |_| Body::Json(json!({})), expected: "UAAAAAA" },
         Row { endpoint: "family-bilan", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UAFFFFF" },
@@ -157,6 +168,9 @@ fn downloads(ids: &Ids) -> Vec<(&'static str, String, Expected)> {
         ("/bilans/pdf", format!("eleve={}&periode={}", ids.henoler, ids.trimestre), "UFFAFAF"),
         ("/bilans/pdf/classe", format!("classe={}&periode={}", ids.cm2, ids.trimestre), "UFFAFAF"),
         ("/export/lsu", format!("periodes={}", ids.trimestre), "UFFFFAF"),
+        // Another school's director asks for their own school's: nothing to send (422).
+        ("/export/lsu", "cycle=1".to_owned(), "UFFFAAF"),
+        ("/bilans/fin-de-cycle/pdf", format!("eleve={}", ids.elise), "UFFFFAF"),
         // Someone else's print, or none: never anyone's but its owner's.
         ("/bilans/impression", "travail=12345".to_owned(), "UAAAAAA"),
     ]
@@ -265,6 +279,8 @@ async fn every_server_function_and_download_answers_each_person_as_the_table_say
         trimestre: crate::support::trimestres(db).await[0],
         violetta: student_named(&app, "Violetta").await,
         henoler: student_named(&app, "Hénoler").await,
+        ce2: crate::support::demo_class(db, server::demo::CE2).await.id,
+        elise: student_named(&app, "Élise").await,
     };
 
     // The people of the table who are not in the demo.

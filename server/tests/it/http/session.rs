@@ -320,7 +320,7 @@ async fn forbidden_calls_get_403_and_no_data() {
         .unwrap();
     assert_eq!(accounts.status(), StatusCode::OK);
     let rows: Vec<app::wire::accounts::AccountRow> = accounts.json().await.unwrap();
-    assert_eq!(rows.len(), 3);
+    assert_eq!(rows.len(), 4);
 }
 
 #[tokio::test]

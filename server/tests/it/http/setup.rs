@@ -147,7 +147,7 @@ async fn only_the_director_reads_and_saves_the_periods() {
             .iter()
             .all(|plan| plan.saved != plan.periods.is_empty())
     );
-    assert_eq!(view.classes.len(), 2);
+    assert_eq!(view.classes.len(), 3);
 }
 
 #[tokio::test]

@@ -226,7 +226,7 @@ async fn grids_exist_only_for_the_classes_one_teaches_and_their_pupils() {
     let all = saisie::teaching_classes(&t.db, &director, school, today)
         .await
         .unwrap();
-    assert_eq!(all.len(), 2);
+    assert_eq!(all.len(), 3);
     assert_eq!(
         saisie::teaching_classes(&t.db, &parent, school, today).await,
         Err(AppError::Forbidden)
