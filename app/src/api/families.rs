@@ -176,3 +176,14 @@ pub async fn attach_responsable(responsable: NewResponsableForm) -> Result<Attac
     })
     .await
 }
+
+/// « J'ai pris connaissance du bilan » for a child's published bilan de fin de cycle.
+#[server(endpoint = "acknowledge-cycle-bilan", input = Json)]
+pub async fn acknowledge_cycle_bilan(student_id: i32) -> Result<String, AppError> {
+    use crate::auth::RequestContext;
+    use crate::services::families;
+    RequestContext::serve(async |request, actor| {
+        families::acknowledge_cycle_bilan(&request.db, actor, student_id).await
+    })
+    .await
+}

@@ -1,8 +1,11 @@
 use super::bilan_editor::bilan_href;
 use super::bilans::{status_class, status_text};
+use super::cycle_bilans::cycle_bilan_href;
 use crate::api::bilan_editor::bilan_history;
+use crate::domain::BilanStatus;
 use crate::error::AppError;
-use crate::wire::bilan_editor::{HistoryBilan, HistoryView};
+use crate::wire::bilan_editor::{HistoryBilan, HistoryCycleBilan, HistoryView, TrailEntry};
+use crate::wire::bilans::LockView;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -46,17 +49,37 @@ pub fn BilanHistoryPage() -> impl IntoView {
 
 #[component]
 fn History(view: HistoryView) -> impl IntoView {
-    let HistoryView { pupil_name, bilans } = view;
+    let HistoryView {
+        pupil_name,
+        bilans,
+        cycle_bilans,
+    } = view;
     view! {
         <h1>{format!("Historique des bilans de {pupil_name}")}</h1>
-        {match bilans.is_empty() {
+        {match bilans.is_empty() && cycle_bilans.is_empty() {
             true => Some(view! { <p class="carte">"Aucun bilan n'a encore été créé pour cet élève."</p> }),
             false => None,
         }}
         <ol class="historique-bilans">
+            {cycle_bilans.into_iter().map(|bilan| view! { <CycleHistoryEntry bilan /> }).collect_view()}
             {bilans.into_iter().map(|bilan| view! { <HistoryEntry bilan /> }).collect_view()}
         </ol>
     }
+}
+
+#[component]
+fn CycleHistoryEntry(bilan: HistoryCycleBilan) -> impl IntoView {
+    let HistoryCycleBilan {
+        student_id,
+        year,
+        title,
+        class_label,
+        status,
+        lock,
+        trail,
+    } = bilan;
+    let title = format!("{year} — {title} — {class_label}");
+    view! { <Entry href=cycle_bilan_href(student_id) title status lock trail /> }
 }
 
 #[component]
@@ -71,12 +94,24 @@ fn HistoryEntry(bilan: HistoryBilan) -> impl IntoView {
         trail,
     } = bilan;
     let title = format!("{year} — {period_label} — {class_label}");
+    view! { <Entry href=bilan_href(key) title status lock trail /> }
+}
+
+/// A bilan of the history: its title as a link to it, its status, and its changes.
+#[component]
+fn Entry(
+    href: String,
+    title: String,
+    status: BilanStatus,
+    lock: Option<LockView>,
+    trail: Vec<TrailEntry>,
+) -> impl IntoView {
     let changes = trail.len();
     let caption = format!("Modifications — {title}");
     view! {
         <li class="carte">
             <h2>
-                <A href=bilan_href(key)>{title.clone()}</A>
+                <A href=href>{title.clone()}</A>
             </h2>
             <p>
                 <span class=status_class(status)>

@@ -1,9 +1,12 @@
 use super::bilan_editor::pdf_href;
-use crate::api::families::{AcknowledgeBilan, family_bilan, family_space};
+use super::cycle_bilans::cycle_pdf_href;
+use crate::api::families::{AcknowledgeBilan, AcknowledgeCycleBilan, family_bilan, family_space};
 use crate::error::AppError;
 use crate::wire::bilan_document::{BilanDocument, PrintedRow};
 use crate::wire::bilan_editor::BilanKey;
-use crate::wire::families::{ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan};
+use crate::wire::families::{
+    ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan, PublishedCycleBilan,
+};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,14 +62,16 @@ fn Child(child: ChildBilans) -> impl IntoView {
         name,
         class,
         bilans,
+        cycle_bilan,
     } = child;
-    let empty = bilans.is_empty();
+    let empty = bilans.is_empty() && cycle_bilan.is_none();
     view! {
         <section class="carte enfant" aria-label=name.clone()>
             <h2>{name.clone()}</h2>
             <p class="detail">{class}</p>
             {empty.then(|| view! { <p>"Aucun bilan n'a encore été publié."</p> })}
             <ul class="bilans-famille">
+                {cycle_bilan.map(|bilan| view! { <CycleEntry student_id bilan /> })}
                 {bilans
                     .into_iter()
                     .map(|bilan| view! { <PublishedEntry student_id bilan /> })
@@ -98,6 +103,48 @@ fn PublishedEntry(student_id: i32, bilan: PublishedBilan) -> impl IntoView {
                 None => Either::Right(view! { <span class="statut-bilan en-cours">"À lire"</span> }),
             }}
             <a class="bouton-lien" href=pdf_href(key) download="">"Télécharger (PDF)"</a>
+        </li>
+    }
+}
+
+/// A published bilan de fin de cycle: its PDF to read, and the visa, given from the list.
+#[component]
+fn CycleEntry(student_id: i32, bilan: PublishedCycleBilan) -> impl IntoView {
+    let PublishedCycleBilan {
+        title,
+        class,
+        published_on,
+        acknowledged,
+    } = bilan;
+    let acknowledge = ServerAction::<AcknowledgeCycleBilan>::new();
+    let seen = move || match acknowledge.value().get() {
+        Some(Ok(at)) => Some(at),
+        _ => acknowledged.clone(),
+    };
+    let failed = move || match acknowledge.value().get() {
+        Some(Err(error)) => Some(error.to_string()),
+        _ => None,
+    };
+    view! {
+        <li>
+            <a href=cycle_pdf_href(student_id) download="" rel="external">{format!("{title} (PDF)")}</a>
+            <span class="detail">{format!("{class} · publié le {published_on}")}</span>
+            {move || match seen() {
+                Some(at) => Either::Left(view! { <span class="statut-bilan verrouille" role="status">{format!("✓ Vu le {at}")}</span> }),
+                None => Either::Right(view! {
+                    <button
+                        type="button"
+                        class="principal"
+                        disabled=move || acknowledge.pending().get()
+                        on:click=move |_| {
+                            acknowledge.dispatch(AcknowledgeCycleBilan { student_id });
+                        }
+                    >
+                        "J'ai pris connaissance du bilan de fin de cycle"
+                    </button>
+                }),
+            }}
+            {move || failed().map(|error| view! { <p class="alerte" role="alert">{error}</p> })}
         </li>
     }
 }

@@ -2,12 +2,16 @@
 //! years, and each one's audit trail.
 
 use crate::domain::Level;
-use crate::entities::{audit_event, bilan, period, school_class, school_year, student, user};
+use crate::entities::{
+    audit_event, bilan, cycle_bilan, period, school_class, school_year, student, user,
+};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{accounts, audit, bilan_content, bilans, classes, saisie};
+use crate::services::{accounts, audit, bilan_content, bilans, classes, cycle_bilans, saisie};
 use crate::time::format_moment;
-use crate::wire::bilan_editor::{BilanKey, HistoryBilan, HistoryView, TrailEntry};
+use crate::wire::bilan_editor::{
+    BilanKey, HistoryBilan, HistoryCycleBilan, HistoryView, TrailEntry,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -89,7 +93,43 @@ pub async fn history(
     Ok(HistoryView {
         pupil_name: bilans::pupil_name(&pupil),
         bilans: bilans_shown,
+        cycle_bilans: cycle_history(db, &pupil).await?,
     })
+}
+
+/// The pupil's bilans de fin de cycle, newest first, each with its trail.
+async fn cycle_history(
+    db: &impl ConnectionTrait,
+    pupil: &student::Model,
+) -> Result<Vec<HistoryCycleBilan>> {
+    let mut found = cycle_bilan::Entity::find()
+        .filter(cycle_bilan::Column::StudentId.eq(pupil.id))
+        .all(db)
+        .await?;
+    found.sort_by_key(|bilan| std::cmp::Reverse(bilan.school_year_id));
+    let components = cycle_bilans::components_of(db, found.iter().map(|b| b.id)).await?;
+    let mut shown = Vec::with_capacity(found.len());
+    for bilan in &found {
+        let year = school_year::Entity::find_by_id(bilan.school_year_id)
+            .one(db)
+            .await?;
+        let class = school_class::Entity::find_by_id(bilan.class_id)
+            .one(db)
+            .await?;
+        shown.push(HistoryCycleBilan {
+            student_id: pupil.id,
+            year: year
+                .as_ref()
+                .map(cycle_bilans::year_label)
+                .unwrap_or_default(),
+            title: format!("Bilan de fin de cycle {}", bilan.cycle),
+            class_label: class.map(|class| class.label).unwrap_or_default(),
+            status: cycle_bilans::status(Some(bilan), &components),
+            lock: cycle_bilans::list::lock_view(db, bilan).await?,
+            trail: cycle_bilans::list::trail(db, bilan.id).await?,
+        });
+    }
+    Ok(shown)
 }
 
 /// The audit trail of a bilan, newest first: who changed which field to what, and when — its

@@ -180,9 +180,26 @@ pub struct HistoryBilan {
     pub trail: Vec<TrailEntry>,
 }
 
-/// « Consulter l'historique des bilans de l'élève »: every bilan, newest period first.
+/// One bilan de fin de cycle of a pupil's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryCycleBilan {
+    pub student_id: i32,
+    /// « 2026/2027 ».
+    pub year: String,
+    /// « Bilan de fin de cycle 2 ».
+    pub title: String,
+    pub class_label: String,
+    pub status: BilanStatus,
+    pub lock: Option<LockView>,
+    /// Newest first.
+    pub trail: Vec<TrailEntry>,
+}
+
+/// « Consulter l'historique des bilans de l'élève »: every bilan, newest period first, and
+/// the bilans de fin de cycle, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryView {
     pub pupil_name: String,
     pub bilans: Vec<HistoryBilan>,
+    pub cycle_bilans: Vec<HistoryCycleBilan>,
 }

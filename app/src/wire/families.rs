@@ -26,6 +26,20 @@ pub struct ChildBilans {
     pub name: String,
     pub class: String,
     pub bilans: Vec<PublishedBilan>,
+    /// The published bilan de fin de cycle, if there is one.
+    pub cycle_bilan: Option<PublishedCycleBilan>,
+}
+
+/// A published bilan de fin de cycle in a child's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedCycleBilan {
+    /// « Bilan de fin de cycle 2 — 2026/2027 ».
+    pub title: String,
+    pub class: String,
+    /// dd/mm/yyyy.
+    pub published_on: String,
+    /// When this person acknowledged it, if they did.
+    pub acknowledged: Option<String>,
 }
 
 /// « Mes enfants ».

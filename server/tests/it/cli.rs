@@ -571,3 +571,47 @@ fn a_backup_taken_during_writes_restores() {
     assert!(!refused.status.success());
     assert_eq!(count(&db), in_copy);
 }
+
+#[test]
+fn the_lsu_export_writes_the_cycle_bilans_or_lists_what_blocks_them() {
+    let cli = Cli::new();
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let db = server::db::connect(&cli.database_url()).await.unwrap();
+        server::demo::seed(&db, &app::services::second_factor::SecretKey::generate().0)
+            .await
+            .unwrap();
+    });
+    let out = cli.dir.path().join("LSU.xml");
+    let out_arg = out.display().to_string();
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "lsu",
+            "--uai",
+            server::demo::UAI,
+            "--out",
+            &out_arg,
+        ];
+        args.extend_from_slice(extra);
+        cli.run(&args, "")
+    };
+    let written = export(&["--bilans-cycle"]);
+    assert!(written.status.success(), "{}", stderr(&written));
+    assert!(
+        stdout(&written).contains("2 bilan(s) verrouillé(s) écrit(s)"),
+        "{}",
+        stdout(&written)
+    );
+    assert!(
+        stderr(&written)
+            .contains("2 bilan(s) non verrouillé(s) en Mme Perrin CE2 — bilans de fin de cycle 2"),
+        "{}",
+        stderr(&written)
+    );
+    let xml = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(xml.matches("<bilan-cycle ").count(), 2);
+    // Neither a period nor the cycle bilans: nothing to choose from.
+    let nothing = export(&[]);
+    assert_eq!(nothing.status.code(), Some(2), "{}", stderr(&nothing));
+}

@@ -5,11 +5,13 @@
 use crate::support::{actor, demo_class, demo_school, test_db};
 use app::domain::BilanStatus;
 use app::domain::socle::{COMPONENTS, Maitrise};
+use app::domain::{Civility, Login, PersonName};
 use app::entities::{cycle_bilan, student};
 use app::error::AppError;
 use app::services::access::Actor;
 use app::services::cycle_bilans::{entry, list, printed};
-use app::services::synchronisation;
+use app::services::families::{self, Identity, NewResponsable};
+use app::services::{accounts, bilan_history, synchronisation};
 use app::wire::cycle_bilans::{
     CycleAction, CycleActionRequest, CycleBilanChanges, CycleGridKey, MaitriseChange,
     MaitriseOutcome, SyntheseChange,
@@ -410,4 +412,79 @@ async fn the_printed_bilan_holds_the_components_and_the_synthese() {
         matches!(&refused, Err(error @ AppError::Invalid(_)) if error.to_string().contains("huit composantes")),
         "{refused:?}"
     );
+}
+
+#[tokio::test]
+async fn a_family_reads_and_acknowledges_a_published_cycle_bilan_only() {
+    let t = test_db().await;
+    let demo = demo(&t.db).await;
+    let (elise, lucas) = (pupil(&t.db, "Élise").await, pupil(&t.db, "Lucas").await);
+    // The demo parent becomes the responsable of Élise (published) and Lucas (locked only).
+    let parent = accounts::find_by_login(&t.db, &Login::parse("parent").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    for child in [elise, lucas] {
+        families::attach(
+            &t.db,
+            &demo.director,
+            child,
+            NewResponsable {
+                civility: Some(Civility::Madame),
+                last_name: PersonName::parse("Bazin").unwrap(),
+                first_name: PersonName::parse("Sophie").unwrap(),
+                email: None,
+                address: None,
+            },
+            Identity::Existing(parent.id),
+        )
+        .await
+        .unwrap();
+    }
+    let family = actor(&t.db, "parent").await;
+    let space = families::space(&t.db, &family).await.unwrap();
+    let shown = |first: &str| {
+        space
+            .children
+            .iter()
+            .find(|child| child.name.starts_with(first))
+            .unwrap()
+            .cycle_bilan
+            .clone()
+    };
+    let published = shown("Élise").expect("Élise's is published");
+    assert_eq!(published.title, "Bilan de fin de cycle 2 — 2026/2027");
+    assert_eq!(published.acknowledged, None);
+    assert_eq!(shown("Lucas"), None, "locked, not published");
+
+    // The PDF: Élise's, not Lucas's.
+    let document = printed::document(&t.db, &family, elise).await.unwrap();
+    assert_eq!(document.pupil.name, "GIRARDOT Élise");
+    assert_eq!(
+        printed::document(&t.db, &family, lucas).await,
+        Err(AppError::Forbidden)
+    );
+    // The visa, once; the director's list and the bilan's history show it.
+    let first = families::acknowledge_cycle_bilan(&t.db, &family, elise)
+        .await
+        .unwrap();
+    let again = families::acknowledge_cycle_bilan(&t.db, &family, elise)
+        .await
+        .unwrap();
+    assert_eq!(first, again);
+    assert_eq!(
+        families::acknowledge_cycle_bilan(&t.db, &family, lucas).await,
+        Err(AppError::Forbidden)
+    );
+    let view = list::list(&t.db, &demo.director, demo.ce2).await.unwrap();
+    assert_eq!(
+        view.rows[0].visas,
+        [format!("Vu par Mme Sophie Bazin le {first}")]
+    );
+    let history = bilan_history::history(&t.db, &demo.director, elise)
+        .await
+        .unwrap();
+    assert_eq!(history.cycle_bilans.len(), 1);
+    assert_eq!(history.cycle_bilans[0].status, BilanStatus::Verrouille);
+    assert_eq!(history.cycle_bilans[0].trail[0].what, "Visa de la famille");
 }

@@ -55,7 +55,14 @@ pub async fn context(
     actor: &Actor,
     class_id: i32,
 ) -> Result<CycleContext> {
-    let (class, establishment_id) = classes::class_taught_by(db, actor, class_id).await?;
+    classes::class_taught_by(db, actor, class_id).await?;
+    class_context(db, class_id).await
+}
+
+/// The class with its school year, for a reader whose right was checked otherwise (a family
+/// reading its child's published bilan).
+pub async fn class_context(db: &impl ConnectionTrait, class_id: i32) -> Result<CycleContext> {
+    let (class, establishment_id) = classes::class_in_establishment(db, class_id).await?;
     let year = school_year::Entity::find_by_id(class.school_year_id)
         .one(db)
         .await?

@@ -7,7 +7,7 @@ use crate::domain::typography::french_spacing;
 use crate::entities::{cycle_bilan, establishment};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
-use crate::services::{bilan_content, printed_bilan};
+use crate::services::{bilan_content, families, printed_bilan};
 use crate::time::format_date;
 use crate::wire::bilan_document::{
     CycleBilanDocument, DocumentDate, PrintedComponent, PupilHeader,
@@ -15,22 +15,29 @@ use crate::wire::bilan_document::{
 use chrono::Datelike;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-/// The pupil's bilan de fin de cycle as it prints, for the class's teachers and the director;
-/// refused, with why, while it is not complete.
+/// The pupil's bilan de fin de cycle as it prints, for the class's teachers and the director
+/// (refused, with why, while it is not complete), and for the pupil's family once published.
 #[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
 pub async fn document(
     db: &impl ConnectionTrait,
     actor: &Actor,
     student_id: i32,
 ) -> Result<CycleBilanDocument> {
-    let (context, pupil) = super::entry::pupil_context(db, actor, student_id).await?;
-    let found = super::bilans_of(db, &context, std::slice::from_ref(&pupil)).await?;
-    let Some(bilan) = found.get(&pupil.id) else {
-        return Err(not_printable(
-            &crate::services::bilans::pupil_name(&pupil),
-            "il n'est pas commencé",
-        ));
+    let (context, bilan) = match families::family_cycle_bilan(db, actor, student_id).await? {
+        Some(bilan) => (super::class_context(db, bilan.class_id).await?, bilan),
+        None => {
+            let (context, pupil) = super::entry::pupil_context(db, actor, student_id).await?;
+            let mut found = super::bilans_of(db, &context, std::slice::from_ref(&pupil)).await?;
+            let Some(bilan) = found.remove(&pupil.id) else {
+                return Err(not_printable(
+                    &crate::services::bilans::pupil_name(&pupil),
+                    "il n'est pas commencé",
+                ));
+            };
+            (context, bilan)
+        }
     };
+    let bilan = &bilan;
     let school = establishment::Entity::find_by_id(context.establishment_id)
         .one(db)
         .await?

@@ -10,10 +10,10 @@ pub use responsables::{
     Attached, Attachment, Homonym, Identity, NewResponsable, attach, import, pupil_directed_by,
     school_responsables,
 };
-pub use space::{acknowledge, read, space, visas};
+pub use space::{acknowledge, acknowledge_cycle_bilan, read, space, visas};
 
 use crate::domain::Role;
-use crate::entities::{bilan, guardian, student, user};
+use crate::entities::{bilan, cycle_bilan, guardian, student, user};
 use crate::error::{AppError, Result};
 use crate::services::access::{ActingUser, Actor};
 use crate::services::bilans;
@@ -75,6 +75,37 @@ pub async fn family_bilan(
         .filter(bilans::published())
         .one(db)
         .await?
+        .map(Some)
+        .ok_or(AppError::Forbidden)
+}
+
+/// The latest bilan de fin de cycle of the pupil as their family may read it, like
+/// `family_bilan`: `Ok(None)` when the person is not the pupil's responsable, `Forbidden` when
+/// none is published.
+#[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
+pub async fn family_cycle_bilan(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    student_id: i32,
+) -> Result<Option<cycle_bilan::Model>> {
+    let Actor::User(person) = actor else {
+        return Ok(None);
+    };
+    if !children(db, person)
+        .await?
+        .iter()
+        .any(|pupil| pupil.id == student_id)
+    {
+        return Ok(None);
+    }
+    cycle_bilan::Entity::find()
+        .filter(cycle_bilan::Column::StudentId.eq(student_id))
+        .filter(cycle_bilan::Column::LockedAt.is_not_null())
+        .filter(cycle_bilan::Column::PublishedAt.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .max_by_key(|bilan| bilan.school_year_id)
         .map(Some)
         .ok_or(AppError::Forbidden)
 }

@@ -2,7 +2,9 @@
 //! director's list shows.
 
 use super::{children, family, family_bilan, guardians};
-use crate::entities::{bilan, bilan_visa, period, school_class, school_year, student};
+use crate::entities::{
+    bilan, bilan_visa, cycle_bilan, cycle_bilan_visa, period, school_class, school_year, student,
+};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::{accounts, audit, bilans, printed_bilan, saisie};
@@ -10,7 +12,8 @@ use crate::time::{format_date, format_moment};
 use crate::wire::bilan_document::BilanDocument;
 use crate::wire::bilan_editor::BilanKey;
 use crate::wire::families::{
-    ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan, ResponsableVisa,
+    ChildBilans, FamilyBilanView, FamilySpaceView, PublishedBilan, PublishedCycleBilan,
+    ResponsableVisa,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -65,6 +68,7 @@ pub async fn space(db: &impl ConnectionTrait, actor: &Actor) -> Result<FamilySpa
         .into_iter()
         .map(|visa| (visa.bilan_id, visa))
         .collect();
+    let mut cycle_bilans = published_cycle_bilans(db, person.id, &pupils).await?;
     let children = pupils
         .iter()
         .map(|pupil| {
@@ -108,10 +112,108 @@ pub async fn space(db: &impl ConnectionTrait, actor: &Actor) -> Result<FamilySpa
                         })
                     })
                     .collect(),
+                cycle_bilan: cycle_bilans.remove(&pupil.id),
             }
         })
         .collect();
     Ok(FamilySpaceView { children })
+}
+
+/// The latest published bilan de fin de cycle of each child, with this person's visa.
+async fn published_cycle_bilans(
+    db: &impl ConnectionTrait,
+    person_id: i32,
+    pupils: &[student::Model],
+) -> Result<HashMap<i32, PublishedCycleBilan>> {
+    let mut published = cycle_bilan::Entity::find()
+        .filter(cycle_bilan::Column::StudentId.is_in(pupils.iter().map(|pupil| pupil.id)))
+        .filter(cycle_bilan::Column::LockedAt.is_not_null())
+        .filter(cycle_bilan::Column::PublishedAt.is_not_null())
+        .all(db)
+        .await?;
+    published.sort_by_key(|bilan| bilan.school_year_id);
+    let visas: HashMap<i32, cycle_bilan_visa::Model> = cycle_bilan_visa::Entity::find()
+        .filter(cycle_bilan_visa::Column::UserId.eq(person_id))
+        .filter(cycle_bilan_visa::Column::CycleBilanId.is_in(published.iter().map(|b| b.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|visa| (visa.cycle_bilan_id, visa))
+        .collect();
+    let mut shown = HashMap::new();
+    for bilan in published {
+        let year = school_year::Entity::find_by_id(bilan.school_year_id)
+            .one(db)
+            .await?;
+        let class = school_class::Entity::find_by_id(bilan.class_id)
+            .one(db)
+            .await?;
+        shown.insert(
+            bilan.student_id,
+            PublishedCycleBilan {
+                title: format!(
+                    "Bilan de fin de cycle {} — {}",
+                    bilan.cycle,
+                    year.as_ref()
+                        .map(crate::services::cycle_bilans::year_label)
+                        .unwrap_or_default()
+                ),
+                class: class.map(|class| class.label).unwrap_or_default(),
+                published_on: bilan
+                    .published_at
+                    .map(|at| format_date(at.date_naive()))
+                    .unwrap_or_default(),
+                acknowledged: visas
+                    .get(&bilan.id)
+                    .map(|visa| format_moment(visa.acknowledged_at)),
+            },
+        );
+    }
+    Ok(shown)
+}
+
+/// « J'ai pris connaissance du bilan » for a child's published bilan de fin de cycle: recorded
+/// once, with who and when, also in the bilan's history.
+#[tracing::instrument(skip_all, fields(student_id = student_id, user = ?actor.user_id()))]
+pub async fn acknowledge_cycle_bilan(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    actor: &Actor,
+    student_id: i32,
+) -> Result<String> {
+    let person = family(actor)?;
+    let bilan = super::family_cycle_bilan(db, actor, student_id)
+        .await?
+        .ok_or(AppError::Forbidden)?;
+    if let Some(visa) = cycle_bilan_visa::Entity::find_by_id((bilan.id, person.id))
+        .one(db)
+        .await?
+    {
+        return Ok(format_moment(visa.acknowledged_at));
+    }
+    let now = chrono::Utc::now();
+    let txn = crate::services::begin_write(db).await?;
+    cycle_bilan_visa::ActiveModel {
+        cycle_bilan_id: Set(bilan.id),
+        user_id: Set(person.id),
+        acknowledged_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let establishment = student::Entity::find_by_id(student_id)
+        .one(&txn)
+        .await?
+        .map(|pupil| pupil.establishment_id);
+    audit::record(
+        &txn,
+        actor,
+        establishment,
+        "visa de la famille",
+        &audit::cycle_bilan_subject(bilan.id),
+        json!({ "champ": "Visa de la famille", "valeur": person.display_name }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(format_moment(now))
 }
 
 /// A published bilan of the person's child, to read on screen.

@@ -146,6 +146,8 @@ fn server_functions() -> Vec<Row> {
         Row { endpoint: "family-space", body: |_| Body::Json(json!({})), expected: "UAAAAAA" },
         Row { endpoint: "family-bilan", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UAFFFFF" },
         Row { endpoint: "acknowledge-bilan", body: |ids| Body::Json(key(ids.violetta, ids)), expected: "UAFFFFF" },
+        // Élise's family is none of the table's.
+        Row { endpoint: "acknowledge-cycle-bilan", body: |ids| Body::Json(json!({ "student_id": ids.elise })), expected: "UFFFFFF" },
         // Last: it ends the session.
         Row { endpoint: "logout", body: |_| form(&[]), expected: "AAAAAAA" },
     ]
