@@ -126,7 +126,7 @@ test('the director on a tablet: Paramétrage, accounts, no horizontal scroll, la
   assert.equal(new URL(page.url()).pathname, '/parametrage/comptes', 'login brings the director back');
   await page.getByRole('cell', { name: 'enseignant', exact: true }).waitFor();
   const rows = await page.locator('tbody tr').count();
-  assert.equal(rows, 3);
+  assert.equal(rows, 4);
   await assertAccessible(page, assert);
 
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -42,7 +42,7 @@ test('the director previews, then applies, an ONDE extraction on a tablet', asyn
   // The home page says what is left to set up.
   const steps = page.locator('.etapes');
   await steps.waitFor();
-  assert.match(await steps.textContent(), /Importer les élèves depuis ONDEFait — 12 élève\(s\) dans 2 classe\(s\)/);
+  assert.match(await steps.textContent(), /Importer les élèves depuis ONDEFait — 16 élève\(s\) dans 3 classe\(s\)/);
   assert.match(await steps.textContent(), /À faire — sans enseignant : CP-CE1 Mme Martin/);
   await page.screenshot({ path: path.join(screenshotDir, 'accueil-direction-tablette.png'), fullPage: true });
   await page.getByRole('link', { name: 'Importer les élèves depuis ONDE' }).click();

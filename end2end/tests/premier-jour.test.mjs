@@ -81,6 +81,7 @@ test('a school starts from nothing and prints its first bilan the same day', asy
   await trimestre(3).getByLabel('Fin').fill(`${start + 1}-07-08`);
   await page.getByRole('checkbox', { name: 'CM2 M. Durand' }).check();
   await page.getByRole('checkbox', { name: 'CP-CE1 Mme Martin' }).check();
+  await page.getByRole('checkbox', { name: 'Mme Perrin CE2' }).check();
   await page.getByRole('button', { name: 'Enregistrer les périodes' }).click();
   await page.getByText('Périodes enregistrées.').waitFor();
 
@@ -98,8 +99,8 @@ test('a school starts from nothing and prints its first bilan the same day', asy
   const oneTime = (await page.locator('.secret').textContent()).trim();
   await page.getByRole('link', { name: 'Accueil' }).click();
   await page.locator('.etapes').waitFor();
-  // Three steps done; the CP-CE1 still has no teacher.
-  await page.getByText('À faire — sans enseignant : CP-CE1 Mme Martin').waitFor();
+  // Three steps done; the CP-CE1 and the CE2 still have no teacher.
+  await page.getByText('À faire — sans enseignant : CP-CE1 Mme Martin, Mme Perrin CE2').waitFor();
   assert.equal(await page.locator('.etape.faite').count(), 3, await page.locator('.etapes').textContent());
   assertClean(page, assert);
   await tablet.close();
@@ -152,7 +153,7 @@ test('a school starts from nothing and prints its first bilan the same day', asy
   await admin.getByRole('heading', { name: "Établissements de l'académie" }).waitFor();
   await admin.waitForLoadState('networkidle');
   const row = admin.getByRole('row', { name: /École Jules Ferry/ });
-  assert.match(await row.textContent(), new RegExp(`Pontarlier.*Mme Anne Dupont.*${start}/${start + 1}.*12.*Trimestre 1 : 1/1`));
+  assert.match(await row.textContent(), new RegExp(`Pontarlier.*Mme Anne Dupont.*${start}/${start + 1}.*16.*Trimestre 1 : 1/1`));
   await assertAccessible(admin, assert);
   await admin.screenshot({ path: path.join(screenshotDir, 'academie-ordinateur.png'), fullPage: true });
 

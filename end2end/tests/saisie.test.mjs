@@ -370,8 +370,9 @@ test('the bilans of a class: created at once, an incomplete one is not locked', 
   await page.waitForLoadState('networkidle');
   await page.getByText('ne sont pas modifiés').waitFor();
   await page.getByRole('button', { name: 'Synchroniser les bilans des classes cochées' }).click();
-  // The demo's CM2 has two locked bilans in the first trimestre.
-  await page.getByText('2 bilan(s) verrouillé(s) laissé(s) tel(s) quel(s).').waitFor();
+  // The demo's CM2 has two locked bilans in the first trimestre, its CE2 two locked bilans de
+  // fin de cycle.
+  await page.getByText('4 bilan(s) verrouillé(s) laissé(s) tel(s) quel(s).').waitFor();
   await assertAccessible(page, assert);
   await page.screenshot({ path: path.join(screenshotDir, 'synchronisation-tablette.png'), fullPage: true });
   assertClean(page, assert);
