@@ -96,8 +96,6 @@ fn BilansTable(
         }
     };
     let nothing_chosen = move || chosen.with(BTreeSet::is_empty) || act.pending().get();
-    let every_id = all_ids.clone();
-    let all_chosen = move || !every_id.is_empty() && chosen.with(|c| c.len() == every_id.len());
     let levels = levels
         .iter()
         .map(|level| level.code())
@@ -167,19 +165,7 @@ fn BilansTable(
                 <thead>
                     <tr>
                         <th scope="col" class="case">
-                            <input
-                                type="checkbox"
-                                aria-label="Sélectionner tous les élèves"
-                                prop:checked=all_chosen
-                                on:change=move |event| {
-                                    let ids = all_ids.clone();
-                                    chosen.set(if event_target_checked(&event) {
-                                        ids.into_iter().collect()
-                                    } else {
-                                        BTreeSet::new()
-                                    });
-                                }
-                            />
+                            <SelectAll chosen all_ids />
                         </th>
                         <th scope="col">"N°"</th>
                         <th scope="col">"Nom"</th>
@@ -228,21 +214,7 @@ where
     view! {
         <tr>
             <td class="case">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Sélectionner {name}")
-                    prop:checked=move || chosen.with(|c| c.contains(&id))
-                    on:change=move |event| {
-                        let on = event_target_checked(&event);
-                        chosen.update(|c| {
-                            if on {
-                                c.insert(id);
-                            } else {
-                                c.remove(&id);
-                            }
-                        });
-                    }
-                />
+                <SelectPupil chosen id name=name.clone() />
             </td>
             <td>{row.number}</td>
             <th scope="row">
@@ -464,6 +436,50 @@ pub fn status_text(status: BilanStatus) -> impl IntoView {
     view! {
         {(status == BilanStatus::Verrouille).then(|| view! { <LockIcon /> " " })}
         {status.label()}
+    }
+}
+
+/// « Sélectionner tous les élèves » of a list of bilans.
+#[component]
+pub fn SelectAll(chosen: RwSignal<BTreeSet<i32>>, all_ids: Vec<i32>) -> impl IntoView {
+    let every_id = all_ids.clone();
+    let all_chosen = move || !every_id.is_empty() && chosen.with(|c| c.len() == every_id.len());
+    view! {
+        <input
+            type="checkbox"
+            aria-label="Sélectionner tous les élèves"
+            prop:checked=all_chosen
+            on:change=move |event| {
+                let ids = all_ids.clone();
+                chosen.set(if event_target_checked(&event) {
+                    ids.into_iter().collect()
+                } else {
+                    BTreeSet::new()
+                });
+            }
+        />
+    }
+}
+
+/// A pupil's box of a list of bilans, ticked while they are chosen.
+#[component]
+pub fn SelectPupil(chosen: RwSignal<BTreeSet<i32>>, id: i32, name: String) -> impl IntoView {
+    view! {
+        <input
+            type="checkbox"
+            aria-label=format!("Sélectionner {name}")
+            prop:checked=move || chosen.with(|c| c.contains(&id))
+            on:change=move |event| {
+                let on = event_target_checked(&event);
+                chosen.update(|c| {
+                    if on {
+                        c.insert(id);
+                    } else {
+                        c.remove(&id);
+                    }
+                });
+            }
+        />
     }
 }
 

@@ -1,8 +1,9 @@
 //! « Bilans de fin de cycle » (end of CE2): a class's list with status, lock and publication;
 //! the collective grid of one component of the socle; one pupil's bilan.
 
-use super::bilans::{status_class, status_text};
+use super::bilans::{SelectAll, SelectPupil, status_class, status_text};
 use super::grid::{Grid, GridTarget, GridValue, Labels};
+use super::saisie::submit_on_change;
 use crate::api::cycle_bilans::{
     CycleAction as CycleActionFn, cycle_bilan_page, cycle_grid_page, cycle_list_page,
     save_cycle_bilan, save_cycle_grid,
@@ -17,7 +18,6 @@ use crate::wire::cycle_bilans::{
 };
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
@@ -65,15 +65,6 @@ fn CycleChooser(
     class: CycleClass,
     #[prop(optional)] component: Option<String>,
 ) -> impl IntoView {
-    let submit_on_change = |event: leptos::ev::Event| {
-        let form = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            .and_then(|select| select.form());
-        if let Some(form) = form {
-            let _ = form.request_submit();
-        }
-    };
     let components = component.map(|current| {
         view! {
             <div>
@@ -197,8 +188,6 @@ fn CycleTable(
         });
     };
     let nothing_chosen = move || chosen.with(BTreeSet::is_empty) || act.pending().get();
-    let every_id = all_ids.clone();
-    let all_chosen = move || !every_id.is_empty() && chosen.with(|c| c.len() == every_id.len());
     let actions = [
         (CycleAction::Lock, "Verrouiller les bilans sélectionnés"),
         (CycleAction::Unlock, "Déverrouiller les bilans sélectionnés"),
@@ -239,19 +228,7 @@ fn CycleTable(
                 <thead>
                     <tr>
                         <th scope="col" class="case">
-                            <input
-                                type="checkbox"
-                                aria-label="Sélectionner tous les élèves"
-                                prop:checked=all_chosen
-                                on:change=move |event| {
-                                    let ids = all_ids.clone();
-                                    chosen.set(if event_target_checked(&event) {
-                                        ids.into_iter().collect()
-                                    } else {
-                                        BTreeSet::new()
-                                    });
-                                }
-                            />
+                            <SelectAll chosen all_ids />
                         </th>
                         <th scope="col">"Élève"</th>
                         <th scope="col">"Statut"</th>
@@ -293,21 +270,7 @@ where
     view! {
         <tr>
             <td class="case">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Sélectionner {name}")
-                    prop:checked=move || chosen.with(|c| c.contains(&id))
-                    on:change=move |event| {
-                        let on = event_target_checked(&event);
-                        chosen.update(|c| {
-                            if on {
-                                c.insert(id);
-                            } else {
-                                c.remove(&id);
-                            }
-                        });
-                    }
-                />
+                <SelectPupil chosen id name=name.clone() />
             </td>
             <th scope="row">{row.name.clone()}</th>
             <td>

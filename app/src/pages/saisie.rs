@@ -20,6 +20,17 @@ pub fn SaisieNav() -> impl IntoView {
     }
 }
 
+/// Sends the form of a changed choice (class, period…), so that the address follows it.
+pub fn submit_on_change(event: leptos::ev::Event) {
+    let form = event
+        .target()
+        .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .and_then(|select| select.form());
+    if let Some(form) = form {
+        let _ = form.request_submit();
+    }
+}
+
 /// The choice of class, period and (for some pages) domain and level: a form that changes the
 /// address, at once when a choice changes, or with « Afficher » without JavaScript.
 #[component]
@@ -29,15 +40,6 @@ pub fn SaisieChooser(
     #[prop(optional)] with_domain: bool,
     #[prop(optional)] with_level: bool,
 ) -> impl IntoView {
-    let submit_on_change = |event: leptos::ev::Event| {
-        let form = event
-            .target()
-            .and_then(|target| target.dyn_into::<web_sys::HtmlSelectElement>().ok())
-            .and_then(|select| select.form());
-        if let Some(form) = form {
-            let _ = form.request_submit();
-        }
-    };
     let Selection {
         class,
         period,

@@ -196,12 +196,21 @@ pub async fn lockers<'a>(
 
 /// Who locked the bilan and when, from `lockers`.
 pub fn lock_view(bilan: &bilan::Model, lockers: &HashMap<i32, String>) -> Option<LockView> {
+    lock_of(bilan.locked_by, bilan.locked_at, lockers)
+}
+
+/// Who locked a bilan (periodic or de fin de cycle) and when, from `lockers`; none while it is
+/// not locked.
+pub fn lock_of(
+    locked_by: Option<i32>,
+    locked_at: Option<chrono::DateTime<chrono::Utc>>,
+    lockers: &HashMap<i32, String>,
+) -> Option<LockView> {
     Some(LockView {
-        by: bilan
-            .locked_by
+        by: locked_by
             .and_then(|id| lockers.get(&id).cloned())
             .unwrap_or_else(|| "—".to_owned()),
-        at: format_moment(bilan.locked_at?),
+        at: format_moment(locked_at?),
     })
 }
 

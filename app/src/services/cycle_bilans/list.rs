@@ -7,7 +7,7 @@ use crate::entities::{audit_event, cycle_bilan, cycle_bilan_visa, user};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit::{self, BilanChange};
-use crate::services::{accounts, bilans, families};
+use crate::services::{accounts, bilan_content, bilans, families};
 use crate::time::{format_date, format_moment};
 use crate::wire::bilan_editor::TrailEntry;
 use crate::wire::bilans::LockView;
@@ -234,13 +234,7 @@ pub async fn lock_view(
 }
 
 fn lock_of(bilan: &cycle_bilan::Model, lockers: &HashMap<i32, String>) -> Option<LockView> {
-    Some(LockView {
-        by: bilan
-            .locked_by
-            .and_then(|id| lockers.get(&id).cloned())
-            .unwrap_or_else(|| "—".to_owned()),
-        at: format_moment(bilan.locked_at?),
-    })
+    bilan_content::lock_of(bilan.locked_by, bilan.locked_at, lockers)
 }
 
 async fn names(
