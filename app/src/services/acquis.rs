@@ -8,12 +8,12 @@ use crate::entities::{bilan, bilan_line, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::audit;
-use crate::services::bilans::{self, Expected};
+use crate::services::bilans;
 use crate::services::saisie::{self, ClassPeriod};
 use crate::wire::saisie::{
     AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, GridKey,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
     TransactionTrait,
@@ -50,8 +50,10 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
 }
 
 /// Saves the changed cells in one transaction. A cell is written only if its stored value is
-/// still the one the page saw (`was`), else it is reported as a conflict with the stored value;
-/// a locked bilan is never written. A pupil without a bilan gets one (« en cours »).
+/// still the one the page saw (`was`), by one conditional statement per cell, else it is
+/// reported as a conflict with the stored value; a locked bilan is never written. Saves of
+/// other cells, even of the same bilan, never stand in the way: the bilan itself is only
+/// checked to be unlocked. A pupil without a bilan gets one (« en cours »).
 #[tracing::instrument(skip_all, fields(key = ?key, user = ?actor.user_id()))]
 pub async fn save(
     db: &(impl ConnectionTrait + TransactionTrait),
@@ -59,25 +61,6 @@ pub async fn save(
     key: &GridKey,
     changes: &[AcquisChange],
 ) -> Result<Vec<AcquisSaved>> {
-    // A save that crossed another write or a lock between its reads and its writes is rolled
-    // back and made again from what is stored then (where that change is a conflict or a lock).
-    for _ in 0..2 {
-        if let Some(saved) = try_save(db, actor, key, changes).await? {
-            return Ok(saved);
-        }
-    }
-    try_save(db, actor, key, changes)
-        .await?
-        .ok_or_else(|| AppError::internal("acquis grid", "bilans kept changing during the save"))
-}
-
-/// One attempt at `save`: `None` when the bilan guard refused it (nothing is written).
-async fn try_save(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    actor: &Actor,
-    key: &GridKey,
-    changes: &[AcquisChange],
-) -> Result<Option<Vec<AcquisSaved>>> {
     let mut seen = std::collections::HashSet::new();
     if let Some(twice) = changes.iter().find(|c| !seen.insert(c.student_id)) {
         return Err(AppError::invalid(
@@ -92,64 +75,77 @@ async fn try_save(
     let pupils = pupils_of(&txn, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
     let mut bilans = bilans::bilans_of(&txn, &context, &pupils).await?;
-    let lines = lines_of(&txn, &bilans, row).await?;
+    let mut lines = lines_of(&txn, &bilans, row).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
-    // The cells to write: bilan, its line for the row if any, new value.
+    // The cells to write: their outcome's index, the pupil, the value read and the new one.
     let mut writes = Vec::new();
     let mut teachers = None;
     for change in changes {
         let existing = bilans.get(&change.student_id);
-        let current = existing.and_then(|bilan| value_of(lines.get(&bilan.id)));
         let outcome = if !by_id.contains_key(&change.student_id) {
             AcquisOutcome::NotInGrid
         } else if existing.is_some_and(|b| b.locked_at.is_some()) {
             AcquisOutcome::Locked
         } else {
+            if existing.is_none() {
+                let teachers = match &teachers {
+                    Some(teachers) => teachers,
+                    None => teachers.insert(bilans::class_teachers(&txn, context.class.id).await?),
+                };
+                let pupil = by_id[&change.student_id];
+                let (class_id, period_id) = (context.class.id, context.period.id);
+                let bilan = match bilans::create(&txn, pupil, class_id, period_id, teachers).await?
+                {
+                    Some(created) => created,
+                    // Created meanwhile by another save: read with its line, if it has one.
+                    None => {
+                        let found =
+                            bilans::bilans_of(&txn, &context, std::slice::from_ref(pupil)).await?;
+                        let bilan = found.into_values().next().ok_or_else(|| {
+                            AppError::internal("acquis grid", "a bilan created and gone")
+                        })?;
+                        lines.extend(
+                            lines_of(&txn, &HashMap::from([(0, bilan.clone())]), row).await?,
+                        );
+                        bilan
+                    }
+                };
+                bilans.insert(change.student_id, bilan);
+            }
+            let bilan = &bilans[&change.student_id];
+            let current = value_of(lines.get(&bilan.id));
             match Merge::of(current, &change.was, &change.now) {
                 Merge::AlreadySaved => AcquisOutcome::Saved,
                 Merge::Conflict { current } => AcquisOutcome::Conflict { current },
+                Merge::Write if bilan.locked_at.is_some() => AcquisOutcome::Locked,
                 Merge::Write => {
-                    if existing.is_none() {
-                        let teachers = match &teachers {
-                            Some(teachers) => teachers,
-                            None => teachers
-                                .insert(bilans::class_teachers(&txn, context.class.id).await?),
-                        };
-                        let pupil = by_id[&change.student_id];
-                        let (class_id, period_id) = (context.class.id, context.period.id);
-                        let Some(created) =
-                            bilans::create(&txn, pupil, class_id, period_id, teachers).await?
-                        else {
-                            txn.rollback().await?;
-                            return Ok(None);
-                        };
-                        bilans.insert(change.student_id, created);
-                    }
-                    writes.push((change.student_id, change.now));
+                    writes.push((outcomes.len(), change.student_id, current, change.now));
                     AcquisOutcome::Saved
                 }
             }
         };
         outcomes.push((change.student_id, outcome));
     }
-    let written: Vec<&bilan::Model> = writes.iter().map(|(pupil, _)| &bilans[pupil]).collect();
-    if !bilans::write_guarded(&txn, &written, Expected::Unlocked, Vec::new()).await? {
-        txn.rollback().await?;
-        return Ok(None);
+    // The bilans written must still be unlocked: those locked since they were read are left.
+    let unlocked =
+        touch_unlocked(&txn, writes.iter().map(|(_, pupil, ..)| bilans[pupil].id)).await?;
+    let mut written = Vec::with_capacity(writes.len());
+    for (index, pupil, current, now) in writes {
+        let bilan = &bilans[&pupil];
+        if !unlocked.contains(&bilan.id) {
+            outcomes[index].1 = AcquisOutcome::Locked;
+            continue;
+        }
+        match write_cell(&txn, row, bilan.id, lines.get(&bilan.id), current, now).await? {
+            None => written.push((pupil, now)),
+            Some(stored) if stored == now => {}
+            Some(stored) => outcomes[index].1 = AcquisOutcome::Conflict { current: stored },
+        }
     }
-    write_lines(
-        &txn,
-        row,
-        writes.iter().map(|(pupil, value)| {
-            let bilan = &bilans[pupil];
-            (bilan.id, lines.get(&bilan.id), *value)
-        }),
-    )
-    .await?;
     // One event for the whole grid (one row to write, not one per pupil): each bilan's
     // history finds its pupil's value in it.
-    if !writes.is_empty() {
-        let values: serde_json::Map<String, serde_json::Value> = writes
+    if !written.is_empty() {
+        let values: serde_json::Map<String, serde_json::Value> = written
             .iter()
             .map(|(pupil, value)| {
                 let label = value.map_or("(effacé)", |value| value.label(context.scale));
@@ -173,22 +169,100 @@ async fn try_save(
         .collect();
     let statuses = bilans::pupil_statuses(&txn, &context, &changed, &bilans).await?;
     txn.commit().await?;
-    Ok(Some(
-        outcomes
-            .into_iter()
-            .map(|(student_id, outcome)| AcquisSaved {
-                student_id,
-                status: bilans.get(&student_id).map_or(
-                    BilanStatus::NonCree,
-                    |bilan| match &outcome {
-                        AcquisOutcome::Locked => BilanStatus::Verrouille,
-                        _ => statuses[&bilan.id],
-                    },
-                ),
-                outcome,
-            })
-            .collect(),
-    ))
+    Ok(outcomes
+        .into_iter()
+        .map(|(student_id, outcome)| AcquisSaved {
+            student_id,
+            status: bilans
+                .get(&student_id)
+                .map_or(BilanStatus::NonCree, |bilan| match &outcome {
+                    AcquisOutcome::Locked => BilanStatus::Verrouille,
+                    _ => statuses[&bilan.id],
+                }),
+            outcome,
+        })
+        .collect())
+}
+
+/// Marks these bilans as written (a new version) where they are still unlocked, in one
+/// statement; answers those it marked.
+async fn touch_unlocked(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashSet<i32>> {
+    let ids: Vec<i32> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(bilan::Entity::update_many()
+        .col_expr(
+            bilan::Column::Version,
+            Expr::col(bilan::Column::Version).add(1),
+        )
+        .col_expr(bilan::Column::UpdatedAt, Expr::value(chrono::Utc::now()))
+        .filter(bilan::Column::Id.is_in(ids))
+        .filter(bilan::Column::LockedAt.is_null())
+        .exec_with_returning(db)
+        .await?
+        .into_iter()
+        .map(|bilan| bilan.id)
+        .collect())
+}
+
+/// Writes the row's value of a bilan from the value read (`current`), by one conditional
+/// statement: `None` when written, else the value another save stored meanwhile.
+async fn write_cell(
+    db: &impl ConnectionTrait,
+    row: &DomainRow,
+    bilan_id: i32,
+    line: Option<&bilan_line::Model>,
+    current: Option<Positionnement>,
+    now: Option<Positionnement>,
+) -> Result<Option<Option<Positionnement>>> {
+    let (level, not_evaluated) = Positionnement::to_stored(now);
+    if line.is_none() {
+        let inserted = bilan_line::Entity::insert(bilan_line::ActiveModel {
+            bilan_id: Set(bilan_id),
+            domain_code: Set(row.code.to_owned()),
+            positionnement: Set(level),
+            not_evaluated: Set(not_evaluated),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::columns([bilan_line::Column::BilanId, bilan_line::Column::DomainCode])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+        if inserted == 1 {
+            return Ok(None);
+        }
+    }
+    // The line exists (read, or inserted meanwhile by another write): written only if its
+    // value is still the one read.
+    let (read_level, read_not_evaluated) = Positionnement::to_stored(current);
+    let updated = bilan_line::Entity::update_many()
+        .col_expr(bilan_line::Column::Positionnement, Expr::value(level))
+        .col_expr(bilan_line::Column::NotEvaluated, Expr::value(not_evaluated))
+        .filter(bilan_line::Column::BilanId.eq(bilan_id))
+        .filter(bilan_line::Column::DomainCode.eq(row.code))
+        .filter(match read_level {
+            Some(read) => bilan_line::Column::Positionnement.eq(read),
+            None => bilan_line::Column::Positionnement.is_null(),
+        })
+        .filter(bilan_line::Column::NotEvaluated.eq(read_not_evaluated))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 1 {
+        return Ok(None);
+    }
+    let stored = bilan_line::Entity::find()
+        .filter(bilan_line::Column::BilanId.eq(bilan_id))
+        .filter(bilan_line::Column::DomainCode.eq(row.code))
+        .one(db)
+        .await?;
+    Ok(Some(value_of(stored.as_ref())))
 }
 
 /// The pupils of the class for the period whose level has the row (all, for a pupil without a
@@ -220,45 +294,6 @@ async fn lines_of(
         .into_iter()
         .map(|line| (line.bilan_id, line))
         .collect())
-}
-
-/// Writes the row's value of each bilan: the lines that exist are updated (one statement per
-/// value), the others inserted together.
-async fn write_lines<'a>(
-    db: &impl ConnectionTrait,
-    row: &DomainRow,
-    cells: impl Iterator<Item = (i32, Option<&'a bilan_line::Model>, Option<Positionnement>)>,
-) -> Result<()> {
-    let mut updates: HashMap<Option<Positionnement>, Vec<i32>> = HashMap::new();
-    let mut inserts = Vec::new();
-    for (bilan_id, line, value) in cells {
-        match line {
-            Some(line) => updates.entry(value).or_default().push(line.id),
-            None => {
-                let (level, not_evaluated) = Positionnement::to_stored(value);
-                inserts.push(bilan_line::ActiveModel {
-                    bilan_id: Set(bilan_id),
-                    domain_code: Set(row.code.to_owned()),
-                    positionnement: Set(level),
-                    not_evaluated: Set(not_evaluated),
-                    ..Default::default()
-                })
-            }
-        }
-    }
-    for (value, ids) in updates {
-        let (level, not_evaluated) = Positionnement::to_stored(value);
-        bilan_line::Entity::update_many()
-            .col_expr(bilan_line::Column::Positionnement, Expr::value(level))
-            .col_expr(bilan_line::Column::NotEvaluated, Expr::value(not_evaluated))
-            .filter(bilan_line::Column::Id.is_in(ids))
-            .exec(db)
-            .await?;
-    }
-    if !inserts.is_empty() {
-        bilan_line::Entity::insert_many(inserts).exec(db).await?;
-    }
-    Ok(())
 }
 
 fn value_of(line: Option<&bilan_line::Model>) -> Option<Positionnement> {

@@ -12,6 +12,7 @@ mod lsu_export;
 mod pdf;
 mod print_jobs;
 mod pupil_import;
+mod races;
 mod saisie;
 mod school_year;
 mod services;
