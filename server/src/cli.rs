@@ -64,6 +64,11 @@ enum Command {
     /// Affiche le code de connexion du moment de la direction de démonstration (sa clé de
     /// double authentification est publique).
     DemoCode,
+    /// Données de démonstration.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
     /// Exporte les bilans verrouillés.
     Export {
         #[command(subcommand)]
@@ -124,6 +129,22 @@ enum ExportCommand {
         /// Le fichier à écrire (LSU_<UAI>_<AAAAMMJJ>.xml est le nom attendu).
         #[arg(long)]
         out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Crée une académie fictive pour les essais de charge : des écoles (UAI 0700000A,
+    /// 0700001A…), chacune avec son année ouverte, ses classes de 25 élèves, une enseignante par
+    /// classe (identifiant e000.c00…, mot de passe « charge-enseignant ») et des trimestres. Les
+    /// écoles déjà là sont laissées telles quelles.
+    Academie {
+        /// Nombre d'écoles.
+        #[arg(long, default_value_t = 50)]
+        ecoles: usize,
+        /// Nombre d'élèves en tout, répartis entre les écoles.
+        #[arg(long, default_value_t = 10_000)]
+        eleves: usize,
     },
 }
 
@@ -238,6 +259,21 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "Sauvegarde {} remise en place. Relancez le serveur : il met le schéma à jour.",
                 from.display()
+            );
+            Ok(())
+        }
+        Command::Demo {
+            command: DemoCommand::Academie { ecoles, eleves },
+        } => {
+            let db = db::connect(&config.database_url).await?;
+            let made = demo::academie::seed(&db, ecoles, eleves).await?;
+            println!(
+                "Académie de démonstration : {} école(s), {} classe(s), {} élève(s), {} enseignante(s) ajoutées (mot de passe « {} »).",
+                made.schools,
+                made.classes,
+                made.pupils,
+                made.teachers,
+                demo::academie::TEACHER_PASSWORD
             );
             Ok(())
         }

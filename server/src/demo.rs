@@ -1,5 +1,7 @@
 //! The demo school, seeded once through the project's services (`livret serve --demo`).
 
+/// A generated académie for load tests (`livret demo academie`).
+pub mod academie;
 /// The CM2's filled bilans of the first trimestre.
 mod bilans;
 /// The CE2's bilans de fin de cycle 2.
