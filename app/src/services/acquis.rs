@@ -49,7 +49,7 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
     })
 }
 
-/// Saves the changed cells, written in one transaction. A cell is written only if its stored value is
+/// Saves the changed cells in one transaction. A cell is written only if its stored value is
 /// still the one the page saw (`was`), by one conditional statement per cell, else it is
 /// reported as a conflict with the stored value; a locked bilan is never written. Saves of
 /// other cells, even of the same bilan, never stand in the way: the bilan itself is only
@@ -68,16 +68,14 @@ pub async fn save(
             format!("l'élève n° {} figure deux fois", twice.student_id),
         ));
     }
-    // What the save needs to know is read before the write transaction, so that the database's
-    // write lock (SQLite has one writer at a time) is held only for the writes. Those are
-    // conditional on what was read: a change in between is a conflict or a lock, never lost.
-    let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
+    let txn = super::begin_write(db).await?;
+    let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
     context.require_open()?;
     let row = context.domain_row(&key.domain_code)?;
-    let pupils = pupils_of(db, &context, row).await?;
+    let pupils = pupils_of(&txn, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
-    let mut bilans = bilans::bilans_of(db, &context, &pupils).await?;
-    let mut lines = lines_of(db, &bilans, row).await?;
+    let mut bilans = bilans::bilans_of(&txn, &context, &pupils).await?;
+    let mut lines = lines_of(&txn, &bilans, row).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
     // The cells to write: their outcome's index, the pupil, the value read and the new one.
     let mut writes = Vec::new();
@@ -92,21 +90,23 @@ pub async fn save(
             if existing.is_none() {
                 let teachers = match &teachers {
                     Some(teachers) => teachers,
-                    None => teachers.insert(bilans::class_teachers(db, context.class.id).await?),
+                    None => teachers.insert(bilans::class_teachers(&txn, context.class.id).await?),
                 };
                 let pupil = by_id[&change.student_id];
                 let (class_id, period_id) = (context.class.id, context.period.id);
-                let bilan = match bilans::create(db, pupil, class_id, period_id, teachers).await? {
+                let bilan = match bilans::create(&txn, pupil, class_id, period_id, teachers).await?
+                {
                     Some(created) => created,
                     // Created meanwhile by another save: read with its line, if it has one.
                     None => {
                         let found =
-                            bilans::bilans_of(db, &context, std::slice::from_ref(pupil)).await?;
+                            bilans::bilans_of(&txn, &context, std::slice::from_ref(pupil)).await?;
                         let bilan = found.into_values().next().ok_or_else(|| {
                             AppError::internal("acquis grid", "a bilan created and gone")
                         })?;
-                        lines
-                            .extend(lines_of(db, &HashMap::from([(0, bilan.clone())]), row).await?);
+                        lines.extend(
+                            lines_of(&txn, &HashMap::from([(0, bilan.clone())]), row).await?,
+                        );
                         bilan
                     }
                 };
@@ -126,7 +126,6 @@ pub async fn save(
         };
         outcomes.push((change.student_id, outcome));
     }
-    let txn = super::begin_write(db).await?;
     // The bilans written must still be unlocked: those locked since they were read are left.
     let unlocked =
         touch_unlocked(&txn, writes.iter().map(|(_, pupil, ..)| bilans[pupil].id)).await?;
@@ -168,8 +167,8 @@ pub async fn save(
         .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))
         .cloned()
         .collect();
+    let statuses = bilans::pupil_statuses(&txn, &context, &changed, &bilans).await?;
     txn.commit().await?;
-    let statuses = bilans::pupil_statuses(db, &context, &changed, &bilans).await?;
     Ok(outcomes
         .into_iter()
         .map(|(student_id, outcome)| AcquisSaved {
