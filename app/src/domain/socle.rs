@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 /// The longest « Synthèse des acquis scolaires de l'élève en fin de cycle » (the LSU's limit).
 pub const SYNTHESE_MAX: usize = 1500;
 
+/// A synthèse as it is stored: not blank, at most `SYNTHESE_MAX` printable characters.
+pub type Synthese = super::catalogue::BoundedText<SYNTHESE_MAX>;
+
 /// The cycle a bilan de fin de cycle closes: cycle 2 ends with the CE2.
 pub const CYCLE_2: i16 = 2;
 

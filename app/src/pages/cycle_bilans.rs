@@ -300,7 +300,7 @@ where
                 <A href=cycle_bilan_href(id) attr:aria-label=format!("{open_label} le bilan de fin de cycle de {name}")>
                     {open_label}
                 </A>
-                {matches!(row.status, BilanStatus::Complet | BilanStatus::Verrouille).then(|| view! {
+                {row.status.is_printable().then(|| view! {
                     <a
                         href=cycle_pdf_href(id)
                         download

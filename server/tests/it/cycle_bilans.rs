@@ -318,6 +318,27 @@ async fn writes_to_different_cells_never_collide_and_the_same_cell_is_a_conflict
         entry::save_page(&t.db, &demo.teacher, &long).await,
         Err(AppError::Invalid(_))
     ));
+    // As is a control character pasted in (it could be neither printed nor sent to the LSU);
+    // an emoji from a phone is kept, spaces around the text are not.
+    let pasted = |now: &str| CycleBilanChanges {
+        student_id: ines,
+        components: Vec::new(),
+        synthese: Some(SyntheseChange {
+            was: "Un cycle réussi.".to_owned(),
+            now: now.to_owned(),
+        }),
+    };
+    assert!(matches!(
+        entry::save_page(&t.db, &demo.teacher, &pasted("Bien\u{7}")).await,
+        Err(AppError::Invalid(_))
+    ));
+    let saved = entry::save_page(&t.db, &demo.teacher, &pasted("  Bravo ! 🎉\r\nÀ suivre.  "))
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.synthese,
+        Some(("Bravo ! 🎉\nÀ suivre.".to_owned(), false))
+    );
 }
 
 /// Saves of different components of one pupil, from many tasks on separate connections at

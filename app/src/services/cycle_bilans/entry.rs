@@ -2,9 +2,8 @@
 //! one pupil's page (the eight components and the synthèse).
 
 use super::{Components, CycleContext};
-use crate::domain::BilanStatus;
 use crate::domain::bilan::Merge;
-use crate::domain::socle::{COMPONENTS, Maitrise, SYNTHESE_MAX};
+use crate::domain::socle::{COMPONENTS, Maitrise, Synthese};
 use crate::entities::{cycle_bilan, student};
 use crate::error::{AppError, Result};
 use crate::services::access::Actor;
@@ -168,17 +167,16 @@ pub async fn save_page(
     for (code, _, _) in &changes.components {
         super::component(code)?;
     }
-    if let Some(synthese) = &changes.synthese
-        && synthese.now.trim().chars().count() > SYNTHESE_MAX
-    {
-        return Err(AppError::invalid(
-            "synthese",
-            format!(
-                "la synthèse dépasse {SYNTHESE_MAX} caractères ({})",
-                synthese.now.trim().chars().count()
-            ),
-        ));
-    }
+    // The synthèse as it is stored: blank clears it; any other text follows the rules of the
+    // bilans' texts (length, printable characters, line breaks), or nothing is saved.
+    let synthese_now = match &changes.synthese {
+        Some(change) if !change.now.trim().is_empty() => {
+            Some(Synthese::parse(&change.now).map_err(|message| {
+                AppError::invalid("synthese", format!("synthèse : {message}"))
+            })?)
+        }
+        _ => None,
+    };
     let txn = crate::services::begin_write(db).await?;
     let (context, pupil) = pupil_context(&txn, actor, changes.student_id).await?;
     context.require_open()?;
@@ -205,7 +203,7 @@ pub async fn save_page(
                     &pupil,
                     &mut found,
                     change.was.trim(),
-                    change.now.trim(),
+                    synthese_now.as_ref().map_or("", Synthese::as_str),
                 )
                 .await?,
         ),
@@ -443,9 +441,4 @@ fn set_value(components: &mut Components, bilan_id: i32, code: &str, value: Opti
 /// « NOM Prénoms » as the bilan shows them (its own copy of the identity).
 pub fn name_shown(bilan: &cycle_bilan::Model) -> String {
     format!("{} {}", bilan.last_name.to_uppercase(), bilan.first_names)
-}
-
-/// Whether the status lets the bilan be locked or printed.
-pub fn is_complete(status: BilanStatus) -> bool {
-    status == BilanStatus::Complet
 }

@@ -278,8 +278,10 @@ pub async fn write_component(
     let this_cell = Condition::all()
         .add(Column::CycleBilanId.eq(bilan_id))
         .add(Column::Code.eq(code));
+    if from == to {
+        return Ok(true);
+    }
     let rows = match (from, to) {
-        (_, _) if from == to => return Ok(true),
         (None, Some(to)) => {
             Entity::insert(ActiveModel {
                 cycle_bilan_id: Set(bilan_id),
@@ -311,6 +313,7 @@ pub async fn write_component(
                 .await?
                 .rows_affected
         }
+        // Equal values returned above.
         (None, None) => 1,
     };
     Ok(rows == 1)

@@ -55,10 +55,7 @@ async fn build(
 ) -> Result<CycleBilanDocument> {
     let name = super::entry::name_shown(bilan);
     let components = super::components_of(db, [bilan.id]).await?;
-    if !matches!(
-        super::status(Some(bilan), &components),
-        crate::domain::BilanStatus::Complet | crate::domain::BilanStatus::Verrouille
-    ) {
+    if !super::status(Some(bilan), &components).is_printable() {
         return Err(not_printable(
             &name,
             "il faut les huit composantes du socle et la synthèse",
