@@ -30,6 +30,8 @@ mod m20261203_000011_responsable_address;
 mod m20261203_000012_bilan_director;
 /// Bilans de fin de cycle: the socle's components, the synthèse, lock, publication, visas.
 mod m20261204_000013_cycle_bilan;
+/// Class prints, their progress and their files, shared by every app process.
+mod m20261204_000014_print_job;
 
 pub struct Migrator;
 
@@ -63,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000011_responsable_address::Migration),
             Box::new(m20261203_000012_bilan_director::Migration),
             Box::new(m20261204_000013_cycle_bilan::Migration),
+            Box::new(m20261204_000014_print_job::Migration),
         ]
     }
 }

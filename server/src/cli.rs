@@ -658,8 +658,8 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
     });
 
     let app = router::build(AppState {
+        print_jobs: PrintJobs::new(db.clone(), crate::downloads::TypstPrinter),
         db,
-        print_jobs: PrintJobs::new(crate::downloads::TypstPrinter),
         leptos: config.leptos.clone(),
         secure_cookies: config.secure_cookies,
         trusted_proxies: config.trusted_proxies.clone(),

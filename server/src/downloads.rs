@@ -99,28 +99,21 @@ pub async fn class(
     session: Session,
     query: ClassQuery,
 ) -> Response {
-    let documents = async {
+    let printed = async {
         let user = app::auth::acting_person(&db, &session).await?;
         let owner = user.id;
-        printed_bilan::class_documents(&db, &Actor::User(user), query.classe, query.periode)
-            .await
-            .map(|found| (owner, found))
+        let found =
+            printed_bilan::class_documents(&db, &Actor::User(user), query.classe, query.periode)
+                .await?;
+        let print =
+            printed_bilan::class_print(owner, found, query.format.as_deref() == Some("zip"))?;
+        jobs.print_now(print).await
     }
     .await;
-    let (owner, (documents, _skipped)) = match documents {
-        Err(error) => return refusal(error),
-        Ok(found) => found,
-    };
-    let Some(first) = documents.first() else {
-        return refusal(printed_bilan::nothing_printable());
-    };
-    let stem = printed_bilan::class_file_stem(first);
-    let zipped = query.format.as_deref() == Some("zip");
     // Without JavaScript the file is all the person gets: the pupils left out are in the list
     // page (their status, what is missing) and, for a bilan that failed, in the log.
-    match jobs.print_now(owner, documents, zipped).await {
-        Ok((bytes, _)) if zipped => attachment(bytes, "application/zip", &format!("{stem}.zip")),
-        Ok((bytes, _)) => attachment(bytes, "application/pdf", &format!("{stem}.pdf")),
+    match printed {
+        Ok(file) => attachment(file.bytes, file.content_type, &file.file_name),
         Err(error) => refusal(error),
     }
 }
@@ -196,13 +189,10 @@ pub async fn printed(
         Ok(person) => person,
         Err(error) => return refusal(error),
     };
-    match jobs.file(person.id, query.travail) {
-        Some(file) => attachment(
-            file.bytes.as_ref().clone(),
-            file.content_type,
-            &file.file_name,
-        ),
-        None => refusal(AppError::not_found("Impression")),
+    match jobs.file(person.id, query.travail).await {
+        Ok(Some(file)) => attachment(file.bytes, file.content_type, &file.file_name),
+        Ok(None) => refusal(AppError::not_found("Impression")),
+        Err(error) => refusal(error),
     }
 }
 

@@ -14,31 +14,15 @@ pub async fn start_class_print(
     each: bool,
 ) -> Result<PrintJobView, AppError> {
     use crate::auth::RequestContext;
-    use crate::services::print_jobs::PrintRequest;
     use crate::services::{access::Actor, printed_bilan};
     RequestContext::answer(async |request| {
         let user = request.acting_user().await?;
         let owner = user.id;
-        let (documents, left_out) =
+        let found =
             printed_bilan::class_documents(&request.db, &Actor::User(user), class_id, period_id)
                 .await?;
-        let first = documents
-            .first()
-            .ok_or_else(printed_bilan::nothing_printable)?;
-        let label = format!("{} — {}", first.class, first.period.label);
-        let file_name = format!(
-            "{}.{}",
-            printed_bilan::class_file_stem(first),
-            if each { "zip" } else { "pdf" }
-        );
-        request.print_jobs()?.start(PrintRequest {
-            owner,
-            label,
-            file_name,
-            each,
-            documents,
-            left_out,
-        })
+        let print = printed_bilan::class_print(owner, found, each)?;
+        request.print_jobs()?.start(print).await
     })
     .await
 }
@@ -49,7 +33,7 @@ pub async fn print_jobs() -> Result<Vec<PrintJobView>, AppError> {
     use crate::auth::RequestContext;
     RequestContext::answer(async |request| {
         let user = request.acting_user().await?;
-        Ok(request.print_jobs()?.of(user.id))
+        request.print_jobs()?.of(user.id).await
     })
     .await
 }

@@ -28,6 +28,8 @@ pub mod login_throttle;
 pub mod period;
 /// Classes following a period.
 pub mod period_class;
+/// Class prints, their progress and their files.
+pub mod print_job;
 /// Programme elements of a class, level, period and domain (collective entry).
 pub mod programme_element;
 /// One-time recovery codes of an account's second factor (hashed).

@@ -1,29 +1,47 @@
 //! A class's bilans printed in the background: the page starts a print and follows its
-//! progress, and the person may leave the page meanwhile; the file waits for them (in memory,
-//! for a while) and only they can download it.
+//! progress, and the person may leave the page meanwhile; the file waits for them (for a while)
+//! and only they can download it.
+//!
+//! The jobs, their progress and their files live in the database (`print_job`), not in one
+//! process's memory: behind a reverse proxy, a print started through one app process is
+//! followed and downloaded through another. The process printing a job beats its heartbeat; a
+//! job whose heartbeat stopped (its process was killed or stopped) is reported failed, never
+//! left « en cours ».
 //!
 //! Printing a class takes the server's cores for seconds, so it is bounded: one class print
-//! per person at a time, at most `MAX_PRINTING` at once for everybody (the others wait their
-//! turn), at most `MAX_WAITING` under way in all (more are refused, with a message), and a
-//! print that panics fails with a message instead of staying « en cours ». Logins never wait
-//! behind prints: password hashing has its own turns (`passwords`).
+//! per person at a time (the database refuses a second one, whichever process it reaches), at
+//! most `MAX_PRINTING` at once per process (the others wait their turn), at most `MAX_WAITING`
+//! under way in all (more are refused, with a message), and a print that panics fails with a
+//! message instead of staying « en cours ». Logins never wait behind prints: password hashing
+//! has its own turns (`passwords`).
 
+use crate::entities::print_job::{self, Column, Entity};
 use crate::error::{AppError, Result};
 use crate::wire::bilan_document::BilanDocument;
 use crate::wire::printing::PrintJobView;
-use std::collections::{HashMap, HashSet};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long a finished print waits for its download.
-const KEPT_FOR: Duration = Duration::from_secs(30 * 60);
-/// Class prints laid out at once (each uses every core).
+/// How long a print and its file wait for their download.
+const KEPT_FOR: TimeDelta = TimeDelta::minutes(30);
+/// Class prints laid out at once by one process (each uses every core).
 pub const MAX_PRINTING: usize = 2;
 /// Class prints under way (printing or waiting their turn) for everybody.
-pub const MAX_WAITING: usize = 16;
+pub const MAX_WAITING: u64 = 16;
 /// Finished prints kept per person: the latest ones.
 const KEPT_PER_PERSON: usize = 3;
+/// How often the process printing a job tells the database it is still at it, with its
+/// progress.
+const HEARTBEAT: Duration = Duration::from_secs(2);
+/// A job not beaten for this long has lost its process.
+pub const STALE_AFTER: TimeDelta = TimeDelta::seconds(15);
 
 /// A printed file, and the pupils whose bilan failed to print, each with why.
 pub type PrintOutcome = (Vec<u8>, Vec<(String, String)>);
@@ -42,56 +60,11 @@ pub trait Printer: Send + Sync + 'static {
 }
 
 /// A file ready to download.
+#[derive(Debug)]
 pub struct Printed {
     pub file_name: String,
     pub content_type: &'static str,
-    pub bytes: Arc<Vec<u8>>,
-}
-
-/// A finished print: the file, and « NOM Prénom : why » for each bilan that failed to print.
-type Finished = (Arc<Vec<u8>>, Vec<String>);
-
-struct Job {
-    owner: i32,
-    label: String,
-    file_name: String,
-    content_type: &'static str,
-    total: usize,
-    left_out: Vec<String>,
-    printed: AtomicUsize,
-    /// The file, and the pupils whose bilan failed to print.
-    outcome: OnceLock<Result<Finished, String>>,
-    started: Instant,
-}
-
-/// The prints under way and those waiting for their download, shared by every request.
-#[derive(Clone)]
-pub struct PrintJobs {
-    printer: Arc<dyn Printer>,
-    jobs: Arc<Mutex<HashMap<u64, Arc<Job>>>>,
-    /// The people with a class print under way (in the background or downloaded at once).
-    busy: Arc<Mutex<HashSet<i32>>>,
-    /// Turns to lay out a class.
-    turns: Arc<tokio::sync::Semaphore>,
-}
-
-/// A person's class print under way: they get no other until it is dropped.
-struct Claim {
-    busy: Arc<Mutex<HashSet<i32>>>,
-    owner: i32,
-}
-
-impl Drop for Claim {
-    fn drop(&mut self) {
-        lock(&self.busy).remove(&self.owner);
-    }
-}
-
-/// A lock whose holder panicked is still whole here: what it guards is updated in one step.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    pub bytes: Vec<u8>,
 }
 
 /// What to print, and under which name.
@@ -106,175 +79,320 @@ pub struct PrintRequest {
     pub left_out: Vec<(String, String)>,
 }
 
+/// Starts class prints and finds them, in the database; prints those started through this
+/// process.
+#[derive(Clone)]
+pub struct PrintJobs {
+    db: DatabaseConnection,
+    printer: Arc<dyn Printer>,
+    /// This process's turns to lay out a class.
+    turns: Arc<tokio::sync::Semaphore>,
+}
+
+/// A job as the pages see it: everything but its file.
+#[derive(Debug, FromQueryResult)]
+struct JobRow {
+    id: i64,
+    label: String,
+    file_name: String,
+    total: i32,
+    printed: i32,
+    left_out: serde_json::Value,
+    failure: Option<String>,
+    heartbeat_at: DateTime<Utc>,
+    finished_at: Option<DateTime<Utc>>,
+}
+
+fn content_type(each: bool) -> &'static str {
+    match each {
+        true => "application/zip",
+        false => "application/pdf",
+    }
+}
+
 impl PrintJobs {
-    pub fn new(printer: impl Printer) -> Self {
+    pub fn new(db: DatabaseConnection, printer: impl Printer) -> Self {
         Self {
+            db,
             printer: Arc::new(printer),
-            jobs: Arc::default(),
-            busy: Arc::default(),
             turns: Arc::new(tokio::sync::Semaphore::new(MAX_PRINTING)),
         }
     }
 
-    /// The prints of the last `KEPT_FOR`: older ones are forgotten here, whoever asks.
-    fn jobs(&self) -> std::sync::MutexGuard<'_, HashMap<u64, Arc<Job>>> {
-        let mut jobs = lock(&self.jobs);
-        jobs.retain(|_, job| job.started.elapsed() < KEPT_FOR);
-        jobs
+    /// Starts a print in the background, once its turn comes; returns it as the page shows it.
+    /// Its id is random: ids are not guessable, and each is checked against its owner anyway.
+    pub async fn start(&self, request: PrintRequest) -> Result<PrintJobView> {
+        let (id, _) = self.spawn(request).await?;
+        self.view(id).await
     }
 
-    /// A class print for `owner`, refused while they have one under way or when the server
-    /// has too many.
-    fn claim(&self, owner: i32) -> Result<Claim> {
-        let mut busy = lock(&self.busy);
-        if busy.contains(&owner) {
-            return Err(AppError::invalid(
-                "impression",
-                "une impression de classe est déjà en cours pour vous : attendez qu'elle soit \
-                 prête",
-            ));
+    /// Prints at once, for a download without JavaScript: the same limits as `start`, and the
+    /// print is in the person's list too.
+    pub async fn print_now(&self, request: PrintRequest) -> Result<Printed> {
+        let owner = request.owner;
+        let (id, running) = self.spawn(request).await?;
+        running
+            .await
+            .map_err(|error| AppError::internal("print task", error))?;
+        match self.file(owner, id.unsigned_abs()).await? {
+            Some(printed) => Ok(printed),
+            None => Err(AppError::internal("printing bilans", "the print failed")),
         }
-        if busy.len() >= MAX_WAITING {
+    }
+
+    /// The person's prints of the last `KEPT_FOR`, newest first.
+    pub async fn of(&self, owner: i32) -> Result<Vec<PrintJobView>> {
+        let now = Utc::now();
+        let rows = Self::rows()
+            .filter(Column::OwnerId.eq(owner))
+            .filter(Column::StartedAt.gt(now - KEPT_FOR))
+            .order_by_desc(Column::StartedAt)
+            .into_model::<JobRow>()
+            .all(&self.db)
+            .await
+            .map_err(|e| AppError::internal("print jobs", e))?;
+        Ok(rows.into_iter().map(|row| view(row, now)).collect())
+    }
+
+    /// A finished print of this person's.
+    pub async fn file(&self, owner: i32, id: u64) -> Result<Option<Printed>> {
+        let Ok(id) = i64::try_from(id) else {
+            return Ok(None);
+        };
+        let job = Entity::find_by_id(id)
+            .filter(Column::OwnerId.eq(owner))
+            .filter(Column::StartedAt.gt(Utc::now() - KEPT_FOR))
+            .filter(Column::Failure.is_null())
+            .one(&self.db)
+            .await
+            .map_err(|e| AppError::internal("print file", e))?;
+        Ok(job.and_then(|job| {
+            Some(Printed {
+                content_type: content_type(job.each),
+                file_name: job.file_name,
+                bytes: job.file?,
+            })
+        }))
+    }
+
+    /// The columns a page sees.
+    fn rows() -> sea_orm::Select<Entity> {
+        Entity::find().select_only().columns([
+            Column::Id,
+            Column::Label,
+            Column::FileName,
+            Column::Total,
+            Column::Printed,
+            Column::LeftOut,
+            Column::Failure,
+            Column::HeartbeatAt,
+            Column::FinishedAt,
+        ])
+    }
+
+    async fn view(&self, id: i64) -> Result<PrintJobView> {
+        let row = Self::rows()
+            .filter(Column::Id.eq(id))
+            .into_model::<JobRow>()
+            .one(&self.db)
+            .await
+            .map_err(|e| AppError::internal("print job", e))?
+            .ok_or_else(|| AppError::not_found("Impression"))?;
+        Ok(view(row, Utc::now()))
+    }
+
+    /// Records the job (refused while the person has one under way or when too many are),
+    /// then prints it in the background: the handle ends when its outcome is stored.
+    async fn spawn(&self, request: PrintRequest) -> Result<(i64, tokio::task::JoinHandle<()>)> {
+        let id = self.claim(&request).await?;
+        let jobs = self.clone();
+        let (documents, each) = (request.documents, request.each);
+        let running = tokio::spawn(async move { jobs.run(id, documents, each).await });
+        Ok((id, running))
+    }
+
+    async fn claim(&self, request: &PrintRequest) -> Result<i64> {
+        let db = &self.db;
+        let now = Utc::now();
+        let failed = |e| AppError::internal("claiming a print", e);
+        // Jobs whose process died are failed (which frees their owner), old ones forgotten.
+        Entity::update_many()
+            .col_expr(
+                Column::Failure,
+                Expr::value("interrupted: its process stopped"),
+            )
+            .col_expr(Column::FinishedAt, Expr::value(now))
+            .filter(Column::FinishedAt.is_null())
+            .filter(Column::HeartbeatAt.lt(now - STALE_AFTER))
+            .exec(db)
+            .await
+            .map_err(failed)?;
+        Entity::delete_many()
+            .filter(Column::StartedAt.lt(now - KEPT_FOR))
+            .filter(Column::FinishedAt.is_not_null())
+            .exec(db)
+            .await
+            .map_err(failed)?;
+        // Only the person's latest finished prints wait for them.
+        let older: Vec<i64> = Entity::find()
+            .select_only()
+            .column(Column::Id)
+            .filter(Column::OwnerId.eq(request.owner))
+            .filter(Column::FinishedAt.is_not_null())
+            .order_by_desc(Column::StartedAt)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(failed)?;
+        let older: Vec<i64> = older.into_iter().skip(KEPT_PER_PERSON - 1).collect();
+        if !older.is_empty() {
+            Entity::delete_many()
+                .filter(Column::Id.is_in(older))
+                .exec(db)
+                .await
+                .map_err(failed)?;
+        }
+        let under_way = Entity::find()
+            .filter(Column::FinishedAt.is_null())
+            .count(db)
+            .await
+            .map_err(failed)?;
+        if under_way >= MAX_WAITING {
             return Err(AppError::invalid(
                 "impression",
                 "le serveur imprime déjà beaucoup de classes : réessayez dans quelques minutes",
             ));
         }
-        busy.insert(owner);
-        Ok(Claim {
-            busy: self.busy.clone(),
-            owner,
-        })
-    }
-
-    /// Prints at once, for a download without JavaScript: the same limits as `start`.
-    pub async fn print_now(
-        &self,
-        owner: i32,
-        documents: Vec<BilanDocument>,
-        each: bool,
-    ) -> Result<PrintOutcome> {
-        let _claim = self.claim(owner)?;
-        let _turn = self
-            .turns
-            .acquire()
-            .await
-            .map_err(|e| AppError::internal("print turn", e))?;
-        let printer = self.printer.clone();
-        tokio::task::spawn_blocking(move || print_safely(&*printer, &documents, each, &|| {}))
-            .await
-            .map_err(|e| AppError::internal("print task", e))?
-            .map_err(|error| AppError::internal("printing bilans", error))
-    }
-
-    /// Starts a print in the background, once its turn comes; returns its id (random: ids are
-    /// not guessable, and each is checked against its owner anyway).
-    pub fn start(&self, request: PrintRequest) -> Result<PrintJobView> {
-        let claim = self.claim(request.owner)?;
-        let id = rand::random::<u64>() >> 11; // exact in a JavaScript number
-        let job = Arc::new(Job {
-            owner: request.owner,
-            label: request.label,
-            file_name: request.file_name,
-            content_type: match request.each {
-                true => "application/zip",
-                false => "application/pdf",
-            },
-            total: request.documents.len(),
-            left_out: request.left_out.iter().map(left_out).collect(),
-            printed: AtomicUsize::new(0),
-            outcome: OnceLock::new(),
-            started: Instant::now(),
-        });
-        {
-            let mut jobs = self.jobs();
-            // Only the person's latest finished prints wait for them.
-            let mut finished: Vec<(u64, Instant)> = jobs
-                .iter()
-                .filter(|(_, old)| old.owner == job.owner && old.outcome.get().is_some())
-                .map(|(id, old)| (*id, old.started))
-                .collect();
-            finished.sort_by_key(|(_, started)| std::cmp::Reverse(*started));
-            for (old, _) in finished.into_iter().skip(KEPT_PER_PERSON - 1) {
-                jobs.remove(&old);
+        let id = i64::try_from(rand::random::<u64>() >> 11).unwrap_or_default(); // exact in a JavaScript number
+        let left_out: Vec<String> = request.left_out.iter().map(left_out_line).collect();
+        let job = print_job::ActiveModel {
+            id: Set(id),
+            owner_id: Set(request.owner),
+            label: Set(request.label.clone()),
+            file_name: Set(request.file_name.clone()),
+            each: Set(request.each),
+            total: Set(i32::try_from(request.documents.len()).unwrap_or(i32::MAX)),
+            printed: Set(0),
+            left_out: Set(serde_json::json!(left_out)),
+            file: Set(None),
+            failure: Set(None),
+            started_at: Set(now),
+            heartbeat_at: Set(now),
+            finished_at: Set(None),
+        };
+        match Entity::insert(job).exec_without_returning(db).await {
+            Ok(_) => Ok(id),
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Err(AppError::invalid(
+                    "impression",
+                    "une impression de classe est déjà en cours pour vous : attendez qu'elle \
+                     soit prête",
+                ))
             }
-            jobs.insert(id, job.clone());
+            Err(error) => Err(failed(error)),
         }
-        let (printer, turns) = (self.printer.clone(), self.turns.clone());
-        let running = job.clone();
-        let documents = request.documents;
-        let each = request.each;
-        tokio::spawn(async move {
-            let _claim = claim;
-            let outcome = match turns.acquire_owned().await {
-                Err(error) => Err(format!("print turn: {error}")),
-                Ok(turn) => {
-                    let counting = running.clone();
-                    let printed = tokio::task::spawn_blocking(move || {
-                        let _turn = turn;
-                        let printed = || {
-                            counting.printed.fetch_add(1, Ordering::Relaxed);
-                        };
-                        print_safely(&*printer, &documents, each, &printed)
-                    })
-                    .await;
-                    printed.unwrap_or_else(|error| Err(format!("print task: {error}")))
-                }
-            };
-            let outcome = outcome
-                .map(|(bytes, failed)| (Arc::new(bytes), failed.iter().map(left_out).collect()));
-            if let Err(error) = &outcome {
-                tracing::error!("printing bilans: {error}");
+    }
+
+    /// Waits for a turn, prints, and stores the outcome; beats the job's heartbeat all along.
+    async fn run(&self, id: i64, documents: Vec<BilanDocument>, each: bool) {
+        let printed = Arc::new(AtomicUsize::new(0));
+        let work = {
+            let (printer, turns, printed) =
+                (self.printer.clone(), self.turns.clone(), printed.clone());
+            async move {
+                let turn = turns
+                    .acquire_owned()
+                    .await
+                    .map_err(|error| format!("print turn: {error}"))?;
+                tokio::task::spawn_blocking(move || {
+                    let _turn = turn;
+                    let counted = || {
+                        printed.fetch_add(1, Ordering::Relaxed);
+                    };
+                    print_safely(&*printer, &documents, each, &counted)
+                })
+                .await
+                .unwrap_or_else(|error| Err(format!("print task: {error}")))
             }
-            running.printed.store(running.total, Ordering::Relaxed);
-            let _ = running.outcome.set(outcome);
-        });
-        Ok(view(id, &job))
+        };
+        tokio::pin!(work);
+        let mut heartbeat = tokio::time::interval(HEARTBEAT);
+        heartbeat.tick().await;
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut work => break outcome,
+                _ = heartbeat.tick() => {
+                    let beat = Entity::update_many()
+                        .col_expr(Column::HeartbeatAt, Expr::value(Utc::now()))
+                        .col_expr(Column::Printed, Expr::value(count(&printed)))
+                        .filter(Column::Id.eq(id))
+                        .exec(&self.db)
+                        .await;
+                    if let Err(error) = beat {
+                        tracing::warn!("print job {id}: heartbeat: {error}");
+                    }
+                }
+            }
+        };
+        if let Err(error) = self.finish(id, outcome).await {
+            tracing::error!("print job {id}: storing its outcome: {error}");
+        }
     }
 
-    /// The person's prints, newest first.
-    pub fn of(&self, owner: i32) -> Vec<PrintJobView> {
-        let jobs = self.jobs();
-        let mut theirs: Vec<(&u64, &Arc<Job>)> =
-            jobs.iter().filter(|(_, job)| job.owner == owner).collect();
-        theirs.sort_by_key(|(_, job)| std::cmp::Reverse(job.started));
-        theirs.into_iter().map(|(id, job)| view(*id, job)).collect()
-    }
-
-    /// A finished print of this person's.
-    pub fn file(&self, owner: i32, id: u64) -> Option<Printed> {
-        let jobs = self.jobs();
-        let job = jobs.get(&id).filter(|job| job.owner == owner)?;
-        let bytes = job.outcome.get()?.as_ref().ok()?.0.clone();
-        Some(Printed {
-            file_name: job.file_name.clone(),
-            content_type: job.content_type,
-            bytes,
-        })
+    async fn finish(
+        &self,
+        id: i64,
+        outcome: std::result::Result<PrintOutcome, String>,
+    ) -> std::result::Result<(), sea_orm::DbErr> {
+        let Some(job) = Entity::find_by_id(id)
+            .select_only()
+            .columns([Column::Total, Column::LeftOut])
+            .into_tuple::<(i32, serde_json::Value)>()
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(());
+        };
+        let (total, mut left_out) = job;
+        let done = Entity::update_many()
+            .col_expr(Column::Printed, Expr::value(total))
+            .col_expr(Column::HeartbeatAt, Expr::value(Utc::now()))
+            .col_expr(Column::FinishedAt, Expr::value(Utc::now()))
+            .filter(Column::Id.eq(id));
+        let done = match outcome {
+            Ok((bytes, failed)) => {
+                if let Some(list) = left_out.as_array_mut() {
+                    list.extend(failed.iter().map(|f| left_out_line(f).into()));
+                }
+                done.col_expr(Column::File, Expr::value(bytes))
+                    .col_expr(Column::LeftOut, Expr::value(left_out))
+            }
+            Err(failure) => {
+                tracing::error!("printing bilans: {failure}");
+                done.col_expr(Column::Failure, Expr::value(failure))
+            }
+        };
+        done.exec(&self.db).await.map(|_| ())
     }
 }
 
-fn view(id: u64, job: &Job) -> PrintJobView {
-    let outcome = job.outcome.get();
+fn count(printed: &AtomicUsize) -> i32 {
+    i32::try_from(printed.load(Ordering::Relaxed)).unwrap_or(i32::MAX)
+}
+
+fn view(row: JobRow, now: DateTime<Utc>) -> PrintJobView {
+    let finished = row.finished_at.is_some();
+    let lost = !finished && row.heartbeat_at < now - STALE_AFTER;
+    let total = usize::try_from(row.total).unwrap_or_default();
     PrintJobView {
-        id,
-        label: job.label.clone(),
-        file_name: job.file_name.clone(),
-        printed: job.printed.load(Ordering::Relaxed).min(job.total),
-        total: job.total,
-        ready: matches!(outcome, Some(Ok(_))),
-        failed: matches!(outcome, Some(Err(_))),
-        left_out: job
-            .left_out
-            .iter()
-            .chain(
-                outcome
-                    .and_then(|o| o.as_ref().ok())
-                    .into_iter()
-                    .flat_map(|(_, failed)| failed),
-            )
-            .cloned()
-            .collect(),
+        id: u64::try_from(row.id).unwrap_or_default(),
+        label: row.label,
+        file_name: row.file_name,
+        printed: usize::try_from(row.printed).unwrap_or_default().min(total),
+        total,
+        ready: finished && row.failure.is_none(),
+        failed: row.failure.is_some() || lost,
+        left_out: serde_json::from_value(row.left_out).unwrap_or_default(),
     }
 }
 
@@ -299,6 +417,6 @@ fn print_safely(
 }
 
 /// « BAZIN Violetta : il manque … ».
-fn left_out((name, why): &(String, String)) -> String {
+fn left_out_line((name, why): &(String, String)) -> String {
     format!("{name} : {why}")
 }

@@ -12,6 +12,7 @@ use crate::error::{AppError, Result};
 use crate::services::access::Actor;
 use crate::services::bilan_access::{self, Purpose};
 use crate::services::bilan_content::{self, ClassEntries};
+use crate::services::print_jobs::PrintRequest;
 use crate::services::saisie::{self, ClassPeriod};
 use crate::services::{accounts, bilans};
 use crate::time::format_date;
@@ -265,17 +266,32 @@ fn unprintable(document: &BilanDocument) -> Option<(String, printable::Unprintab
         .find_map(|(field, text)| printable::check(text).err().map(|bad| (field, bad)))
 }
 
-/// Why a class prints nothing for a period.
-pub fn nothing_printable() -> AppError {
-    AppError::invalid(
-        "bilans",
-        "Aucun bilan de cette classe ne peut encore être édité pour cette période : il faut des bilans complets.",
-    )
-}
-
-/// `Bilans_CM2_M._Durand_Trimestre_1`: a class's printed file, before its extension.
-pub fn class_file_stem(first: &BilanDocument) -> String {
-    format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_")
+/// The print of a class's printable bilans for a period (`class_documents`) for `owner`: one
+/// PDF named `Bilans_CM2_M._Durand_Trimestre_1.pdf`, or (`each`) a ZIP of one PDF per pupil;
+/// refused when no bilan is printable yet.
+pub fn class_print(
+    owner: i32,
+    (documents, left_out): (Vec<BilanDocument>, LeftOut),
+    each: bool,
+) -> Result<PrintRequest> {
+    let first = documents.first().ok_or_else(|| {
+        AppError::invalid(
+            "bilans",
+            "Aucun bilan de cette classe ne peut encore être édité pour cette période : il faut \
+             des bilans complets.",
+        )
+    })?;
+    let label = format!("{} — {}", first.class, first.period.label);
+    let stem = format!("Bilans_{}_{}", first.class, first.period.label).replace(' ', "_");
+    let file_name = format!("{stem}.{}", if each { "zip" } else { "pdf" });
+    Ok(PrintRequest {
+        owner,
+        label,
+        file_name,
+        each,
+        documents,
+        left_out,
+    })
 }
 
 /// The pupils a class print leaves out: (name, why).

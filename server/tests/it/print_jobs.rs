@@ -1,10 +1,18 @@
-//! The limits of class prints, with printers made for the test: one print per person at a
-//! time, a bounded number for everybody, and a printer that panics fails its print instead of
-//! leaving it « en cours ».
+//! Class prints, with printers made for the test: one print per person at a time and a bounded
+//! number for everybody, whichever process they reach; a printer that panics, or a process that
+//! stops beating a print's heartbeat, fails the print instead of leaving it « en cours »; a
+//! print started through one process is downloaded through another.
 
+use crate::support::test_db;
+use app::entities::{print_job, user};
 use app::error::AppError;
-use app::services::print_jobs::{MAX_WAITING, PrintJobs, PrintOutcome, PrintRequest, Printer};
+use app::services::print_jobs::{
+    MAX_WAITING, PrintJobs, PrintOutcome, PrintRequest, Printer, STALE_AFTER,
+};
 use app::wire::bilan_document::BilanDocument;
+use app::wire::printing::PrintJobView;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
@@ -19,7 +27,7 @@ impl Printer for Held {
         _: &(dyn Fn() + Sync),
     ) -> Result<PrintOutcome, String> {
         self.0.wait();
-        Ok((b"%PDF-".to_vec(), Vec::new()))
+        Ok((b"%PDF-held".to_vec(), Vec::new()))
     }
 }
 
@@ -37,6 +45,22 @@ impl Printer for Panicking {
     }
 }
 
+/// Prints at once, naming a pupil whose bilan failed.
+struct Quick;
+
+impl Printer for Quick {
+    fn print(
+        &self,
+        _: &[BilanDocument],
+        each: bool,
+        printed: &(dyn Fn() + Sync),
+    ) -> Result<PrintOutcome, String> {
+        printed();
+        let failed = vec![("BAZIN Violetta".to_owned(), "texte illisible".to_owned())];
+        Ok((format!("%PDF-quick each={each}").into_bytes(), failed))
+    }
+}
+
 fn request(owner: i32) -> PrintRequest {
     PrintRequest {
         owner,
@@ -44,25 +68,67 @@ fn request(owner: i32) -> PrintRequest {
         file_name: "Bilans.pdf".into(),
         each: false,
         documents: Vec::new(),
-        left_out: Vec::new(),
+        left_out: vec![("ALBA Jean".into(), "il manque l'appréciation".into())],
     }
+}
+
+/// `count` accounts, for the prints' owners.
+async fn people(db: &DatabaseConnection, count: usize) -> Vec<i32> {
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let person = user::ActiveModel {
+            login: Set(format!("personne{n}")),
+            last_name: Set(format!("Personne{n}")),
+            first_name: Set("Test".into()),
+            must_change_password: Set(false),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        ids.push(
+            user::Entity::insert(person)
+                .exec(db)
+                .await
+                .unwrap()
+                .last_insert_id,
+        );
+    }
+    ids
+}
+
+/// The person's latest print once it is no longer « en cours ».
+async fn settled(jobs: &PrintJobs, owner: i32) -> PrintJobView {
+    for _ in 0..250 {
+        let job = jobs.of(owner).await.unwrap().remove(0);
+        if !job.running() {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the print stays « en cours »")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_class_print_per_person_and_a_bounded_number_for_everybody() {
+    let database = test_db().await;
+    let owners = people(&database.db, MAX_WAITING as usize + 1).await;
     // Two prints lay out at once; the barrier lets them (and the test) go together.
     let barrier = Arc::new(Barrier::new(3));
-    let jobs = PrintJobs::new(Held(barrier.clone()));
-    jobs.start(request(1)).unwrap();
-    let again = jobs.start(request(1)).unwrap_err();
+    let jobs = PrintJobs::new(database.db.clone(), Held(barrier.clone()));
+    // Another process on the same database: the same limits.
+    let other = PrintJobs::new(database.db.clone(), Quick);
+    jobs.start(request(owners[0])).await.unwrap();
+    let again = other.start(request(owners[0])).await.unwrap_err();
     assert!(
         again.to_string().contains("déjà en cours pour vous"),
         "{again}"
     );
-    for owner in 2..=MAX_WAITING as i32 {
-        jobs.start(request(owner)).unwrap();
+    for &owner in &owners[1..MAX_WAITING as usize] {
+        jobs.start(request(owner)).await.unwrap();
     }
-    let crowded = jobs.start(request(1000)).unwrap_err();
+    let crowded = other
+        .start(request(owners[MAX_WAITING as usize]))
+        .await
+        .unwrap_err();
     assert!(
         crowded
             .to_string()
@@ -71,7 +137,7 @@ async fn one_class_print_per_person_and_a_bounded_number_for_everybody() {
     );
     // A download without JavaScript is under the same limits.
     assert!(matches!(
-        jobs.print_now(1, Vec::new(), false).await,
+        jobs.print_now(request(owners[0])).await,
         Err(AppError::Invalid(_))
     ));
     // Let every print through, two at a time.
@@ -84,34 +150,91 @@ async fn one_class_print_per_person_and_a_bounded_number_for_everybody() {
         })
     };
     release.join().unwrap();
-    for _ in 0..100 {
-        if jobs.of(1).first().is_some_and(|job| job.ready) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    let job = settled(&other, owners[0]).await;
+    assert!(job.ready, "{job:?}");
+    // The file is there for its owner through either process, and for nobody else.
+    let file = other.file(owners[0], job.id).await.unwrap().unwrap();
+    assert_eq!(file.bytes, b"%PDF-held");
+    assert!(other.file(owners[1], job.id).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_print_started_through_one_process_downloads_through_another() {
+    let database = test_db().await;
+    let owner = people(&database.db, 1).await[0];
+    let (one, other) = (
+        PrintJobs::new(database.db.clone(), Quick),
+        PrintJobs::new(database.db.clone(), Panicking),
+    );
+    let started = one.start(request(owner)).await.unwrap();
+    assert_eq!(started.total, 0);
+    let job = settled(&other, owner).await;
+    assert_eq!(job.id, started.id);
+    assert!(job.ready, "{job:?}");
+    assert_eq!(
+        job.left_out,
+        [
+            "ALBA Jean : il manque l'appréciation",
+            "BAZIN Violetta : texte illisible"
+        ]
+    );
+    let file = other.file(owner, job.id).await.unwrap().unwrap();
+    assert_eq!(file.bytes, b"%PDF-quick each=false");
+    assert_eq!(file.content_type, "application/pdf");
+    // A download at once is in the list too; only the latest prints are kept.
+    for _ in 0..4 {
+        let printed = one
+            .print_now(PrintRequest {
+                each: true,
+                ..request(owner)
+            })
+            .await
+            .unwrap();
+        assert_eq!(printed.content_type, "application/zip");
     }
-    assert!(jobs.of(1)[0].ready);
+    assert_eq!(other.of(owner).await.unwrap().len(), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_printer_that_panics_fails_its_print_with_a_message() {
-    let jobs = PrintJobs::new(Panicking);
-    let started = jobs.start(request(7)).unwrap();
-    let mut job = jobs.of(7).remove(0);
-    for _ in 0..100 {
-        if job.failed {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        job = jobs.of(7).remove(0);
-    }
+    let database = test_db().await;
+    let owners = people(&database.db, 2).await;
+    let jobs = PrintJobs::new(database.db.clone(), Panicking);
+    let started = jobs.start(request(owners[0])).await.unwrap();
+    let job = settled(&jobs, owners[0]).await;
     assert_eq!(job.id, started.id);
-    assert!(job.failed, "the print stays « en cours »: {job:?}");
+    assert!(job.failed, "{job:?}");
+    assert!(jobs.file(owners[0], job.id).await.unwrap().is_none());
     // The person is free to print again, and a download at once fails cleanly too.
-    jobs.start(request(7)).unwrap();
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    jobs.start(request(owners[0])).await.unwrap();
     assert_eq!(
-        jobs.print_now(8, Vec::new(), true).await.unwrap_err(),
+        jobs.print_now(request(owners[1])).await.unwrap_err(),
         AppError::Internal
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_print_whose_process_stopped_is_failed_and_frees_its_owner() {
+    let database = test_db().await;
+    let owner = people(&database.db, 1).await[0];
+    let barrier = Arc::new(Barrier::new(2));
+    let jobs = PrintJobs::new(database.db.clone(), Held(barrier.clone()));
+    let started = jobs.start(request(owner)).await.unwrap();
+    assert!(jobs.of(owner).await.unwrap()[0].running());
+    // As if its process had died: nobody beats its heartbeat any more.
+    print_job::Entity::update_many()
+        .col_expr(
+            print_job::Column::HeartbeatAt,
+            Expr::value(chrono::Utc::now() - STALE_AFTER * 2),
+        )
+        .filter(print_job::Column::Id.eq(started.id as i64))
+        .exec(&database.db)
+        .await
+        .unwrap();
+    let other = PrintJobs::new(database.db.clone(), Quick);
+    let lost = other.of(owner).await.unwrap().remove(0);
+    assert!(lost.failed, "{lost:?}");
+    // Its owner may print again at once.
+    other.start(request(owner)).await.unwrap();
+    barrier.wait();
 }

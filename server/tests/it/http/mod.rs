@@ -48,7 +48,10 @@ impl TestApp {
         leptos.site_addr = address;
         let state = server::router::AppState {
             db: database.db.clone(),
-            print_jobs: app::services::print_jobs::PrintJobs::new(server::downloads::TypstPrinter),
+            print_jobs: app::services::print_jobs::PrintJobs::new(
+                database.db.clone(),
+                server::downloads::TypstPrinter,
+            ),
             leptos,
             secure_cookies: https,
             trusted_proxies: Default::default(),
