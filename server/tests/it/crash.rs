@@ -3,66 +3,13 @@
 //! save answered before the kill is there, the import is all or nothing, and the database
 //! passes `PRAGMA integrity_check`.
 
+use crate::support::process::{Livret, free_port};
 use app::domain::catalogue::rows_for;
 use app::domain::{Level, Positionnement};
 use app::wire::saisie::{AcquisChange, AcquisOutcome, AcquisSaved, GridKey};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Server {
-    dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn database_url(&self) -> String {
-        format!(
-            "sqlite://{}?mode=rwc",
-            self.dir.path().join("livret.db").display()
-        )
-    }
-
-    fn livret(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_livret"));
-        command
-            .args(args)
-            .env("DATABASE_URL", self.database_url())
-            .env("LEPTOS_SITE_ROOT", self.dir.path())
-            .env("LEPTOS_OUTPUT_NAME", "livret")
-            .env("LIVRET_SECRET_KEY_FILE", self.dir.path().join("livret.key"))
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        command
-    }
-
-    /// `livret serve`, once it answers.
-    async fn serve(&self, port: u16) -> Child {
-        let child = self
-            .livret(&["serve"])
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .spawn()
-            .expect("livret starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while reqwest::get(format!("http://127.0.0.1:{port}/connexion"))
-            .await
-            .is_err()
-        {
-            assert!(Instant::now() < deadline, "livret answers within 30 s");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        child
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use std::time::Duration;
 
 async fn integrity(db: &DatabaseConnection) -> String {
     let row = db
@@ -78,11 +25,9 @@ async fn integrity(db: &DatabaseConnection) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_save_answered_before_a_kill_is_there_after_it() {
-    let server = Server {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let server = Livret::sqlite();
     let (cm2, period, pupils) = {
-        let db = server::db::connect(&server.database_url()).await.unwrap();
+        let db = server::db::connect(server.database_url()).await.unwrap();
         server::demo::seed(&db, &app::services::second_factor::SecretKey::generate().0)
             .await
             .unwrap();
@@ -184,7 +129,7 @@ async fn every_save_answered_before_a_kill_is_there_after_it() {
 
     // Started again on the same database: it opens, and holds every answered value.
     let mut again = server.serve(free_port()).await;
-    let db = server::db::connect(&server.database_url()).await.unwrap();
+    let db = server::db::connect(server.database_url()).await.unwrap();
     assert_eq!(integrity(&db).await, "ok");
     let teacher = crate::support::actor(&db, "enseignant").await;
     for (key, cells, unanswered) in answered {
@@ -227,25 +172,23 @@ async fn an_import_killed_midway_is_all_or_nothing() {
     }
     let mut killed_midway = 0;
     for delay in [400, 250, 150, 100, 60, 30, 15] {
-        let server = Server {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        let file = server.dir.path().join("extraction.csv");
+        let server = Livret::sqlite();
+        let file = server.dir().join("extraction.csv");
         std::fs::write(&file, &text).unwrap();
-        let db = server::db::connect(&server.database_url()).await.unwrap();
+        let db = server::db::connect(server.database_url()).await.unwrap();
         server::demo::seed_school(&db).await.unwrap();
         let before = pupil_count(&db).await;
         db.close().await.unwrap();
         let file = file.display().to_string();
         let mut import = server
-            .livret(&["import", "onde", &file, "--uai", server::demo::UAI])
+            .command(&["import", "onde", &file, "--uai", server::demo::UAI])
             .spawn()
             .unwrap();
         tokio::time::sleep(Duration::from_millis(delay)).await;
         let running = import.try_wait().unwrap().is_none();
         import.kill().ok();
         import.wait().unwrap();
-        let db = server::db::connect(&server.database_url()).await.unwrap();
+        let db = server::db::connect(server.database_url()).await.unwrap();
         assert_eq!(integrity(&db).await, "ok");
         let after = pupil_count(&db).await;
         assert!(

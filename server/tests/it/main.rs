@@ -13,6 +13,7 @@ mod http;
 mod lsu_export;
 mod pdf;
 mod print_jobs;
+mod processes;
 mod pupil_import;
 mod races;
 mod saisie;

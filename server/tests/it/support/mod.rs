@@ -8,6 +8,8 @@
 
 /// The demo school's id, a class, its trimestres, an account's acting user.
 mod demo;
+/// `livret` run as a process of its own.
+pub mod process;
 
 pub use demo::{actor, demo_class, demo_school, trimestres};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
@@ -15,6 +17,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub struct TestDb {
     pub db: DatabaseConnection,
+    /// Where another connection, or a `livret` process, finds the same database.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -32,6 +36,7 @@ pub async fn test_db() -> TestDb {
                 .expect("SQLite test database");
             TestDb {
                 db,
+                url,
                 _dir: Some(dir),
             }
         }
@@ -61,5 +66,9 @@ async fn postgres_db(admin_url: &str) -> TestDb {
     let db = server::db::connect(&url)
         .await
         .expect("PostgreSQL test database");
-    TestDb { db, _dir: None }
+    TestDb {
+        db,
+        url,
+        _dir: None,
+    }
 }
