@@ -7,6 +7,9 @@ use std::time::Duration;
 /// The embedded default: `livret.db` in the working directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://livret.db?mode=rwc";
 
+/// Connections to a SQLite database: each has a thread of its own.
+const SQLITE_CONNECTIONS: u32 = 8;
+
 /// Opens the connection pool and brings the schema up to date.
 ///
 /// SQLite gets WAL (readers never wait for the writer), foreign keys, and a busy timeout so
@@ -15,13 +18,28 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut options = ConnectOptions::new(url.to_owned());
     options.sqlx_logging(false);
     if url.starts_with("sqlite:") {
+        // A file of this machine: a pooled connection cannot have been dropped by a server
+        // or a network, so none is pinged before use (a ping is one more trip to its thread,
+        // for each statement outside a transaction).
+        options.test_before_acquire(false);
+        // Readers work side by side (WAL); writers take turns in the process for SQLite's one
+        // write lock (`services::begin_write`). Sea-orm's default here is one connection,
+        // which made every request of the process wait for every other's statements.
+        options.max_connections(SQLITE_CONNECTIONS);
         options.map_sqlx_sqlite_opts(|sqlite| {
             sqlite
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
+                // Pages are read through a memory map: a connection whose cache another one's
+                // write made stale reads the file again without a system call per page.
+                .pragma("mmap_size", "268435456")
         });
+    } else {
+        // Only a connection idle for a while may have been dropped by the server, a proxy or a
+        // firewall: the others are not pinged (a round trip per statement otherwise).
+        options.test_before_acquire_if_idle_for(Duration::from_secs(30));
     }
     let db = Database::connect(options)
         .await

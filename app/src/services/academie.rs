@@ -14,7 +14,7 @@ use crate::services::{audit, saisie};
 use crate::wire::academie::{EstablishmentRow, EstablishmentStaff, PeriodLocks, StaffMember};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -200,7 +200,7 @@ pub async fn create_with_director(
     director: NewStaff,
 ) -> Result<(establishment::Model, user::Model, String)> {
     actor.require_administration()?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let school = establishments::create(&txn, actor, new).await?;
     if accounts::find_by_login(&txn, &director.login)
         .await?
@@ -217,7 +217,7 @@ pub async fn create_with_director(
     }
     let (account, one_time) =
         accounts::new_staff_account(&txn, actor, school.id, director, Role::Directeur).await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok((school, account, one_time))
 }
 
@@ -244,11 +244,11 @@ pub async fn add_director(
             ),
         ));
     }
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let created =
         accounts::new_staff_account(&txn, actor, establishment_id, director, Role::Directeur)
             .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(created)
 }
 
@@ -268,7 +268,7 @@ pub async fn grant_director(
             format!("aucun compte n'a l'identifiant « {} »", login.as_str()),
         )
     })?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     accounts::add_role(
         &txn,
         actor,
@@ -278,7 +278,7 @@ pub async fn grant_director(
         false,
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(account)
 }
 
@@ -292,7 +292,7 @@ pub async fn revoke_director(
     user_id: i32,
 ) -> Result<()> {
     actor.require_administration()?;
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let directors = directors_of(&txn, Some(establishment_id)).await?;
     let Some((_, person)) = directors.iter().find(|(_, d)| d.user_id == user_id) else {
         return Err(AppError::invalid(
@@ -325,7 +325,7 @@ pub async fn revoke_director(
         json!({ "rôle": Role::Directeur.code() }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }
 

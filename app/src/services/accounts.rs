@@ -103,6 +103,7 @@ pub async fn grant_account(
         None => None,
     };
 
+    // Also called inside a caller's transaction (a savepoint then): no writing turn of its own.
     let txn = db.begin().await?;
     let existing = user::Entity::find()
         .filter(user::Column::Login.eq(new.login.as_str()))
@@ -403,7 +404,7 @@ pub async fn change_password(
         ));
     }
     let hash = passwords::hash(&password).await?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let mut row: user::ActiveModel = account.into();
     row.password_hash = Set(Some(hash.0));
     row.must_change_password = Set(false);
@@ -423,7 +424,7 @@ pub async fn change_password(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }
 
@@ -524,13 +525,13 @@ pub async fn create_teacher(
     if find_by_login(db, &teacher.login).await?.is_some() {
         return Err(login_taken(teacher.login.as_str()));
     }
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let (account, one_time) =
         new_staff_account(&txn, actor, establishment_id, teacher, Role::Enseignant).await?;
     if let Some(class_id) = class_id {
         crate::services::classes::assign_teacher(&txn, actor, class_id, account.id).await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok((account, one_time))
 }
 
@@ -605,7 +606,7 @@ pub async fn reissue_password(
     let password =
         Password::parse(&one_time).map_err(|e| AppError::internal("generated password", e))?;
     let hash = passwords::hash(&password).await?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let mut row: user::ActiveModel = account.into();
     row.password_hash = Set(Some(hash.0));
     row.must_change_password = Set(true);
@@ -624,6 +625,6 @@ pub async fn reissue_password(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok((account, one_time))
 }

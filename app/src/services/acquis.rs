@@ -14,10 +14,7 @@ use crate::wire::saisie::{
     AcquisChange, AcquisOutcome, AcquisRow, AcquisSaved, AcquisView, GridKey,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -49,7 +46,7 @@ pub async fn grid(db: &impl ConnectionTrait, actor: &Actor, key: &GridKey) -> Re
     })
 }
 
-/// Saves the changed cells in one transaction. A cell is written only if its stored value is
+/// Saves the changed cells, written in one transaction. A cell is written only if its stored value is
 /// still the one the page saw (`was`), by one conditional statement per cell, else it is
 /// reported as a conflict with the stored value; a locked bilan is never written. Saves of
 /// other cells, even of the same bilan, never stand in the way: the bilan itself is only
@@ -68,14 +65,17 @@ pub async fn save(
             format!("l'élève n° {} figure deux fois", twice.student_id),
         ));
     }
-    let txn = super::begin_write(db).await?;
-    let context = saisie::class_period(&txn, actor, key.class_id, key.period_id).await?;
+    // What the save needs to know is read before the write transaction, so that the write
+    // lock (SQLite's writers take turns) is held only for the writes. Those are conditional on
+    // what was read: a change in between is a conflict or a lock, never lost.
+    let context = saisie::class_period(db, actor, key.class_id, key.period_id).await?;
     context.require_open()?;
     let row = context.domain_row(&key.domain_code)?;
-    let pupils = pupils_of(&txn, &context, row).await?;
+    let pupils = pupils_of(db, &context, row).await?;
     let by_id: HashMap<i32, &student::Model> = pupils.iter().map(|p| (p.id, p)).collect();
-    let mut bilans = bilans::bilans_of(&txn, &context, &pupils).await?;
-    let mut lines = lines_of(&txn, &bilans, row).await?;
+    let mut bilans = bilans::bilans_of(db, &context, &pupils).await?;
+    let mut lines = lines_of(db, &bilans, row).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     let mut outcomes = Vec::with_capacity(changes.len());
     // The cells to write: their outcome's index, the pupil, the value read and the new one.
     let mut writes = Vec::new();
@@ -167,8 +167,8 @@ pub async fn save(
         .filter(|pupil| changes.iter().any(|c| c.student_id == pupil.id))
         .cloned()
         .collect();
-    let statuses = bilans::pupil_statuses(&txn, &context, &changed, &bilans).await?;
-    txn.commit().await?;
+    super::commit(txn, turn).await?;
+    let statuses = bilans::pupil_statuses(db, &context, &changed, &bilans).await?;
     Ok(outcomes
         .into_iter()
         .map(|(student_id, outcome)| AcquisSaved {

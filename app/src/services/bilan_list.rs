@@ -80,7 +80,7 @@ pub async fn act(
         action,
         ref student_ids,
     } = *request;
-    let txn = super::begin_write(db).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
     context.require_open()?;
     if action == BilanAction::Unlock {
@@ -227,7 +227,7 @@ pub async fn act(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(BilanActionReport {
         action,
         done,

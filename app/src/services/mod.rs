@@ -64,17 +64,7 @@ pub mod synchronisation;
 pub mod teacher_import;
 /// Reading the school's list of teachers (CSV) into checked rows.
 pub mod teachers_file;
+/// Write transactions, and the turns of SQLite's writers.
+mod writing;
 
-use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-
-/// Starts a transaction that reads and then writes pupil data. On SQLite it takes the write
-/// lock at once (BEGIN IMMEDIATE), so that a concurrent writer waits for it instead of failing
-/// at its first write; on PostgreSQL each service guards its own rows.
-pub async fn begin_write<C: TransactionTrait>(db: &C) -> crate::error::Result<C::Transaction> {
-    Ok(db
-        .begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await?)
-}
+pub use writing::{WriteTurn, begin_write, commit};

@@ -8,8 +8,7 @@ use crate::services::{audit, saisie};
 use crate::wire::saisie::{ParcoursEntry, ParcoursSaved};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -90,7 +89,7 @@ pub async fn save(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = super::begin_write(db).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     let mut outcomes = Vec::with_capacity(parsed.len());
     let mut written = Vec::new();
     for (code, now, was) in parsed {
@@ -188,6 +187,6 @@ pub async fn save(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(outcomes)
 }

@@ -8,7 +8,7 @@ use crate::wire::{periods::PlanView, session::SchoolYearView};
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionSession, TransactionTrait,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 
@@ -31,7 +31,7 @@ pub async fn follow_periods(
     class_ids.sort_unstable();
     class_ids.dedup();
     let class_ids = class_ids.as_slice();
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let year = school_years::current(&txn, establishment_id)
         .await?
         .ok_or_else(|| AppError::invalid("periodes", "aucune année scolaire n'est ouverte"))?;
@@ -148,7 +148,7 @@ pub async fn follow_periods(
         }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }
 

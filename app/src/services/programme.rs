@@ -11,7 +11,7 @@ use crate::services::{audit, saisie};
 use crate::wire::saisie::ListKey;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -69,7 +69,7 @@ pub async fn save_elements(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let txn = super::begin_write(db).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     // Saves of the class's lists follow one another: SQLite through BEGIN IMMEDIATE,
     // PostgreSQL by locking the class's row until the end of the transaction.
     if txn.get_database_backend() == DbBackend::Postgres {
@@ -117,7 +117,7 @@ pub async fn save_elements(
         }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(parsed.into_iter().map(|e| e.as_str().to_owned()).collect())
 }
 

@@ -42,7 +42,7 @@ pub async fn import_pupils(
 ) -> Result<ImportSummary> {
     actor.require_director_of(establishment_id)?;
     refuse_duplicates(rows)?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let year = school_years::current(&txn, establishment_id)
         .await?
         .ok_or_else(|| {
@@ -94,7 +94,7 @@ pub async fn import_pupils(
                 )
                 .await?;
             }
-            txn.commit().await?;
+            crate::services::commit(txn, turn).await?;
         }
     }
     Ok(summary)

@@ -14,7 +14,7 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -169,7 +169,7 @@ pub async fn open(
     new.year
         .check_bounds(new.starts_on, new.ends_on)
         .map_err(|message| AppError::invalid("dates", message))?;
-    let txn = begin_write(db).await?;
+    let (turn, txn) = begin_write(db).await?;
     let past = current(&txn, establishment_id).await?;
     if let Some(past) = &past {
         if past.millesime >= new.year.millesime() {
@@ -215,7 +215,7 @@ pub async fn open(
         json!({ "début": format_date(new.starts_on), "fin": format_date(new.ends_on) }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(opened)
 }
 
@@ -283,7 +283,7 @@ pub async fn set_dates(
     ends_on: NaiveDate,
 ) -> Result<()> {
     actor.require_running(establishment_id)?;
-    let txn = begin_write(db).await?;
+    let (turn, txn) = begin_write(db).await?;
     let year = current(&txn, establishment_id).await?.ok_or_else(|| {
         AppError::invalid(
             "annee",
@@ -335,6 +335,6 @@ pub async fn set_dates(
         }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, Set, TransactionSession, TransactionTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -249,7 +249,7 @@ pub async fn confirm_enrolment(
             "ce code ne correspond pas : vérifiez l'heure du téléphone et saisissez le code affiché",
         ));
     };
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     user::ActiveModel {
         id: Set(user.id),
         totp_enrolled_at: Set(Some(now)),
@@ -268,7 +268,7 @@ pub async fn confirm_enrolment(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(codes)
 }
 
@@ -424,7 +424,7 @@ pub async fn reset(
     let account = account(db, user_id)
         .await
         .map_err(|_| AppError::not_found("Compte"))?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     remove(&txn, user_id).await?;
     audit::record(
         &txn,
@@ -435,7 +435,7 @@ pub async fn reset(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }
 
@@ -459,7 +459,7 @@ pub async fn disable(
         ));
     }
     verify_login(db, key, user.id, code, client_address, now).await?;
-    let txn = db.begin().await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     remove(&txn, user.id).await?;
     audit::record(
         &txn,
@@ -470,7 +470,7 @@ pub async fn disable(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(())
 }
 

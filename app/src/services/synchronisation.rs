@@ -10,9 +10,7 @@ use crate::services::{audit, bilans, classes};
 use crate::wire::synchronisation::SyncReport;
 use chrono::NaiveDate;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -43,7 +41,7 @@ pub async fn synchronise(
             },
         );
     }
-    let txn = super::begin_write(db).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     let mut report = SyncReport::default();
     let mut class_ids = class_ids.to_vec();
     class_ids.sort_unstable();
@@ -124,7 +122,7 @@ pub async fn synchronise(
         }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(report)
 }
 

@@ -31,7 +31,7 @@ pub async fn import_teachers(
 ) -> Result<TeacherImportReport> {
     actor.require_director_of(establishment_id)?;
     refuse_duplicates(rows)?;
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let year = school_years::current(&txn, establishment_id)
         .await?
         .ok_or_else(|| {
@@ -143,7 +143,7 @@ pub async fn import_teachers(
                 )
                 .await?;
             }
-            txn.commit().await?;
+            crate::services::commit(txn, turn).await?;
         }
     }
     Ok(report)

@@ -52,7 +52,7 @@ async fn try_save(
     key: BilanKey,
     changes: &[FieldChange],
 ) -> Result<Option<BilanSaved>> {
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let mut found = bilan_access::locate(&txn, actor, key, Purpose::Write).await?;
     found.context.require_open()?;
     if found.bilan.as_ref().is_some_and(|b| b.locked_at.is_some()) {
@@ -125,7 +125,7 @@ async fn try_save(
         .await?;
     }
     let summary = summary(&txn, &found).await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(Some(BilanSaved { outcomes, summary }))
 }
 

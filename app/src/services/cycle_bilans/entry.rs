@@ -15,9 +15,7 @@ use crate::wire::cycle_bilans::{
 };
 use crate::wire::saisie::GridRow;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use std::collections::HashMap;
 
 /// The grid of a component: every pupil of the class with a bilan de fin de cycle to write,
@@ -69,7 +67,7 @@ pub async fn save_grid(
             format!("l'élève n° {} figure deux fois", twice.student_id),
         ));
     }
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let context = super::context(&txn, actor, key.class_id).await?;
     context.require_open()?;
     let component = super::component(&key.code)?;
@@ -96,7 +94,7 @@ pub async fn save_grid(
         saved.push((change.student_id, outcome));
     }
     writer.record(&txn, actor, &context).await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(saved
         .into_iter()
         .map(|(student_id, outcome)| MaitriseSaved {
@@ -177,7 +175,7 @@ pub async fn save_page(
         }
         _ => None,
     };
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let (context, pupil) = pupil_context(&txn, actor, changes.student_id).await?;
     context.require_open()?;
     let mut found = super::bilans_of(&txn, &context, std::slice::from_ref(&pupil)).await?;
@@ -210,7 +208,7 @@ pub async fn save_page(
         None => None,
     };
     writer.record(&txn, actor, &context).await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(CycleBilanSaved {
         components: outcomes,
         synthese,

@@ -16,8 +16,7 @@ use crate::wire::cycle_bilans::{
 };
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -68,7 +67,7 @@ pub async fn act(
     actor: &Actor,
     request: &CycleActionRequest,
 ) -> Result<CycleActionReport> {
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let context = super::context(&txn, actor, request.class_id).await?;
     context.require_open()?;
     if request.action != CycleAction::Lock {
@@ -200,7 +199,7 @@ pub async fn act(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(CycleActionReport {
         action: request.action,
         done,

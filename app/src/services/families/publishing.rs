@@ -7,7 +7,7 @@ use crate::services::bilans::Expected;
 use crate::services::{audit, bilans, saisie};
 use crate::wire::families::PublishReport;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ConnectionTrait, TransactionSession, TransactionTrait};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde_json::json;
 
 /// Publishes to their families the locked bilans of a class for a period (`publish`), or
@@ -20,7 +20,7 @@ pub async fn publish(
     period_id: i32,
     publish: bool,
 ) -> Result<PublishReport> {
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let context = saisie::class_period(&txn, actor, class_id, period_id).await?;
     actor.require_director_of(context.establishment_id)?;
     let pupils = bilans::class_pupils(&txn, &context).await?;
@@ -72,7 +72,7 @@ pub async fn publish(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(PublishReport {
         publish,
         done,

@@ -98,7 +98,7 @@ pub async fn attach(
     identity: Identity,
 ) -> Result<Attachment> {
     let pupil = pupil_directed_by(db, actor, student_id).await?;
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     let school_responsables = responsables_of(&txn, pupil.establishment_id).await?;
     let same_name = |account: &&user::Model| {
         account.last_name.to_lowercase() == who.last_name.as_str().to_lowercase()
@@ -211,7 +211,7 @@ pub async fn attach(
         )
         .await?;
     }
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(Attachment::Done(Attached {
         user_id: account.id,
         login: account.login.clone(),

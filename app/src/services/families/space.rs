@@ -16,8 +16,7 @@ use crate::wire::families::{
     ResponsableVisa,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -191,7 +190,7 @@ pub async fn acknowledge_cycle_bilan(
         return Ok(format_moment(visa.acknowledged_at));
     }
     let now = chrono::Utc::now();
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     cycle_bilan_visa::ActiveModel {
         cycle_bilan_id: Set(bilan.id),
         user_id: Set(person.id),
@@ -212,7 +211,7 @@ pub async fn acknowledge_cycle_bilan(
         json!({ "champ": "Visa de la famille", "valeur": person.display_name }),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(format_moment(now))
 }
 
@@ -257,7 +256,7 @@ pub async fn acknowledge(
         return Ok(format_moment(visa.acknowledged_at));
     }
     let now = chrono::Utc::now();
-    let txn = crate::services::begin_write(db).await?;
+    let (turn, txn) = crate::services::begin_write(db).await?;
     bilan_visa::ActiveModel {
         bilan_id: Set(bilan.id),
         user_id: Set(person.id),
@@ -278,7 +277,7 @@ pub async fn acknowledge(
         json!({}),
     )
     .await?;
-    txn.commit().await?;
+    crate::services::commit(txn, turn).await?;
     Ok(format_moment(now))
 }
 
