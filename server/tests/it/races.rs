@@ -11,7 +11,7 @@ use app::wire::saisie::{AcquisChange, AcquisOutcome, GridKey};
 use std::collections::HashMap;
 
 /// Rounds of four saves at once; each round works on one pupil's bilan.
-const ROUNDS: usize = 250;
+const ROUNDS: usize = 1_000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn simultaneous_grid_saves_lose_nothing_and_report_every_conflict() {
