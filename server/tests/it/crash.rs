@@ -3,7 +3,7 @@
 //! save answered before the kill is there, the import is all or nothing, and the database
 //! passes `PRAGMA integrity_check`.
 
-use crate::support::process::{Livret, free_port};
+use crate::support::process::{Livret, demo_teacher, free_port};
 use app::domain::catalogue::rows_for;
 use app::domain::{Level, Positionnement};
 use app::wire::saisie::{AcquisChange, AcquisOutcome, AcquisSaved, GridKey};
@@ -49,21 +49,7 @@ async fn every_save_answered_before_a_kill_is_there_after_it() {
     let port = free_port();
     let mut child = server.serve(port).await;
     let url = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{url}/api/login"))
-        .form(&[
-            ("login", "enseignant"),
-            ("password", "demo-enseignant"),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success());
+    let client = demo_teacher(&url).await;
 
     // Four writers, one domain row each, save every pupil's cell in turn until the server dies;
     // each keeps the last value the server answered « saved » for.

@@ -4,7 +4,7 @@
 //! never left « en cours ». On PostgreSQL when `LIVRET_TEST_POSTGRES_URL` is set, else on one
 //! SQLite file.
 
-use crate::support::process::{Livret, free_port};
+use crate::support::process::{Livret, demo_teacher, free_port};
 use crate::support::test_db;
 use app::domain::Positionnement;
 use app::wire::printing::PrintJobView;
@@ -75,23 +75,8 @@ async fn a_person_logs_in_through_one_process_and_works_through_another() {
     let cm2 = crate::support::demo_class(db, "CM2").await.id;
     let trimestres = crate::support::trimestres(db).await;
 
-    // Cookies go to a host whatever its port: the session opened through one process is sent
-    // to the other, as a proxy would.
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let login = client
-        .post(format!("{one_url}/api/login"))
-        .form(&[
-            ("login", "enseignant"),
-            ("password", "demo-enseignant"),
-            ("next", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success(), "{}", login.status());
+    // Logged in through the first process.
+    let client = demo_teacher(&one_url).await;
 
     // The grid, through the other process.
     let key = GridKey {

@@ -85,3 +85,25 @@ pub fn free_port() -> u16 {
         .unwrap()
         .port()
 }
+
+/// A client with a cookie jar, logged in as the demo teacher through `url`. Cookies go to a
+/// host whatever its port: the session is sent to every process of the machine, as through a
+/// proxy.
+pub async fn demo_teacher(url: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login = client
+        .post(format!("{url}/api/login"))
+        .form(&[
+            ("login", "enseignant"),
+            ("password", "demo-enseignant"),
+            ("next", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(login.status().is_success(), "{}", login.status());
+    client
+}
